@@ -1,0 +1,125 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
+
+export const DEMO_ADMIN = {
+  email: 'admin@belleville.example',
+  password: 'relais-demo-2026',
+};
+
+/** The accessible names of the server's UI contract, per language. */
+export const UI = {
+  fr: {
+    email: 'Adresse e-mail',
+    password: 'Mot de passe',
+    signIn: 'Se connecter',
+    signOut: 'Se déconnecter',
+    skip: 'Aller au contenu',
+    admin: 'Administration',
+  },
+  en: {
+    email: 'Email address',
+    password: 'Password',
+    signIn: 'Sign in',
+    signOut: 'Sign out',
+    skip: 'Skip to content',
+    admin: 'Administration',
+  },
+} as const;
+export type Lang = keyof typeof UI;
+
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+type AxeResults = Awaited<ReturnType<AxeBuilder['analyze']>>;
+type Violation = AxeResults['violations'][number];
+
+/** One readable block per violation: rule, impact, help, then every offending node. */
+export function formatViolations(violations: Violation[]): string {
+  return violations
+    .map((v) => {
+      const nodes = v.nodes
+        .map((n) => {
+          const summary = (n.failureSummary ?? '').replace(/\n\s*/g, ' | ');
+          return `    - ${n.target.join(' ')}\n      html: ${n.html}\n      why:  ${summary}`;
+        })
+        .join('\n');
+      return `  [${v.impact ?? 'n/a'}] ${v.id}: ${v.help}\n    ${v.helpUrl}\n${nodes}`;
+    })
+    .join('\n');
+}
+
+/**
+ * Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the current page and asserts there are no
+ * violations. When there are, they are printed and attached to the report in readable form.
+ * With `soft: true` the test goes on (and still fails at the end), so one run lists the
+ * violations of every page visited.
+ */
+export async function checkA11y(
+  page: Page,
+  opts: { soft?: boolean; label?: string; testInfo?: TestInfo } = {},
+): Promise<Violation[]> {
+  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  const violations = results.violations;
+  const where = opts.label ?? new URL(page.url()).pathname;
+  if (violations.length > 0) {
+    const text = `axe: ${violations.length} violation(s) on ${where} (${page.url()})\n${formatViolations(violations)}`;
+    console.log(text);
+    if (opts.testInfo) {
+      await opts.testInfo.attach(`axe-${slug(where)}.txt`, { body: text, contentType: 'text/plain' });
+    }
+  }
+  // A compact list for the assertion diff: "rule-id (impact) @ selector".
+  const compact = violations.flatMap((v) =>
+    v.nodes.map((n) => `${v.id} (${v.impact ?? 'n/a'}) @ ${n.target.join(' ')}`),
+  );
+  const check = opts.soft ? expect.soft : expect;
+  check(compact, `axe violations on ${where}`).toEqual([]);
+  return violations;
+}
+
+function slug(s: string): string {
+  return s.replace(/^\/+/, '').replace(/[^a-zA-Z0-9_-]+/g, '-').replace(/^-|-$/g, '') || 'home';
+}
+
+/**
+ * Full-page screenshot, kept as test output in e2e/screenshots/<project>/<name>.png
+ * (gitignored) and attached to the HTML report.
+ */
+export async function snap(page: Page, testInfo: TestInfo, name: string): Promise<string> {
+  const dir = path.resolve(__dirname, '..', 'screenshots', testInfo.project.name);
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${slug(name)}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
+  return file;
+}
+
+/** The html element's lang attribute must be the given language. */
+export async function expectLang(page: Page, lang: Lang): Promise<void> {
+  await expect(page.locator('html')).toHaveAttribute('lang', new RegExp(`^${lang}(-|$)`));
+}
+
+/**
+ * Makes a header control visible: on narrow screens the navigation may sit behind a menu
+ * toggle (a button or a <details>/<summary>). No-op when the control is already visible.
+ */
+export async function reveal(page: Page, target: Locator): Promise<Locator> {
+  const el = target.first();
+  if (await el.isVisible()) return el;
+  const toggle = page
+    .getByRole('button', { name: /^(menu|navigation)/i })
+    .or(page.locator('summary').filter({ hasText: /menu/i }))
+    .first();
+  if (await toggle.count()) await toggle.click();
+  await expect(el).toBeVisible();
+  return el;
+}
+
+/** Signs in through the staff form, in the page's current language. */
+export async function signIn(page: Page, lang: Lang, creds = DEMO_ADMIN): Promise<void> {
+  const t = UI[lang];
+  await page.getByLabel(t.email, { exact: true }).fill(creds.email);
+  await page.getByLabel(t.password, { exact: true }).fill(creds.password);
+  await page.getByRole('button', { name: t.signIn, exact: true }).click();
+}
