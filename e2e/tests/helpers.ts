@@ -41,7 +41,7 @@ export function formatViolations(violations: Violation[]): string {
       const nodes = v.nodes
         .map((n) => {
           const summary = (n.failureSummary ?? '').replace(/\n\s*/g, ' | ');
-          return `    - ${n.target.join(' ')}\n      html: ${n.html}\n      why:  ${summary}`;
+          return `    - ${n.target.join(' ')}\n      html: ${n.html.length > 300 ? n.html.slice(0, 300) + "…" : n.html}\n      why:  ${summary}`;
         })
         .join('\n');
       return `  [${v.impact ?? 'n/a'}] ${v.id}: ${v.help}\n    ${v.helpUrl}\n${nodes}`;
