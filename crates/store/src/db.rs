@@ -1,0 +1,118 @@
+use crate::{Result, StoreError};
+use sqlx::{
+    ConnectOptions, Executor,
+    postgres::{PgConnectOptions, PgPool, PgPoolOptions},
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous},
+};
+use std::{path::Path, str::FromStr, time::Duration};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database: a pool of one backend or the other. Cheap to clone.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same code against whichever pool `db` holds.
+macro_rules! on_pool {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// Starts a transaction meant to write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`), so two writers queue on the busy timeout instead of failing when a
+/// read lock cannot be upgraded.
+pub(crate) trait BeginWrite {
+    type Database: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl Future<Output = std::result::Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>> + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Database = sqlx::Sqlite;
+    async fn begin_write(&self) -> std::result::Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Database = sqlx::Postgres;
+    async fn begin_write(&self) -> std::result::Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
+impl Db {
+    /// Opens the database named by `url`: `postgres://…` or `sqlite://path`. A plain path is
+    /// taken as a SQLite file. SQLite runs in WAL mode with foreign keys on.
+    pub async fn connect(url: &str) -> Result<Db> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Other(format!("invalid PostgreSQL URL: {e}")))?
+                .log_statements(tracing::log::LevelFilter::Trace);
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await
+                .map_err(|e| StoreError::Other(format!("cannot reach PostgreSQL: {e}")))?;
+            Ok(Db::Postgres(pool))
+        } else {
+            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+            if let Some(parent) = Path::new(path).parent()
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent)?;
+            }
+            let options = SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .log_statements(tracing::log::LevelFilter::Trace);
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await
+                .map_err(|e| StoreError::Other(format!("cannot open SQLite database {path}: {e}")))?;
+            Ok(Db::Sqlite(pool))
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A round trip to the database, for `/readyz`.
+    pub async fn ping(&self) -> Result<()> {
+        on_pool!(self, |p| p.execute("SELECT 1").await.map(|_| ()).map_err(Into::into))
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, |p| p.close().await)
+    }
+
+    /// Applies the migrations this database has not seen yet, in order, each in its own
+    /// transaction. Several processes may start at once: PostgreSQL serialises them with an
+    /// advisory lock, SQLite with its write lock.
+    pub async fn migrate(&self) -> Result<Vec<&'static str>> {
+        crate::schema::migrate(self).await
+    }
+}

@@ -1,0 +1,137 @@
+//! Migrations, embedded in the binary, one folder per backend, and the introspection that
+//! lets a test prove both backends end with the same tables and columns.
+
+use crate::{Db, Result, db::on_pool};
+use sqlx::{Executor, Row};
+use std::collections::BTreeMap;
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+}];
+
+const LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS relais_migrations (
+    version BIGINT PRIMARY KEY NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+const LEDGER_POSTGRES: &str = "CREATE TABLE IF NOT EXISTS relais_migrations (
+    version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)";
+
+/// The lock key PostgreSQL migrations take ("relais" in ASCII).
+const PG_MIGRATION_LOCK: i64 = 0x72_65_6c_61_69_73;
+
+pub(crate) async fn migrate(db: &Db) -> Result<Vec<&'static str>> {
+    let mut applied = Vec::new();
+    match db {
+        Db::Sqlite(pool) => {
+            pool.execute(LEDGER_SQLITE).await?;
+            for m in MIGRATIONS {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let done: Option<i64> = sqlx::query_scalar("SELECT version FROM relais_migrations WHERE version = $1")
+                    .bind(m.version)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if done.is_none() {
+                    sqlx::raw_sql(m.sqlite).execute(&mut *tx).await?;
+                    sqlx::query("INSERT INTO relais_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                        .bind(m.version)
+                        .bind(m.name)
+                        .bind(chrono::Utc::now())
+                        .execute(&mut *tx)
+                        .await?;
+                    applied.push(m.name);
+                }
+                tx.commit().await?;
+            }
+        }
+        Db::Postgres(pool) => {
+            let mut conn = pool.acquire().await?;
+            sqlx::query("SELECT pg_advisory_lock($1)").bind(PG_MIGRATION_LOCK).execute(&mut *conn).await?;
+            let result: Result<()> = async {
+                conn.execute(LEDGER_POSTGRES).await?;
+                for m in MIGRATIONS {
+                    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                    let done: Option<i64> =
+                        sqlx::query_scalar("SELECT version FROM relais_migrations WHERE version = $1")
+                            .bind(m.version)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    if done.is_none() {
+                        sqlx::raw_sql(m.postgres).execute(&mut *tx).await?;
+                        sqlx::query("INSERT INTO relais_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                            .bind(m.version)
+                            .bind(m.name)
+                            .bind(chrono::Utc::now())
+                            .execute(&mut *tx)
+                            .await?;
+                        applied.push(m.name);
+                    }
+                    tx.commit().await?;
+                }
+                Ok(())
+            }
+            .await;
+            sqlx::query("SELECT pg_advisory_unlock($1)").bind(PG_MIGRATION_LOCK).execute(&mut *conn).await?;
+            result?;
+        }
+    }
+    Ok(applied)
+}
+
+/// Tables and their columns (name, nullable), sorted: what both backends must agree on.
+pub async fn describe(db: &Db) -> Result<BTreeMap<String, Vec<(String, bool)>>> {
+    let mut out: BTreeMap<String, Vec<(String, bool)>> = BTreeMap::new();
+    match db {
+        Db::Sqlite(pool) => {
+            let rows = sqlx::query(
+                "SELECT m.name AS table_name, p.name AS column_name, p.\"notnull\" AS not_null, p.pk AS pk
+                 FROM sqlite_master m JOIN pragma_table_info(m.name) p
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
+            )
+            .fetch_all(pool)
+            .await?;
+            for r in rows {
+                let not_null: i64 = r.try_get("not_null")?;
+                let pk: i64 = r.try_get("pk")?;
+                out.entry(r.try_get("table_name")?)
+                    .or_default()
+                    .push((r.try_get("column_name")?, not_null == 0 && pk == 0));
+            }
+        }
+        Db::Postgres(pool) => {
+            let rows = sqlx::query(
+                "SELECT table_name::text AS table_name, column_name::text AS column_name, is_nullable::text AS is_nullable
+                 FROM information_schema.columns WHERE table_schema = current_schema()",
+            )
+            .fetch_all(pool)
+            .await?;
+            for r in rows {
+                let nullable: String = r.try_get("is_nullable")?;
+                out.entry(r.try_get("table_name")?)
+                    .or_default()
+                    .push((r.try_get("column_name")?, nullable == "YES"));
+            }
+        }
+    }
+    for cols in out.values_mut() {
+        cols.sort();
+    }
+    Ok(out)
+}
+
+/// Number of rows in a table, for tests and the backup report. Only known table names pass.
+pub async fn count_rows(db: &Db, table: &str) -> Result<i64> {
+    let known = describe(db).await?;
+    if !known.contains_key(table) {
+        return Err(crate::StoreError::NotFound);
+    }
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    on_pool!(db, |p| sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).fetch_one(p).await.map_err(Into::into))
+}
