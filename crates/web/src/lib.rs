@@ -1,1 +1,98 @@
+//! The HTTP side of Relais: portal, back office, administration and the JSON API, on axum.
+//! Handlers parse, authorise, call the store and render; rules live in `relais-domain`, SQL in
+//! `relais-store`.
 
+pub mod account;
+pub mod admin;
+pub mod api;
+pub mod auth;
+pub mod ctx;
+pub mod error;
+pub mod i18n;
+pub mod metrics;
+pub mod middleware;
+pub mod pages;
+pub mod rate_limit;
+pub mod state;
+
+pub use state::{AppState, WebConfig};
+
+use axum::{
+    Router,
+    http::{HeaderName, Request, StatusCode},
+    middleware::{from_fn_with_state},
+    routing::{get, post},
+};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+use tower_http::{
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
+
+/// The whole application as one router, with its middleware.
+pub fn app(state: AppState) -> Router {
+    let (api_routes, openapi) = api::router();
+    let openapi = Arc::new(openapi);
+    let request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/login", get(auth::portal_login_form).post(auth::portal_login))
+        .route("/backoffice/login", get(auth::staff_login_form).post(auth::staff_login))
+        .route("/login/totp", get(auth::totp_form).post(auth::totp_submit))
+        .route("/logout", post(auth::logout))
+        .route("/password/forgot", get(auth::forgot_form).post(auth::forgot_submit))
+        .route("/password/reset/{token}", get(auth::reset_form).post(auth::reset_submit))
+        .route("/backoffice", get(pages::backoffice))
+        .route("/account", get(account::show))
+        .route("/account/locale", post(account::set_locale))
+        .route("/account/password", post(account::change_password))
+        .route("/account/totp", get(account::totp_setup).post(account::totp_enable))
+        .route("/account/totp/disable", post(account::totp_disable))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .merge(admin::routes())
+        .merge(api_routes)
+        .route("/api/openapi.json", get(move || { let doc = openapi.clone(); async move { axum::Json(doc.as_ref().clone()) } }))
+        .route("/static/app.css", get(pages::app_css))
+        .route("/theme.css", get(pages::theme_css))
+        .route("/theme/logo", get(pages::logo))
+        .route("/healthz", get(pages::healthz))
+        .route("/readyz", get(pages::readyz))
+        .route("/metrics", get(pages::metrics))
+        .route_layer(from_fn_with_state(state.clone(), middleware::track_metrics))
+        .layer(from_fn_with_state(state.clone(), middleware::csrf_guard))
+        .layer(from_fn_with_state(state.clone(), middleware::context))
+        .layer(from_fn_with_state(state.clone(), middleware::security_headers))
+        .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then lets requests in flight finish.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    let db = state.db.clone();
+    let housekeeping = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match relais_store::sessions::purge_expired(&db).await {
+                Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "session purge failed"),
+            }
+        }
+    });
+    let result = axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await;
+    housekeeping.abort();
+    result
+}

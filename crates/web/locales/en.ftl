@@ -1,0 +1,217 @@
+# Interface — English
+skip-to-content = Skip to content
+main-nav = Main navigation
+language = Language
+sign-in = Sign in
+sign-out = Sign out
+sign-in-staff = Staff sign-in
+sign-in-portal = Sign in to your space
+email = Email address
+password = Password
+new-password = New password
+new-password-hint = At least { $min } characters. A phrase of several words is easier to remember.
+current-password = Current password
+confirm-password = Confirm the new password
+forgot-password = Forgot your password?
+save = Save
+create = Create
+cancel = Cancel
+back-office = Back office
+administration = Administration
+my-account = My account
+home = Home
+footer-powered = Powered by Relais, free software.
+required = required
+yes = Yes
+no = No
+actions = Actions
+form-has-errors = { $count ->
+    [one] The form has one error.
+   *[other] The form has { $count } errors.
+}
+welcome-public = Welcome to the online services of { $tenant }
+welcome-private = Welcome to the { $tenant } customer space
+welcome-intro-public = Apply online, follow your requests and talk with the services.
+welcome-intro-private = Follow your requests, talk with our advisers and find your documents.
+portal-signed-in = You are signed in as { $name }.
+staff-access = Staff access
+backoffice-title = Dashboard
+backoffice-hello = Hello { $name }.
+backoffice-role = Your role: { $role }.
+backoffice-teams = Your teams: { $teams }.
+backoffice-no-team = You are not in any team.
+backoffice-empty = No cases yet.
+
+# Roles
+role-admin = Administrator
+role-supervisor = Supervisor
+role-agent = Agent
+role-viewer = Viewer
+role-admin-desc = Everything: settings, accounts, teams, audit log, and the agents' work.
+role-supervisor-desc = Handles cases, manages teams and reads the audit log.
+role-agent-desc = Handles the cases open to them.
+role-viewer-desc = Reads without changing anything.
+perm-use-back-office = Open the back office
+perm-write = Change cases and records
+perm-manage-tenant = Organisation settings
+perm-manage-staff = Staff accounts
+perm-manage-teams = Teams
+perm-read-audit = Audit log
+
+# Sign-in and security
+login-failed = Wrong email address or password.
+login-locked = Too many failed attempts: this account is locked for { $minutes } minutes. You can reset your password.
+rate-limited = Too many attempts from your connection. Try again in a minute.
+signed-out = You are signed out.
+totp-title = Two-step verification
+totp-code = 6-digit code from your authenticator app
+totp-invalid = This code is not valid or was already used. Type the code shown now.
+totp-setup-title = Turn on two-step verification
+totp-setup-intro = Scan this QR code with an authenticator app (for example FreeOTP, Aegis or Google Authenticator), then type the code it shows.
+totp-secret-manual = Or type this key by hand:
+totp-required = Your organisation requires two-step verification. Turn it on to go on.
+totp-enabled = Two-step verification is on.
+totp-disabled = Two-step verification is off.
+totp-enable = Turn on
+totp-disable = Turn off two-step verification
+totp-now-enabled = Two-step verification is now on.
+totp-now-disabled = Two-step verification is now off.
+totp-cannot-disable = Your organisation requires two-step verification: you cannot turn it off.
+forgot-title = Forgotten password
+forgot-intro = Give your account's email address: we will send you a link to choose a new password. The link works for { $minutes } minutes and only once.
+forgot-send = Send the link
+forgot-sent = If an account exists for this address, an email has just been sent to it. Check your spam folder too.
+reset-title = Choose a new password
+reset-invalid = This link no longer works: it was already used or it has expired. Ask for a new link.
+reset-done = Your password has been changed. You can sign in.
+reset-mail-subject = Reset your password — { $tenant }
+reset-mail-body = Hello,
+
+    Someone asked to reset the password of your { $tenant } account.
+    To choose a new password, open this link (it works for { $minutes } minutes, and only once):
+
+    { $link }
+
+    If you did not ask for this, ignore this message: your password stays as it is.
+password-changed = Your password has been changed. Your other sessions have been closed.
+password-wrong = The current password is wrong.
+account-title = My account
+account-language = Interface language
+account-security = Security
+account-change-password = Change password
+account-saved = Your preferences are saved.
+api-tokens = API tokens
+api-tokens-intro = A token lets a program use the API on your behalf, with your rights. It is shown only once: copy it now.
+api-token-name = Token name
+api-token-create = Create a token
+api-token-created = Here is your new token. Copy it: it will not be shown again.
+api-token-revoke = Revoke
+api-token-revoked = The token has been revoked.
+api-token-none = No tokens.
+api-token-last-used = Last used
+api-token-never = never
+api-token-status-revoked = revoked on { $date }
+created-at = Created on
+
+# Errors
+error-title = Error
+error-not-found = This page does not exist or you do not have access to it.
+error-forbidden = You are not allowed to do this.
+error-csrf = This form has expired or does not come from this site. Reload the page and try again.
+error-too-large = What you sent is too large.
+error-unknown-site = No space matches this address.
+error-internal = Something went wrong on our side. Try again in a moment; if it goes on, contact the administrator.
+error-method = This action is not possible here.
+error-sign-in-needed = Sign in to open this page.
+error-back-home = Back to the home page
+error-bad-request = The request is incomplete or malformed.
+error-conflict = This already exists.
+error-last-admin = Not possible: the organisation must keep at least one active administrator.
+
+# Validation
+invalid-email = Enter a valid email address, for example name@example.com.
+password-too-short = The password must have at least 12 characters.
+password-too-long = The password must have at most 256 characters.
+password-mismatch = The two passwords are not the same.
+invalid-display-name = Enter a name (120 characters at most).
+invalid-team-name = Enter a team name (80 characters at most).
+invalid-role = Choose a role from the list.
+invalid-tenant-name = The name must have 2 to 120 characters.
+invalid-time-zone = Enter a time zone such as Europe/Paris.
+invalid-locale = Choose French or English.
+invalid-colour = Enter a colour as #rrggbb, for example #1f4e8c.
+colour-contrast-too-low = This colour is too light: white text on it would not be readable (contrast below 4.5:1). Choose a darker colour.
+invalid-logo = The logo must be a PNG or JPEG image of 200 KB at most.
+invalid-token-name = Enter a name of 1 to 80 characters.
+email-taken = An account already uses this email address.
+team-taken = A team already has this name.
+invalid-member = One of the chosen members is not an agent of this organisation.
+
+# Administration
+admin-settings = Settings
+admin-staff = Staff
+admin-teams = Teams
+admin-roles = Roles
+admin-audit = Audit log
+settings-title = Organisation settings
+settings-saved = The settings are saved.
+tenant-name = Organisation name
+tenant-kind = Kind
+tenant-kind-public = Local authority or administration (citizens)
+tenant-kind-private = Company (customers)
+default-locale = Default language
+time-zone = Time zone
+primary-colour = Main colour
+primary-colour-hint = Format #rrggbb. White text on it must stay readable (contrast of at least 4.5:1).
+contact-email = Contact address
+require-totp = Require two-step verification for all staff
+logo = Logo
+logo-hint = PNG or JPEG, 200 KB at most.
+logo-upload = Upload the logo
+logo-saved = The logo is saved.
+hosts = Site addresses
+staff-title = Staff
+staff-create = Add a staff member
+staff-created = The account of { $name } is created. A link to choose a password has been sent to them.
+staff-edit = Edit
+staff-saved = The account is saved.
+staff-send-reset = Send a password reset link
+staff-reset-sent = A reset link has been sent.
+display-name = Name
+role = Role
+teams = Teams
+status = Status
+active = active
+disabled = disabled
+locked = locked
+account-disabled = Account disabled
+two-factor = Two-factor
+teams-title = Teams
+team-name = Team name
+team-create = Create the team
+team-created = The team is created.
+team-members = Members
+team-saved = The team is saved.
+team-delete = Delete the team
+team-deleted = The team is deleted.
+team-members-count = { $count ->
+    [0] no members
+    [one] 1 member
+   *[other] { $count } members
+}
+roles-title = Roles and rights
+roles-intro = Roles are fixed; every staff member has one. This table shows what each allows.
+audit-title = Audit log
+audit-intro = Every change, and every time staff look at personal data, is recorded here. The log can be neither changed nor erased.
+audit-when = Date
+audit-actor = By
+audit-action = Action
+audit-target = Item
+audit-details = Details
+audit-ip = IP address
+audit-filter = Filter
+audit-all-actions = All actions
+audit-from = From
+audit-until = Until
+audit-none = No records match.
+audit-older = Older

@@ -1,0 +1,73 @@
+use crate::{metrics::Metrics, rate_limit::RateLimiter};
+use relais_mail::Mailer;
+use relais_store::{Db, files::FileStore};
+use std::{ops::Deref, sync::Arc};
+
+/// Settings of the web layer, filled by the binary from its configuration.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The address the public reaches (for links in mail, and `https` turns on secure cookies
+    /// and HSTS). `None`: links use the request's own host when it is a known tenant host.
+    pub public_url: Option<String>,
+    /// Where the server listens, the fallback for links when nothing better is known.
+    pub listen: String,
+    /// A session ends after this long without activity…
+    pub session_idle: chrono::Duration,
+    /// …and after this long at most.
+    pub session_lifetime: chrono::Duration,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+    /// How long a password reset link works.
+    pub reset_link_lifetime: chrono::Duration,
+    /// Sign-in attempts allowed per client address and minute.
+    pub login_attempts_per_minute: u32,
+}
+
+impl WebConfig {
+    pub fn secure(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            public_url: None,
+            listen: "127.0.0.1:8080".into(),
+            session_idle: chrono::Duration::minutes(60),
+            session_lifetime: chrono::Duration::hours(12),
+            max_body_bytes: 2 * 1024 * 1024,
+            trust_proxy: false,
+            reset_link_lifetime: chrono::Duration::minutes(30),
+            login_attempts_per_minute: 10,
+        }
+    }
+}
+
+pub struct Inner {
+    pub db: Db,
+    pub files: FileStore,
+    pub mailer: Mailer,
+    pub config: WebConfig,
+    pub metrics: Metrics,
+    pub limiter: RateLimiter,
+}
+
+/// Shared by every request. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+impl AppState {
+    pub fn new(db: Db, files: FileStore, mailer: Mailer, config: WebConfig) -> Self {
+        Self(Arc::new(Inner { db, files, mailer, config, metrics: Metrics::default(), limiter: RateLimiter::default() }))
+    }
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
