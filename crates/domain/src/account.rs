@@ -95,7 +95,9 @@ impl Role {
         use Permission::*;
         match self {
             Role::Admin => true,
-            Role::Supervisor => matches!(permission, UseBackOffice | Write | ManageTeams | ReadAudit),
+            Role::Supervisor => {
+                matches!(permission, UseBackOffice | Write | ManageTeams | ReadAudit)
+            }
             Role::Agent => matches!(permission, UseBackOffice | Write),
             Role::Viewer => matches!(permission, UseBackOffice),
         }
@@ -146,8 +148,14 @@ impl Email {
             && !local.starts_with('.')
             && !local.ends_with('.')
             && !local.contains("..")
-            && local.chars().all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
-        if domain_ok && local_ok { Ok(Self(s)) } else { Err(bad()) }
+            && local
+                .chars()
+                .all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+        if domain_ok && local_ok {
+            Ok(Self(s))
+        } else {
+            Err(bad())
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -248,9 +256,26 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse("  Camille.Martin@Example.ORG ").unwrap().as_str(), "camille.martin@example.org");
+        assert_eq!(
+            Email::parse("  Camille.Martin@Example.ORG ")
+                .unwrap()
+                .as_str(),
+            "camille.martin@example.org"
+        );
         assert!(Email::parse("hélène@mairie.fr").is_ok());
-        for bad in ["", "a", "a@b", "@b.fr", "a@.fr", "a@b..fr", "a b@c.fr", "a@-b.fr", ".a@b.fr", "a..b@c.fr", "a@b@c.fr"] {
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "@b.fr",
+            "a@.fr",
+            "a@b..fr",
+            "a b@c.fr",
+            "a@-b.fr",
+            ".a@b.fr",
+            "a..b@c.fr",
+            "a@b@c.fr",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }
@@ -261,7 +286,10 @@ mod tests {
         assert!(Password::new("            ").is_err());
         assert!(Password::new("correct horse battery").is_ok());
         assert!(Password::new(&"x".repeat(257)).is_err());
-        assert_eq!(format!("{:?}", Password::new("correct horse battery").unwrap()), "Password(***)");
+        assert_eq!(
+            format!("{:?}", Password::new("correct horse battery").unwrap()),
+            "Password(***)"
+        );
     }
 
     #[test]
@@ -272,7 +300,9 @@ mod tests {
         }
         assert!(Role::Supervisor.can(ManageTeams) && Role::Supervisor.can(ReadAudit));
         assert!(!Role::Supervisor.can(ManageStaff) && !Role::Supervisor.can(ManageTenant));
-        assert!(Role::Agent.can(Write) && !Role::Agent.can(ManageTeams) && !Role::Agent.can(ReadAudit));
+        assert!(
+            Role::Agent.can(Write) && !Role::Agent.can(ManageTeams) && !Role::Agent.can(ReadAudit)
+        );
         assert!(Role::Viewer.can(UseBackOffice));
         for p in [Write, ManageTenant, ManageStaff, ManageTeams, ReadAudit] {
             assert!(!Role::Viewer.can(p), "viewer must not {p:?}");
@@ -293,7 +323,10 @@ mod tests {
         assert_eq!(lockout::lock_after_failure(4, now), None);
         let until = lockout::lock_after_failure(5, now).unwrap();
         assert!(lockout::is_locked(Some(until), now));
-        assert!(!lockout::is_locked(Some(until), until + chrono::Duration::seconds(1)));
+        assert!(!lockout::is_locked(
+            Some(until),
+            until + chrono::Duration::seconds(1)
+        ));
         assert!(!lockout::is_locked(None, now));
     }
 }

@@ -9,7 +9,11 @@ pub struct Colour {
     pub b: u8,
 }
 
-pub const WHITE: Colour = Colour { r: 255, g: 255, b: 255 };
+pub const WHITE: Colour = Colour {
+    r: 255,
+    g: 255,
+    b: 255,
+};
 
 /// WCAG 2.1 AA asks 4.5:1 for normal text.
 pub const MIN_TEXT_CONTRAST: f64 = 4.5;
@@ -20,15 +24,26 @@ impl Colour {
         if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(Invalid::new("colour", "invalid-colour"));
         }
-        let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).map_err(|_| Invalid::new("colour", "invalid-colour"));
-        Ok(Self { r: byte(0)?, g: byte(2)?, b: byte(4)? })
+        let byte = |i: usize| {
+            u8::from_str_radix(&hex[i..i + 2], 16)
+                .map_err(|_| Invalid::new("colour", "invalid-colour"))
+        };
+        Ok(Self {
+            r: byte(0)?,
+            g: byte(2)?,
+            b: byte(4)?,
+        })
     }
 
     /// Relative luminance as WCAG 2.1 defines it.
     pub fn luminance(self) -> f64 {
         let channel = |c: u8| {
             let c = f64::from(c) / 255.0;
-            if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
         };
         0.2126 * channel(self.r) + 0.7152 * channel(self.g) + 0.0722 * channel(self.b)
     }
@@ -63,7 +78,10 @@ mod tests {
     #[test]
     fn parses_and_prints() {
         assert_eq!(Colour::parse("#1A4D8f").unwrap().to_string(), "#1a4d8f");
-        assert_eq!(Colour::parse("000000").unwrap(), Colour { r: 0, g: 0, b: 0 });
+        assert_eq!(
+            Colour::parse("000000").unwrap(),
+            Colour { r: 0, g: 0, b: 0 }
+        );
         for bad in ["", "#fff", "#12345g", "red", "#1234567"] {
             assert!(Colour::parse(bad).is_err(), "{bad}");
         }

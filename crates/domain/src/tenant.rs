@@ -103,7 +103,8 @@ pub struct Slug(String);
 impl Slug {
     pub fn parse(s: &str) -> Result<Self> {
         let ok = (2..=40).contains(&s.len())
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !s.starts_with('-')
             && !s.ends_with('-');
         if ok {
@@ -147,7 +148,9 @@ pub fn time_zone(s: &str) -> Result<String> {
         || (s.contains('/')
             && s.len() <= 64
             && s.split('/').all(|p| {
-                !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || "_-+".contains(c))
+                !p.is_empty()
+                    && p.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_-+".contains(c))
             }));
     if ok {
         Ok(s.to_owned())
@@ -165,8 +168,14 @@ pub fn host_name(s: &str) -> Result<String> {
     };
     let ok = !host.is_empty()
         && host.len() <= 253
-        && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
-    if ok { Ok(host.to_owned()) } else { Err(Invalid::new("host", "invalid-host")) }
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    if ok {
+        Ok(host.to_owned())
+    } else {
+        Err(Invalid::new("host", "invalid-host"))
+    }
 }
 
 #[cfg(test)]
@@ -177,22 +186,40 @@ mod tests {
     fn slugs() {
         assert!(Slug::parse("belleville").is_ok());
         assert!(Slug::parse("brioche-et-cie").is_ok());
-        for bad in ["", "a", "-x", "x-", "Belleville", "ville de", "é", &"x".repeat(41)] {
+        for bad in [
+            "",
+            "a",
+            "-x",
+            "x-",
+            "Belleville",
+            "ville de",
+            "é",
+            &"x".repeat(41),
+        ] {
             assert!(Slug::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn accept_language_picks_best_supported() {
-        assert_eq!(Locale::from_accept_language("en-GB,en;q=0.9,fr;q=0.8"), Some(Locale::En));
-        assert_eq!(Locale::from_accept_language("de-DE,fr;q=0.5,en;q=0.4"), Some(Locale::Fr));
+        assert_eq!(
+            Locale::from_accept_language("en-GB,en;q=0.9,fr;q=0.8"),
+            Some(Locale::En)
+        );
+        assert_eq!(
+            Locale::from_accept_language("de-DE,fr;q=0.5,en;q=0.4"),
+            Some(Locale::Fr)
+        );
         assert_eq!(Locale::from_accept_language("de, it"), None);
         assert_eq!(Locale::from_accept_language(""), None);
     }
 
     #[test]
     fn hosts_lose_their_port_and_case() {
-        assert_eq!(host_name("Belleville.Localhost:8080").unwrap(), "belleville.localhost");
+        assert_eq!(
+            host_name("Belleville.Localhost:8080").unwrap(),
+            "belleville.localhost"
+        );
         assert_eq!(host_name("127.0.0.1").unwrap(), "127.0.0.1");
         assert!(host_name("evil/host").is_err());
         assert!(host_name("").is_err());

@@ -17,8 +17,14 @@ impl Secret {
     }
 
     pub fn from_base32(s: &str) -> Option<Self> {
-        let cleaned: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
-        let bytes = data_encoding::BASE32_NOPAD.decode(cleaned.trim_end_matches('=').as_bytes()).ok()?;
+        let cleaned: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let bytes = data_encoding::BASE32_NOPAD
+            .decode(cleaned.trim_end_matches('=').as_bytes())
+            .ok()?;
         (bytes.len() >= 10).then_some(Self(bytes))
     }
 
@@ -50,22 +56,37 @@ impl Secret {
 
     fn code_at_step(&self, step: i64) -> u32 {
         // HMAC accepts keys of any length, so this cannot fail.
-        let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(&self.0) else { return u32::MAX };
+        let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(&self.0) else {
+            return u32::MAX;
+        };
         mac.update(&step.to_be_bytes());
         let digest = mac.finalize().into_bytes();
         let offset = (digest[19] & 0x0f) as usize;
-        let bin = u32::from_be_bytes([digest[offset] & 0x7f, digest[offset + 1], digest[offset + 2], digest[offset + 3]]);
+        let bin = u32::from_be_bytes([
+            digest[offset] & 0x7f,
+            digest[offset + 1],
+            digest[offset + 2],
+            digest[offset + 3],
+        ]);
         bin % 10u32.pow(DIGITS)
     }
 
     /// The code shown at a Unix time.
     pub fn code_at(&self, unix_seconds: i64) -> String {
-        format!("{:06}", self.code_at_step(unix_seconds.div_euclid(STEP_SECONDS)))
+        format!(
+            "{:06}",
+            self.code_at_step(unix_seconds.div_euclid(STEP_SECONDS))
+        )
     }
 
     /// Checks a typed code, allowing one step of clock drift either way. Returns the step it
     /// matched so the caller can refuse a second use of the same code (`last_used_step`).
-    pub fn verify(&self, code: &str, unix_seconds: i64, last_used_step: Option<i64>) -> Option<i64> {
+    pub fn verify(
+        &self,
+        code: &str,
+        unix_seconds: i64,
+        last_used_step: Option<i64>,
+    ) -> Option<i64> {
         let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
         if code.len() != DIGITS as usize || !code.bytes().all(|b| b.is_ascii_digit()) {
             return None;
@@ -92,7 +113,12 @@ mod tests {
     #[test]
     fn rfc6238_vectors() {
         let secret = Secret(b"12345678901234567890".to_vec());
-        for (t, eight) in [(59, "94287082"), (1111111109, "07081804"), (1234567890, "89005924"), (2000000000, "69279037")] {
+        for (t, eight) in [
+            (59, "94287082"),
+            (1111111109, "07081804"),
+            (1234567890, "89005924"),
+            (2000000000, "69279037"),
+        ] {
             assert_eq!(secret.code_at(t), eight[2..], "t={t}");
         }
     }
@@ -117,6 +143,8 @@ mod tests {
         assert_eq!(Secret::from_base32(&b32.to_lowercase()).unwrap(), secret);
         assert!(Secret::from_base32("not base32!").is_none());
         let uri = secret.otpauth_uri("Ville de Belleville", "agent@belleville.example");
-        assert!(uri.starts_with("otpauth://totp/Ville%20de%20Belleville:agent@belleville.example?secret="));
+        assert!(uri.starts_with(
+            "otpauth://totp/Ville%20de%20Belleville:agent@belleville.example?secret="
+        ));
     }
 }

@@ -42,7 +42,8 @@ impl Account {
     }
 }
 
-const COLUMNS: &str = "tenant_id, id, kind, email, display_name, password_hash, role, locale, disabled,
+const COLUMNS: &str =
+    "tenant_id, id, kind, email, display_name, password_hash, role, locale, disabled,
     failed_logins, locked_until, totp_secret, totp_enabled, totp_last_step, created_at, updated_at";
 
 pub struct NewAccount {
@@ -92,38 +93,54 @@ pub async fn create(db: &Db, actor: &Actor, new: NewAccount) -> Result<Account> 
         tx.commit().await?;
         Ok::<_, StoreError>(())
     })?;
-    get(db, actor.tenant_id, id).await?.ok_or(StoreError::NotFound)
+    get(db, actor.tenant_id, id)
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 pub async fn get(db: &Db, tenant_id: Uuid, id: Uuid) -> Result<Option<Account>> {
     let sql = format!("SELECT {COLUMNS} FROM accounts WHERE tenant_id = $1 AND id = $2");
-    on_pool!(db, |p| sqlx::query_as::<_, Account>(sqlx::AssertSqlSafe(sql))
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_optional(p)
-        .await
-        .map_err(Into::into))
+    on_pool!(db, |p| sqlx::query_as::<_, Account>(sqlx::AssertSqlSafe(
+        sql
+    ))
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_optional(p)
+    .await
+    .map_err(Into::into))
 }
 
-pub async fn find_by_email(db: &Db, tenant_id: Uuid, kind: AccountKind, email: &str) -> Result<Option<Account>> {
-    let sql = format!("SELECT {COLUMNS} FROM accounts WHERE tenant_id = $1 AND kind = $2 AND email = $3");
-    on_pool!(db, |p| sqlx::query_as::<_, Account>(sqlx::AssertSqlSafe(sql))
-        .bind(tenant_id)
-        .bind(kind.as_str())
-        .bind(email.trim().to_lowercase())
-        .fetch_optional(p)
-        .await
-        .map_err(Into::into))
+pub async fn find_by_email(
+    db: &Db,
+    tenant_id: Uuid,
+    kind: AccountKind,
+    email: &str,
+) -> Result<Option<Account>> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM accounts WHERE tenant_id = $1 AND kind = $2 AND email = $3");
+    on_pool!(db, |p| sqlx::query_as::<_, Account>(sqlx::AssertSqlSafe(
+        sql
+    ))
+    .bind(tenant_id)
+    .bind(kind.as_str())
+    .bind(email.trim().to_lowercase())
+    .fetch_optional(p)
+    .await
+    .map_err(Into::into))
 }
 
 pub async fn list(db: &Db, tenant_id: Uuid, kind: AccountKind) -> Result<Vec<Account>> {
-    let sql = format!("SELECT {COLUMNS} FROM accounts WHERE tenant_id = $1 AND kind = $2 ORDER BY display_name, email");
-    on_pool!(db, |p| sqlx::query_as::<_, Account>(sqlx::AssertSqlSafe(sql))
-        .bind(tenant_id)
-        .bind(kind.as_str())
-        .fetch_all(p)
-        .await
-        .map_err(Into::into))
+    let sql = format!(
+        "SELECT {COLUMNS} FROM accounts WHERE tenant_id = $1 AND kind = $2 ORDER BY display_name, email"
+    );
+    on_pool!(db, |p| sqlx::query_as::<_, Account>(sqlx::AssertSqlSafe(
+        sql
+    ))
+    .bind(tenant_id)
+    .bind(kind.as_str())
+    .fetch_all(p)
+    .await
+    .map_err(Into::into))
 }
 
 /// What an administrator changes on a staff account.
@@ -136,12 +153,32 @@ pub struct StaffUpdate {
 
 /// Refused with `StoreError::Rule("last-admin")` when it would leave the tenant without an
 /// enabled administrator. A disabled account loses its sessions and API tokens at once.
-pub async fn update_staff(db: &Db, actor: &Actor, id: Uuid, update: &StaffUpdate) -> Result<Account> {
-    let before = get(db, actor.tenant_id, id).await?.filter(|a| a.kind() == AccountKind::Staff).ok_or(StoreError::NotFound)?;
+pub async fn update_staff(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    update: &StaffUpdate,
+) -> Result<Account> {
+    let before = get(db, actor.tenant_id, id)
+        .await?
+        .filter(|a| a.kind() == AccountKind::Staff)
+        .ok_or(StoreError::NotFound)?;
     let summary = crate::audit::diff(&[
-        ("display_name", before.display_name.clone(), update.display_name.clone()),
-        ("role", before.role.clone().unwrap_or_default(), update.role.to_string()),
-        ("disabled", before.disabled.to_string(), update.disabled.to_string()),
+        (
+            "display_name",
+            before.display_name.clone(),
+            update.display_name.clone(),
+        ),
+        (
+            "role",
+            before.role.clone().unwrap_or_default(),
+            update.role.to_string(),
+        ),
+        (
+            "disabled",
+            before.disabled.to_string(),
+            update.disabled.to_string(),
+        ),
     ]);
     on_pool!(db, |p| {
         let mut tx = p.begin_write().await?;
@@ -164,7 +201,11 @@ pub async fn update_staff(db: &Db, actor: &Actor, id: Uuid, update: &StaffUpdate
             return Err(StoreError::Rule("last-admin"));
         }
         if update.disabled {
-            sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND account_id = $2").bind(actor.tenant_id).bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND account_id = $2")
+                .bind(actor.tenant_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("UPDATE api_tokens SET revoked_at = $3 WHERE tenant_id = $1 AND account_id = $2 AND revoked_at IS NULL")
                 .bind(actor.tenant_id)
                 .bind(id)
@@ -172,16 +213,28 @@ pub async fn update_staff(db: &Db, actor: &Actor, id: Uuid, update: &StaffUpdate
                 .execute(&mut *tx)
                 .await?;
         }
-        record!(tx, actor, Change::new("account.update", "account", id, summary));
+        record!(
+            tx,
+            actor,
+            Change::new("account.update", "account", id, summary)
+        );
         tx.commit().await?;
         Ok::<_, StoreError>(())
     })?;
-    get(db, actor.tenant_id, id).await?.ok_or(StoreError::NotFound)
+    get(db, actor.tenant_id, id)
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 /// Sets a new password hash, clears any lock, and ends every session of the account but
 /// `keep_session` (the hash of the session that made the change, if any).
-pub async fn set_password(db: &Db, actor: &Actor, id: Uuid, hash: &str, keep_session: Option<&str>) -> Result<()> {
+pub async fn set_password(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    hash: &str,
+    keep_session: Option<&str>,
+) -> Result<()> {
     on_pool!(db, |p| {
         let mut tx = p.begin_write().await?;
         let done = sqlx::query(
@@ -197,20 +250,30 @@ pub async fn set_password(db: &Db, actor: &Actor, id: Uuid, hash: &str, keep_ses
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND account_id = $2 AND id_hash <> $3")
-            .bind(actor.tenant_id)
-            .bind(id)
-            .bind(keep_session.unwrap_or(""))
-            .execute(&mut *tx)
-            .await?;
-        record!(tx, actor, Change::new("account.password", "account", id, json!({})));
+        sqlx::query(
+            "DELETE FROM sessions WHERE tenant_id = $1 AND account_id = $2 AND id_hash <> $3",
+        )
+        .bind(actor.tenant_id)
+        .bind(id)
+        .bind(keep_session.unwrap_or(""))
+        .execute(&mut *tx)
+        .await?;
+        record!(
+            tx,
+            actor,
+            Change::new("account.password", "account", id, json!({}))
+        );
         tx.commit().await?;
         Ok(())
     })
 }
 
 /// Counts a failed sign-in; locks the account for a while after too many. Returns the lock.
-pub async fn record_login_failure(db: &Db, actor: &Actor, id: Uuid) -> Result<Option<DateTime<Utc>>> {
+pub async fn record_login_failure(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<Option<DateTime<Utc>>> {
     let now = Utc::now();
     on_pool!(db, |p| {
         let mut tx = p.begin_write().await?;
@@ -233,7 +296,12 @@ pub async fn record_login_failure(db: &Db, actor: &Actor, id: Uuid) -> Result<Op
         record!(
             tx,
             actor,
-            Change::new("auth.login_failed", "account", id, json!({"failures": failures, "locked_until": lock}))
+            Change::new(
+                "auth.login_failed",
+                "account",
+                id,
+                json!({"failures": failures, "locked_until": lock})
+            )
         );
         tx.commit().await?;
         Ok(lock)
@@ -249,7 +317,11 @@ pub async fn record_login_success(db: &Db, actor: &Actor, id: Uuid) -> Result<()
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        record!(tx, actor, Change::new("auth.login", "account", id, json!({})));
+        record!(
+            tx,
+            actor,
+            Change::new("auth.login", "account", id, json!({}))
+        );
         tx.commit().await?;
         Ok(())
     })
@@ -264,7 +336,16 @@ pub async fn set_locale(db: &Db, actor: &Actor, id: Uuid, locale: Locale) -> Res
             .bind(locale.as_str())
             .execute(&mut *tx)
             .await?;
-        record!(tx, actor, Change::new("account.locale", "account", id, json!({"locale": locale.as_str()})));
+        record!(
+            tx,
+            actor,
+            Change::new(
+                "account.locale",
+                "account",
+                id,
+                json!({"locale": locale.as_str()})
+            )
+        );
         tx.commit().await?;
         Ok(())
     })
@@ -272,7 +353,14 @@ pub async fn set_locale(db: &Db, actor: &Actor, id: Uuid, locale: Locale) -> Res
 
 /// Stores a TOTP secret. `enabled = false` keeps it pending until the first code is typed;
 /// `None` removes two-factor sign-in.
-pub async fn set_totp(db: &Db, actor: &Actor, id: Uuid, secret: Option<&str>, enabled: bool, step: Option<i64>) -> Result<()> {
+pub async fn set_totp(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    secret: Option<&str>,
+    enabled: bool,
+    step: Option<i64>,
+) -> Result<()> {
     on_pool!(db, |p| {
         let mut tx = p.begin_write().await?;
         sqlx::query("UPDATE accounts SET totp_secret = $3, totp_enabled = $4, totp_last_step = $5, updated_at = $6 WHERE tenant_id = $1 AND id = $2")

@@ -1,7 +1,10 @@
 //! Per-account API tokens. The token is random and long, so a fast hash (SHA-256) is enough
 //! to store it and to find it on each request; no password hash per request.
 
-use crate::{Actor, Change, Db, Result, StoreError, accounts::Account, audit::record, db::BeginWrite, db::on_pool, secret_hash};
+use crate::{
+    Actor, Change, Db, Result, StoreError, accounts::Account, audit::record, db::BeginWrite,
+    db::on_pool, secret_hash,
+};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use serde_json::json;
@@ -17,7 +20,13 @@ pub struct ApiToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-pub async fn create(db: &Db, actor: &Actor, account_id: Uuid, name: &str, raw_token: &str) -> Result<ApiToken> {
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    account_id: Uuid,
+    name: &str,
+    raw_token: &str,
+) -> Result<ApiToken> {
     let id = relais_domain::new_id();
     let now = Utc::now();
     on_pool!(db, |p| {
@@ -31,11 +40,27 @@ pub async fn create(db: &Db, actor: &Actor, account_id: Uuid, name: &str, raw_to
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        record!(tx, actor, Change::new("api_token.create", "api_token", id, json!({"name": name, "account": account_id})));
+        record!(
+            tx,
+            actor,
+            Change::new(
+                "api_token.create",
+                "api_token",
+                id,
+                json!({"name": name, "account": account_id})
+            )
+        );
         tx.commit().await?;
         Ok::<_, StoreError>(())
     })?;
-    Ok(ApiToken { id, account_id, name: name.to_owned(), created_at: now, last_used_at: None, revoked_at: None })
+    Ok(ApiToken {
+        id,
+        account_id,
+        name: name.to_owned(),
+        created_at: now,
+        last_used_at: None,
+        revoked_at: None,
+    })
 }
 
 pub async fn list(db: &Db, tenant_id: Uuid, account_id: Uuid) -> Result<Vec<ApiToken>> {
@@ -64,7 +89,11 @@ pub async fn revoke(db: &Db, actor: &Actor, account_id: Uuid, id: Uuid) -> Resul
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        record!(tx, actor, Change::new("api_token.revoke", "api_token", id, json!({})));
+        record!(
+            tx,
+            actor,
+            Change::new("api_token.revoke", "api_token", id, json!({}))
+        );
         tx.commit().await?;
         Ok(())
     })
@@ -83,16 +112,20 @@ pub async fn authenticate(db: &Db, tenant_id: Uuid, raw_token: &str) -> Result<O
     .bind(&hash)
     .fetch_optional(p)
     .await)?;
-    let Some((token_id, last_used, account_id)) = found else { return Ok(None) };
+    let Some((token_id, last_used, account_id)) = found else {
+        return Ok(None);
+    };
     let now = Utc::now();
     if last_used.is_none_or(|t| now - t > Duration::minutes(1)) {
-        on_pool!(db, |p| sqlx::query("UPDATE api_tokens SET last_used_at = $3 WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant_id)
-            .bind(token_id)
-            .bind(now)
-            .execute(p)
-            .await
-            .map(|_| ()))?;
+        on_pool!(db, |p| sqlx::query(
+            "UPDATE api_tokens SET last_used_at = $3 WHERE tenant_id = $1 AND id = $2"
+        )
+        .bind(tenant_id)
+        .bind(token_id)
+        .bind(now)
+        .execute(p)
+        .await
+        .map(|_| ()))?;
     }
     crate::accounts::get(db, tenant_id, account_id).await
 }

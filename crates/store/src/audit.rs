@@ -23,7 +23,13 @@ pub struct Actor {
 impl Actor {
     /// The instance itself (command line, demo data, background work).
     pub fn system(tenant_id: Uuid, label: &str) -> Self {
-        Self { tenant_id, account_id: None, label: label.to_owned(), client_ip: None, request_id: None }
+        Self {
+            tenant_id,
+            account_id: None,
+            label: label.to_owned(),
+            client_ip: None,
+            request_id: None,
+        }
     }
 }
 
@@ -37,8 +43,18 @@ pub struct Change {
 }
 
 impl Change {
-    pub fn new(action: &'static str, target_kind: &'static str, target_id: impl ToString, summary: Value) -> Self {
-        Self { action, target_kind, target_id: Some(target_id.to_string()), summary }
+    pub fn new(
+        action: &'static str,
+        target_kind: &'static str,
+        target_id: impl ToString,
+        summary: Value,
+    ) -> Self {
+        Self {
+            action,
+            target_kind,
+            target_id: Some(target_id.to_string()),
+            summary,
+        }
     }
 }
 
@@ -110,8 +126,13 @@ pub struct Filter {
 /// Newest first, `limit` at most, always within one tenant.
 pub async fn list(db: &Db, tenant_id: Uuid, filter: &Filter, limit: i64) -> Result<Vec<Entry>> {
     let action_exact = filter.action.clone().filter(|a| !a.ends_with('.'));
-    let action_prefix = filter.action.clone().filter(|a| a.ends_with('.')).map(|a| format!("{}%", a.replace('%', "")));
-    on_pool!(db, |p| sqlx::query_as::<_, Entry>(
+    let action_prefix = filter
+        .action
+        .clone()
+        .filter(|a| a.ends_with('.'))
+        .map(|a| format!("{}%", a.replace('%', "")));
+    on_pool!(db, |p| {
+        sqlx::query_as::<_, Entry>(
         "SELECT id, at, actor_id, actor_label, action, target_kind, target_id, summary, client_ip, request_id
          FROM audit_log
          WHERE tenant_id = $1
@@ -138,7 +159,8 @@ pub async fn list(db: &Db, tenant_id: Uuid, filter: &Filter, limit: i64) -> Resu
     .bind(limit)
     .fetch_all(p)
     .await
-    .map_err(Into::into))
+    .map_err(Into::into)
+    })
 }
 
 /// The distinct actions recorded for a tenant, for the filter's choice list.

@@ -21,15 +21,26 @@ const SQLITE_FILE: &str = "relais.db";
 const PG_FILE: &str = "relais.pgdump";
 
 /// Writes a backup into `dest`, a folder that must not exist yet.
-pub async fn create(db: &Db, database_url: &str, files_dir: &Path, dest: &Path) -> Result<Manifest> {
+pub async fn create(
+    db: &Db,
+    database_url: &str,
+    files_dir: &Path,
+    dest: &Path,
+) -> Result<Manifest> {
     if dest.exists() {
-        return Err(StoreError::Other(format!("{} already exists; choose a new folder", dest.display())));
+        return Err(StoreError::Other(format!(
+            "{} already exists; choose a new folder",
+            dest.display()
+        )));
     }
     std::fs::create_dir_all(dest)?;
     match db {
         Db::Sqlite(pool) => {
             let target = dest.join(SQLITE_FILE);
-            sqlx::query("VACUUM INTO $1").bind(target.to_string_lossy().into_owned()).execute(pool).await?;
+            sqlx::query("VACUUM INTO $1")
+                .bind(target.to_string_lossy().into_owned())
+                .execute(pool)
+                .await?;
         }
         Db::Postgres(_) => {
             let out = tokio::process::Command::new("pg_dump")
@@ -40,9 +51,16 @@ pub async fn create(db: &Db, database_url: &str, files_dir: &Path, dest: &Path) 
                 .arg(database_url)
                 .output()
                 .await
-                .map_err(|e| StoreError::Other(format!("cannot run pg_dump (is the PostgreSQL client installed?): {e}")))?;
+                .map_err(|e| {
+                    StoreError::Other(format!(
+                        "cannot run pg_dump (is the PostgreSQL client installed?): {e}"
+                    ))
+                })?;
             if !out.status.success() {
-                return Err(StoreError::Other(format!("pg_dump failed: {}", String::from_utf8_lossy(&out.stderr).trim())));
+                return Err(StoreError::Other(format!(
+                    "pg_dump failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                )));
             }
         }
     }
@@ -57,7 +75,8 @@ pub async fn create(db: &Db, database_url: &str, files_dir: &Path, dest: &Path) 
         files,
         relais_version: env!("CARGO_PKG_VERSION").into(),
     };
-    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| StoreError::Other(e.to_string()))?;
+    let json =
+        serde_json::to_vec_pretty(&manifest).map_err(|e| StoreError::Other(e.to_string()))?;
     std::fs::write(dest.join(MANIFEST), json)?;
     Ok(manifest)
 }
@@ -66,14 +85,22 @@ pub async fn create(db: &Db, database_url: &str, files_dir: &Path, dest: &Path) 
 /// file is replaced whole; on PostgreSQL the dump is restored over the target database.
 /// Files are added to the files folder (existing ones are identical by construction).
 pub async fn restore(database_url: &str, files_dir: &Path, src: &Path) -> Result<Manifest> {
-    let manifest: Manifest = serde_json::from_slice(&std::fs::read(src.join(MANIFEST)).map_err(|e| {
-        StoreError::Other(format!("{} is not a Relais backup (no {MANIFEST}): {e}", src.display()))
-    })?)
-    .map_err(|e| StoreError::Other(format!("unreadable {MANIFEST}: {e}")))?;
-    let is_pg = database_url.starts_with("postgres://") || database_url.starts_with("postgresql://");
+    let manifest: Manifest =
+        serde_json::from_slice(&std::fs::read(src.join(MANIFEST)).map_err(|e| {
+            StoreError::Other(format!(
+                "{} is not a Relais backup (no {MANIFEST}): {e}",
+                src.display()
+            ))
+        })?)
+        .map_err(|e| StoreError::Other(format!("unreadable {MANIFEST}: {e}")))?;
+    let is_pg =
+        database_url.starts_with("postgres://") || database_url.starts_with("postgresql://");
     match (manifest.backend.as_str(), is_pg) {
         ("sqlite", false) => {
-            let path = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:")).unwrap_or(database_url);
+            let path = database_url
+                .strip_prefix("sqlite://")
+                .or_else(|| database_url.strip_prefix("sqlite:"))
+                .unwrap_or(database_url);
             let path = Path::new(path);
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;
@@ -90,14 +117,23 @@ pub async fn restore(database_url: &str, files_dir: &Path, src: &Path) -> Result
         }
         ("postgres", true) => {
             let out = tokio::process::Command::new("pg_restore")
-                .args(["--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname"])
+                .args([
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--single-transaction",
+                    "--dbname",
+                ])
                 .arg(database_url)
                 .arg(src.join(PG_FILE))
                 .output()
                 .await
                 .map_err(|e| StoreError::Other(format!("cannot run pg_restore: {e}")))?;
             if !out.status.success() {
-                return Err(StoreError::Other(format!("pg_restore failed: {}", String::from_utf8_lossy(&out.stderr).trim())));
+                return Err(StoreError::Other(format!(
+                    "pg_restore failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                )));
             }
         }
         (backend, _) => {

@@ -2,7 +2,9 @@ use crate::{Result, StoreError};
 use sqlx::{
     ConnectOptions, Executor,
     postgres::{PgConnectOptions, PgPool, PgPoolOptions},
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous},
+    sqlite::{
+        SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    },
 };
 use std::{path::Path, str::FromStr, time::Duration};
 
@@ -37,19 +39,25 @@ pub(crate) trait BeginWrite {
     type Database: sqlx::Database;
     fn begin_write(
         &self,
-    ) -> impl Future<Output = std::result::Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>> + Send;
+    ) -> impl Future<
+        Output = std::result::Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>,
+    > + Send;
 }
 
 impl BeginWrite for SqlitePool {
     type Database = sqlx::Sqlite;
-    async fn begin_write(&self) -> std::result::Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    async fn begin_write(
+        &self,
+    ) -> std::result::Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
         self.begin_with("BEGIN IMMEDIATE").await
     }
 }
 
 impl BeginWrite for PgPool {
     type Database = sqlx::Postgres;
-    async fn begin_write(&self) -> std::result::Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    async fn begin_write(
+        &self,
+    ) -> std::result::Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
         self.begin().await
     }
 }
@@ -70,7 +78,10 @@ impl Db {
                 .map_err(|e| StoreError::Other(format!("cannot reach PostgreSQL: {e}")))?;
             Ok(Db::Postgres(pool))
         } else {
-            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+            let path = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+                .unwrap_or(url);
             if let Some(parent) = Path::new(path).parent()
                 && !parent.as_os_str().is_empty()
             {
@@ -88,7 +99,9 @@ impl Db {
                 .max_connections(8)
                 .connect_with(options)
                 .await
-                .map_err(|e| StoreError::Other(format!("cannot open SQLite database {path}: {e}")))?;
+                .map_err(|e| {
+                    StoreError::Other(format!("cannot open SQLite database {path}: {e}"))
+                })?;
             Ok(Db::Sqlite(pool))
         }
     }
@@ -102,7 +115,11 @@ impl Db {
 
     /// A round trip to the database, for `/readyz`.
     pub async fn ping(&self) -> Result<()> {
-        on_pool!(self, |p| p.execute("SELECT 1").await.map(|_| ()).map_err(Into::into))
+        on_pool!(self, |p| p
+            .execute("SELECT 1")
+            .await
+            .map(|_| ())
+            .map_err(Into::into))
     }
 
     pub async fn close(&self) {

@@ -20,7 +20,11 @@ impl FileStore {
     }
 
     fn path_of(&self, hash: &str) -> Result<PathBuf> {
-        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+        if hash.len() != 64
+            || !hash
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        {
             return Err(StoreError::NotFound);
         }
         Ok(self.root.join(&hash[..2]).join(hash))
@@ -28,7 +32,10 @@ impl FileStore {
 
     /// Stores bytes and returns their hash. Storing the same bytes twice keeps one copy.
     pub async fn put(&self, bytes: &[u8]) -> Result<String> {
-        let hash: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let hash: String = Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         let path = self.path_of(&hash)?;
         if tokio::fs::try_exists(&path).await? {
             return Ok(hash);

@@ -34,10 +34,11 @@ pub(crate) async fn migrate(db: &Db) -> Result<Vec<&'static str>> {
             pool.execute(LEDGER_SQLITE).await?;
             for m in MIGRATIONS {
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                let done: Option<i64> = sqlx::query_scalar("SELECT version FROM relais_migrations WHERE version = $1")
-                    .bind(m.version)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                let done: Option<i64> =
+                    sqlx::query_scalar("SELECT version FROM relais_migrations WHERE version = $1")
+                        .bind(m.version)
+                        .fetch_optional(&mut *tx)
+                        .await?;
                 if done.is_none() {
                     sqlx::raw_sql(m.sqlite).execute(&mut *tx).await?;
                     sqlx::query("INSERT INTO relais_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
@@ -53,7 +54,10 @@ pub(crate) async fn migrate(db: &Db) -> Result<Vec<&'static str>> {
         }
         Db::Postgres(pool) => {
             let mut conn = pool.acquire().await?;
-            sqlx::query("SELECT pg_advisory_lock($1)").bind(PG_MIGRATION_LOCK).execute(&mut *conn).await?;
+            sqlx::query("SELECT pg_advisory_lock($1)")
+                .bind(PG_MIGRATION_LOCK)
+                .execute(&mut *conn)
+                .await?;
             let result: Result<()> = async {
                 conn.execute(LEDGER_POSTGRES).await?;
                 for m in MIGRATIONS {
@@ -78,7 +82,10 @@ pub(crate) async fn migrate(db: &Db) -> Result<Vec<&'static str>> {
                 Ok(())
             }
             .await;
-            sqlx::query("SELECT pg_advisory_unlock($1)").bind(PG_MIGRATION_LOCK).execute(&mut *conn).await?;
+            sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(PG_MIGRATION_LOCK)
+                .execute(&mut *conn)
+                .await?;
             result?;
         }
     }
@@ -133,5 +140,10 @@ pub async fn count_rows(db: &Db, table: &str) -> Result<i64> {
         return Err(crate::StoreError::NotFound);
     }
     let sql = format!("SELECT COUNT(*) FROM {table}");
-    on_pool!(db, |p| sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).fetch_one(p).await.map_err(Into::into))
+    on_pool!(db, |p| sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(
+        sql
+    ))
+    .fetch_one(p)
+    .await
+    .map_err(Into::into))
 }

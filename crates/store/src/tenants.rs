@@ -32,7 +32,8 @@ impl Tenant {
     }
 }
 
-const COLUMNS: &str = "id, slug, kind, name, default_locale, time_zone, primary_colour, logo_hash, logo_type,
+const COLUMNS: &str =
+    "id, slug, kind, name, default_locale, time_zone, primary_colour, logo_hash, logo_type,
     contact_email, require_totp, is_default, created_at, updated_at";
 
 pub struct NewTenant {
@@ -90,12 +91,24 @@ pub async fn create(db: &Db, label: &str, new: NewTenant) -> Result<Tenant> {
 
 pub async fn by_id(db: &Db, id: Uuid) -> Result<Option<Tenant>> {
     let sql = format!("SELECT {COLUMNS} FROM tenants WHERE id = $1");
-    on_pool!(db, |p| sqlx::query_as::<_, Tenant>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await.map_err(Into::into))
+    on_pool!(db, |p| sqlx::query_as::<_, Tenant>(sqlx::AssertSqlSafe(
+        sql
+    ))
+    .bind(id)
+    .fetch_optional(p)
+    .await
+    .map_err(Into::into))
 }
 
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Tenant>> {
     let sql = format!("SELECT {COLUMNS} FROM tenants WHERE slug = $1");
-    on_pool!(db, |p| sqlx::query_as::<_, Tenant>(sqlx::AssertSqlSafe(sql)).bind(slug).fetch_optional(p).await.map_err(Into::into))
+    on_pool!(db, |p| sqlx::query_as::<_, Tenant>(sqlx::AssertSqlSafe(
+        sql
+    ))
+    .bind(slug)
+    .fetch_optional(p)
+    .await
+    .map_err(Into::into))
 }
 
 /// The tenant a request's host name belongs to, or else the default tenant.
@@ -106,24 +119,33 @@ pub async fn resolve(db: &Db, host: Option<&str>) -> Result<Option<Tenant>> {
             OR (is_default AND NOT EXISTS (SELECT 1 FROM tenant_hosts WHERE host = $1))
          ORDER BY is_default LIMIT 1"
     );
-    on_pool!(db, |p| sqlx::query_as::<_, Tenant>(sqlx::AssertSqlSafe(sql))
-        .bind(host.unwrap_or(""))
-        .fetch_optional(p)
-        .await
-        .map_err(Into::into))
+    on_pool!(db, |p| sqlx::query_as::<_, Tenant>(sqlx::AssertSqlSafe(
+        sql
+    ))
+    .bind(host.unwrap_or(""))
+    .fetch_optional(p)
+    .await
+    .map_err(Into::into))
 }
 
 pub async fn list(db: &Db) -> Result<Vec<Tenant>> {
     let sql = format!("SELECT {COLUMNS} FROM tenants ORDER BY slug");
-    on_pool!(db, |p| sqlx::query_as::<_, Tenant>(sqlx::AssertSqlSafe(sql)).fetch_all(p).await.map_err(Into::into))
+    on_pool!(db, |p| sqlx::query_as::<_, Tenant>(sqlx::AssertSqlSafe(
+        sql
+    ))
+    .fetch_all(p)
+    .await
+    .map_err(Into::into))
 }
 
 pub async fn hosts(db: &Db, tenant_id: Uuid) -> Result<Vec<String>> {
-    on_pool!(db, |p| sqlx::query_scalar::<_, String>("SELECT host FROM tenant_hosts WHERE tenant_id = $1 ORDER BY host")
-        .bind(tenant_id)
-        .fetch_all(p)
-        .await
-        .map_err(Into::into))
+    on_pool!(db, |p| sqlx::query_scalar::<_, String>(
+        "SELECT host FROM tenant_hosts WHERE tenant_id = $1 ORDER BY host"
+    )
+    .bind(tenant_id)
+    .fetch_all(p)
+    .await
+    .map_err(Into::into))
 }
 
 /// What an administrator edits on the settings page; validated by the caller.
@@ -138,14 +160,32 @@ pub struct Settings {
 }
 
 pub async fn update_settings(db: &Db, actor: &Actor, s: &Settings) -> Result<Tenant> {
-    let before = by_id(db, actor.tenant_id).await?.ok_or(StoreError::NotFound)?;
+    let before = by_id(db, actor.tenant_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     let summary = crate::audit::diff(&[
         ("name", before.name.clone(), s.name.clone()),
-        ("default_locale", before.default_locale.clone(), s.default_locale.to_string()),
+        (
+            "default_locale",
+            before.default_locale.clone(),
+            s.default_locale.to_string(),
+        ),
         ("time_zone", before.time_zone.clone(), s.time_zone.clone()),
-        ("primary_colour", before.primary_colour.clone(), s.primary_colour.clone()),
-        ("contact_email", before.contact_email.clone().unwrap_or_default(), s.contact_email.clone().unwrap_or_default()),
-        ("require_totp", before.require_totp.to_string(), s.require_totp.to_string()),
+        (
+            "primary_colour",
+            before.primary_colour.clone(),
+            s.primary_colour.clone(),
+        ),
+        (
+            "contact_email",
+            before.contact_email.clone().unwrap_or_default(),
+            s.contact_email.clone().unwrap_or_default(),
+        ),
+        (
+            "require_totp",
+            before.require_totp.to_string(),
+            s.require_totp.to_string(),
+        ),
     ]);
     on_pool!(db, |p| {
         let mut tx = p.begin_write().await?;
@@ -163,28 +203,41 @@ pub async fn update_settings(db: &Db, actor: &Actor, s: &Settings) -> Result<Ten
         .bind(Utc::now())
         .execute(&mut *tx)
         .await?;
-        record!(tx, actor, Change::new("tenant.update", "tenant", actor.tenant_id, summary));
+        record!(
+            tx,
+            actor,
+            Change::new("tenant.update", "tenant", actor.tenant_id, summary)
+        );
         tx.commit().await?;
         Ok::<_, StoreError>(())
     })?;
-    by_id(db, actor.tenant_id).await?.ok_or(StoreError::NotFound)
+    by_id(db, actor.tenant_id)
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 /// Sets (or with `None` removes) the tenant's logo, stored in the file store by hash.
 pub async fn set_logo(db: &Db, actor: &Actor, logo: Option<(&str, &str)>) -> Result<()> {
     on_pool!(db, |p| {
         let mut tx = p.begin_write().await?;
-        sqlx::query("UPDATE tenants SET logo_hash = $2, logo_type = $3, updated_at = $4 WHERE id = $1")
-            .bind(actor.tenant_id)
-            .bind(logo.map(|l| l.0))
-            .bind(logo.map(|l| l.1))
-            .bind(Utc::now())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE tenants SET logo_hash = $2, logo_type = $3, updated_at = $4 WHERE id = $1",
+        )
+        .bind(actor.tenant_id)
+        .bind(logo.map(|l| l.0))
+        .bind(logo.map(|l| l.1))
+        .bind(Utc::now())
+        .execute(&mut *tx)
+        .await?;
         record!(
             tx,
             actor,
-            Change::new("tenant.logo", "tenant", actor.tenant_id, json!({"logo": logo.map(|l| l.0), "type": logo.map(|l| l.1)}))
+            Change::new(
+                "tenant.logo",
+                "tenant",
+                actor.tenant_id,
+                json!({"logo": logo.map(|l| l.0), "type": logo.map(|l| l.1)})
+            )
         );
         tx.commit().await?;
         Ok(())
@@ -199,7 +252,16 @@ pub async fn add_host(db: &Db, actor: &Actor, host: &str) -> Result<()> {
             .bind(actor.tenant_id)
             .execute(&mut *tx)
             .await?;
-        record!(tx, actor, Change::new("tenant.host_add", "tenant", actor.tenant_id, json!({"host": host})));
+        record!(
+            tx,
+            actor,
+            Change::new(
+                "tenant.host_add",
+                "tenant",
+                actor.tenant_id,
+                json!({"host": host})
+            )
+        );
         tx.commit().await?;
         Ok(())
     })

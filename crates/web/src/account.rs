@@ -31,17 +31,43 @@ struct AccountTpl<'a> {
     password_hint: String,
 }
 
-async fn page(state: &AppState, ctx: &Ctx, new_token: Option<String>, notice: Option<String>, errors: Vec<(&'static str, &'static str)>) -> AppResult<Response> {
+async fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    new_token: Option<String>,
+    notice: Option<String>,
+    errors: Vec<(&'static str, &'static str)>,
+) -> AppResult<Response> {
     let user = ctx.signed_in()?;
-    let tokens = if ctx.is_staff() { api_tokens::list(&state.db, ctx.tenant.id, user.id).await? } else { Vec::new() };
+    let tokens = if ctx.is_staff() {
+        api_tokens::list(&state.db, ctx.tenant.id, user.id).await?
+    } else {
+        Vec::new()
+    };
     let password_hint = ctx.t1("new-password-hint", "min", &Password::MIN_CHARS.to_string());
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let mut r = render(&AccountTpl { ctx, user, tokens, new_token, notice, errors, password_hint })?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut r = render(&AccountTpl {
+        ctx,
+        user,
+        tokens,
+        new_token,
+        notice,
+        errors,
+        password_hint,
+    })?;
     *r.status_mut() = status;
     Ok(r)
 }
 
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(q): Query<NoticeQuery>) -> AppResult<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
     page(&state, &ctx, None, q.text(&ctx), Vec::new()).await
 }
 
@@ -50,17 +76,29 @@ pub struct LocaleForm {
     locale: String,
 }
 
-pub async fn set_locale(State(state): State<AppState>, ctx: Ctx, Form(form): Form<LocaleForm>) -> AppResult<Response> {
+pub async fn set_locale(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<LocaleForm>,
+) -> AppResult<Response> {
     let user = ctx.signed_in()?;
     let Ok(locale) = form.locale.parse::<Locale>() else {
         return page(&state, &ctx, None, None, vec![("locale", "invalid-locale")]).await;
     };
     accounts::set_locale(&state.db, &ctx.actor(), user.id, locale).await?;
     // The cookie would otherwise keep the old choice.
-    let mut r = Redirect::to(&format!("/account?notice=account-saved&lang={locale}")).into_response();
+    let mut r =
+        Redirect::to(&format!("/account?notice=account-saved&lang={locale}")).into_response();
     r.headers_mut().append(
         axum::http::header::SET_COOKIE,
-        crate::middleware::set_cookie(&state, "relais_lang", locale.as_str(), Some(31_536_000), false, "Lax"),
+        crate::middleware::set_cookie(
+            &state,
+            "relais_lang",
+            locale.as_str(),
+            Some(31_536_000),
+            false,
+            "Lax",
+        ),
     );
     Ok(r)
 }
@@ -72,17 +110,35 @@ pub struct PasswordForm {
     confirm: String,
 }
 
-pub async fn change_password(State(state): State<AppState>, ctx: Ctx, Form(form): Form<PasswordForm>) -> AppResult<Response> {
+pub async fn change_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<PasswordForm>,
+) -> AppResult<Response> {
     let user = ctx.signed_in()?;
     if !verify_password(form.current, user.password_hash.clone()).await {
-        return page(&state, &ctx, None, None, vec![("current", "password-wrong")]).await;
+        return page(
+            &state,
+            &ctx,
+            None,
+            None,
+            vec![("current", "password-wrong")],
+        )
+        .await;
     }
     let password = match Password::new(&form.password) {
         Ok(p) => p,
         Err(e) => return page(&state, &ctx, None, None, vec![("password", e.code)]).await,
     };
     if form.password != form.confirm {
-        return page(&state, &ctx, None, None, vec![("confirm", "password-mismatch")]).await;
+        return page(
+            &state,
+            &ctx,
+            None,
+            None,
+            vec![("confirm", "password-mismatch")],
+        )
+        .await;
     }
     let hash = hash_password(password.expose().to_owned()).await?;
     let keep = ctx.session.as_ref().map(|s| s.id_hash.as_str());
@@ -104,12 +160,29 @@ fn totp_setup_page(ctx: &Ctx, secret: totp::Secret, error: Option<&str>) -> AppR
     let user = ctx.signed_in()?;
     let uri = secret.otpauth_uri(&ctx.tenant.name, &user.email);
     let qr_svg = qrcode::QrCode::new(uri.as_bytes())
-        .map(|code| code.render::<qrcode::render::svg::Color>().min_dimensions(180, 180).build())
+        .map(|code| {
+            code.render::<qrcode::render::svg::Color>()
+                .min_dimensions(180, 180)
+                .build()
+        })
         .map_err(|e| AppError::Internal(e.to_string()))?;
     // The SVG from the encoder has an XML prolog; inline it without.
-    let qr_svg = qr_svg.split_once("<svg").map(|(_, rest)| format!("<svg aria-hidden=\"true\"{rest}")).unwrap_or_default();
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let mut r = render(&TotpSetupTpl { ctx, secret: secret.to_base32(), qr_svg, required: ctx.tenant.require_totp, error })?;
+    let qr_svg = qr_svg
+        .split_once("<svg")
+        .map(|(_, rest)| format!("<svg aria-hidden=\"true\"{rest}"))
+        .unwrap_or_default();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let mut r = render(&TotpSetupTpl {
+        ctx,
+        secret: secret.to_base32(),
+        qr_svg,
+        required: ctx.tenant.require_totp,
+        error,
+    })?;
     *r.status_mut() = status;
     Ok(r)
 }
@@ -134,7 +207,11 @@ pub struct TotpEnableForm {
     code: String,
 }
 
-pub async fn totp_enable(State(state): State<AppState>, ctx: Ctx, Form(form): Form<TotpEnableForm>) -> AppResult<Response> {
+pub async fn totp_enable(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<TotpEnableForm>,
+) -> AppResult<Response> {
     let user = ctx.signed_in()?;
     if !ctx.is_staff() {
         return Err(AppError::NotFound);
@@ -143,7 +220,15 @@ pub async fn totp_enable(State(state): State<AppState>, ctx: Ctx, Form(form): Fo
     let Some(step) = secret.verify(&form.code, chrono::Utc::now().timestamp(), None) else {
         return totp_setup_page(&ctx, secret, Some("totp-invalid"));
     };
-    accounts::set_totp(&state.db, &ctx.actor(), user.id, Some(&secret.to_base32()), true, Some(step)).await?;
+    accounts::set_totp(
+        &state.db,
+        &ctx.actor(),
+        user.id,
+        Some(&secret.to_base32()),
+        true,
+        Some(step),
+    )
+    .await?;
     Ok(Redirect::to("/account?notice=totp-now-enabled").into_response())
 }
 
@@ -152,15 +237,37 @@ pub struct TotpDisableForm {
     code: String,
 }
 
-pub async fn totp_disable(State(state): State<AppState>, ctx: Ctx, Form(form): Form<TotpDisableForm>) -> AppResult<Response> {
+pub async fn totp_disable(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<TotpDisableForm>,
+) -> AppResult<Response> {
     let user = ctx.signed_in()?;
     if ctx.tenant.require_totp {
-        return Err(AppError::Refused(StatusCode::FORBIDDEN, "totp-cannot-disable"));
+        return Err(AppError::Refused(
+            StatusCode::FORBIDDEN,
+            "totp-cannot-disable",
+        ));
     }
-    let secret = user.totp_secret.as_deref().and_then(totp::Secret::from_base32).ok_or(AppError::NotFound)?;
-    let valid = secret.verify(&form.code, chrono::Utc::now().timestamp(), user.totp_last_step);
+    let secret = user
+        .totp_secret
+        .as_deref()
+        .and_then(totp::Secret::from_base32)
+        .ok_or(AppError::NotFound)?;
+    let valid = secret.verify(
+        &form.code,
+        chrono::Utc::now().timestamp(),
+        user.totp_last_step,
+    );
     if valid.is_none() {
-        return page(&state, &ctx, None, None, vec![("disable-code", "totp-invalid")]).await;
+        return page(
+            &state,
+            &ctx,
+            None,
+            None,
+            vec![("disable-code", "totp-invalid")],
+        )
+        .await;
     }
     accounts::set_totp(&state.db, &ctx.actor(), user.id, None, false, None).await?;
     Ok(Redirect::to("/account?notice=totp-now-disabled").into_response())
@@ -172,18 +279,33 @@ pub struct TokenForm {
 }
 
 /// Creates an API token and shows it once.
-pub async fn create_token(State(state): State<AppState>, ctx: Ctx, Form(form): Form<TokenForm>) -> AppResult<Response> {
+pub async fn create_token(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<TokenForm>,
+) -> AppResult<Response> {
     let user = ctx.staff(Permission::UseBackOffice)?;
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
-        return page(&state, &ctx, None, None, vec![("token-name", "invalid-token-name")]).await;
+        return page(
+            &state,
+            &ctx,
+            None,
+            None,
+            vec![("token-name", "invalid-token-name")],
+        )
+        .await;
     }
     let raw = format!("rls_{}", crate::middleware::random_token());
     api_tokens::create(&state.db, &ctx.actor(), user.id, name, &raw).await?;
     page(&state, &ctx, Some(raw), None, Vec::new()).await
 }
 
-pub async fn revoke_token(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> AppResult<Response> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+) -> AppResult<Response> {
     let user = ctx.staff(Permission::UseBackOffice)?;
     api_tokens::revoke(&state.db, &ctx.actor(), user.id, id).await?;
     Ok(Redirect::to("/account?notice=api-token-revoked#tokens").into_response())

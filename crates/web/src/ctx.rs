@@ -26,7 +26,11 @@ pub struct Ctx {
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
-        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| AppError::Internal("no request context".into()))
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal("no request context".into()))
     }
 }
 
@@ -38,12 +42,20 @@ impl Ctx {
 
     /// A message with one named argument.
     pub fn t1(&self, id: &str, name: &str, value: impl std::fmt::Display) -> String {
-        crate::i18n::message(self.locale, id, &[(name, FluentValue::from(value.to_string()))])
+        crate::i18n::message(
+            self.locale,
+            id,
+            &[(name, FluentValue::from(value.to_string()))],
+        )
     }
 
     /// A message with a count (plural rules).
     pub fn tn(&self, id: &str, count: impl std::borrow::Borrow<i64>) -> String {
-        crate::i18n::message(self.locale, id, &[("count", FluentValue::from(*count.borrow()))])
+        crate::i18n::message(
+            self.locale,
+            id,
+            &[("count", FluentValue::from(*count.borrow()))],
+        )
     }
 
     pub fn lang(&self) -> &'static str {
@@ -55,7 +67,10 @@ impl Ctx {
     }
 
     pub fn role(&self) -> Option<Role> {
-        self.user.as_ref().filter(|u| u.kind() == AccountKind::Staff).and_then(|u| u.role())
+        self.user
+            .as_ref()
+            .filter(|u| u.kind() == AccountKind::Staff)
+            .and_then(|u| u.role())
     }
 
     pub fn is_staff(&self) -> bool {
@@ -68,19 +83,27 @@ impl Ctx {
 
     /// For the templates: whether to show the administration link.
     pub fn can_admin(&self) -> bool {
-        self.can(Permission::ManageTenant) || self.can(Permission::ManageTeams) || self.can(Permission::ReadAudit)
+        self.can(Permission::ManageTenant)
+            || self.can(Permission::ManageTeams)
+            || self.can(Permission::ReadAudit)
     }
 
     /// The signed-in staff account if it holds `permission`; otherwise the error to show.
     pub fn staff(&self, permission: Permission) -> Result<&Account, AppError> {
-        let Some(user) = self.user.as_deref() else { return Err(AppError::SignInNeeded) };
+        let Some(user) = self.user.as_deref() else {
+            return Err(AppError::SignInNeeded);
+        };
         let Some(role) = user.role().filter(|_| user.kind() == AccountKind::Staff) else {
             return Err(AppError::Forbidden);
         };
         if self.tenant.require_totp && !user.totp_enabled {
             return Err(AppError::TotpSetupRequired);
         }
-        if role.can(permission) { Ok(user) } else { Err(AppError::Forbidden) }
+        if role.can(permission) {
+            Ok(user)
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// Any signed-in account (staff or portal).
@@ -93,7 +116,10 @@ impl Ctx {
         Actor {
             tenant_id: self.tenant.id,
             account_id: self.user.as_ref().map(|u| u.id),
-            label: self.user.as_ref().map_or_else(|| "anonymous".to_owned(), |u| u.email.clone()),
+            label: self
+                .user
+                .as_ref()
+                .map_or_else(|| "anonymous".to_owned(), |u| u.email.clone()),
             client_ip: self.client_ip.clone(),
             request_id: Some(self.request_id.clone()),
         }
@@ -101,7 +127,16 @@ impl Ctx {
 
     /// Links of the language switch: (locale, href, is current).
     pub fn languages(&self) -> Vec<(Locale, String, bool)> {
-        Locale::ALL.into_iter().map(|l| (l, format!("{}?lang={}", self.path, l.as_str()), l == self.locale)).collect()
+        Locale::ALL
+            .into_iter()
+            .map(|l| {
+                (
+                    l,
+                    format!("{}?lang={}", self.path, l.as_str()),
+                    l == self.locale,
+                )
+            })
+            .collect()
     }
 
     pub fn role_label(&self, role: &str) -> String {

@@ -66,7 +66,9 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict => AppError::Refused(StatusCode::CONFLICT, "error-conflict"),
-            StoreError::Rule("last-admin") => AppError::Refused(StatusCode::CONFLICT, "error-last-admin"),
+            StoreError::Rule("last-admin") => {
+                AppError::Refused(StatusCode::CONFLICT, "error-last-admin")
+            }
             other => AppError::Internal(other.to_string()),
         }
     }

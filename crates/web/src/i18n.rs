@@ -7,7 +7,10 @@ use std::sync::LazyLock;
 const FR: &str = include_str!("../locales/fr.ftl");
 const EN: &str = include_str!("../locales/en.ftl");
 
-fn bundle(source: &'static str, lang: unic_langid::LanguageIdentifier) -> FluentBundle<FluentResource> {
+fn bundle(
+    source: &'static str,
+    lang: unic_langid::LanguageIdentifier,
+) -> FluentBundle<FluentResource> {
     let resource = match FluentResource::try_new(source.to_owned()) {
         Ok(r) => r,
         // The catalogues are part of the binary and checked by a test: a syntax error here
@@ -23,8 +26,10 @@ fn bundle(source: &'static str, lang: unic_langid::LanguageIdentifier) -> Fluent
     bundle
 }
 
-static FR_BUNDLE: LazyLock<FluentBundle<FluentResource>> = LazyLock::new(|| bundle(FR, unic_langid::langid!("fr")));
-static EN_BUNDLE: LazyLock<FluentBundle<FluentResource>> = LazyLock::new(|| bundle(EN, unic_langid::langid!("en")));
+static FR_BUNDLE: LazyLock<FluentBundle<FluentResource>> =
+    LazyLock::new(|| bundle(FR, unic_langid::langid!("fr")));
+static EN_BUNDLE: LazyLock<FluentBundle<FluentResource>> =
+    LazyLock::new(|| bundle(EN, unic_langid::langid!("en")));
 
 fn bundle_for(locale: Locale) -> &'static FluentBundle<FluentResource> {
     match locale {
@@ -45,7 +50,11 @@ pub fn message(locale: Locale, id: &str, args: &[(&str, FluentValue<'_>)]) -> St
         fluent_args.set(*name, value.clone());
     }
     let mut errors = Vec::new();
-    let text = bundle.format_pattern(pattern, (!args.is_empty()).then_some(&fluent_args), &mut errors);
+    let text = bundle.format_pattern(
+        pattern,
+        (!args.is_empty()).then_some(&fluent_args),
+        &mut errors,
+    );
     text.into_owned()
 }
 
@@ -75,19 +84,39 @@ mod tests {
         assert!(missing_en.is_empty(), "missing in en.ftl: {missing_en:?}");
         assert!(missing_fr.is_empty(), "missing in fr.ftl: {missing_fr:?}");
         for id in &fr {
-            assert_ne!(message(Locale::Fr, id, &[]), *id, "{id} does not render in French");
-            assert_ne!(message(Locale::En, id, &[]), *id, "{id} does not render in English");
+            assert_ne!(
+                message(Locale::Fr, id, &[]),
+                *id,
+                "{id} does not render in French"
+            );
+            assert_ne!(
+                message(Locale::En, id, &[]),
+                *id,
+                "{id} does not render in English"
+            );
         }
     }
 
     #[test]
     fn plurals_follow_each_language() {
         let n = |n: i64| [("count", FluentValue::from(n))];
-        assert_eq!(message(Locale::Fr, "team-members-count", &n(0)), "aucun membre");
+        assert_eq!(
+            message(Locale::Fr, "team-members-count", &n(0)),
+            "aucun membre"
+        );
         assert_eq!(message(Locale::Fr, "team-members-count", &n(1)), "1 membre");
-        assert_eq!(message(Locale::Fr, "team-members-count", &n(3)), "3 membres");
+        assert_eq!(
+            message(Locale::Fr, "team-members-count", &n(3)),
+            "3 membres"
+        );
         assert_eq!(message(Locale::En, "team-members-count", &n(1)), "1 member");
-        assert_eq!(message(Locale::En, "team-members-count", &n(2)), "2 members");
-        assert_eq!(message(Locale::En, "form-has-errors", &n(1)), "The form has one error.");
+        assert_eq!(
+            message(Locale::En, "team-members-count", &n(2)),
+            "2 members"
+        );
+        assert_eq!(
+            message(Locale::En, "form-has-errors", &n(1)),
+            "The form has one error."
+        );
     }
 }

@@ -20,7 +20,7 @@ pub use state::{AppState, WebConfig};
 use axum::{
     Router,
     http::{HeaderName, Request, StatusCode},
-    middleware::{from_fn_with_state},
+    middleware::from_fn_with_state,
     routing::{get, post},
 };
 use std::{net::SocketAddr, sync::Arc, time::Duration};
@@ -77,7 +77,11 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// Serves until `shutdown` resolves, then lets requests in flight finish.
-pub async fn serve(state: AppState, listener: tokio::net::TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let db = state.db.clone();
     let housekeeping = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -90,9 +94,12 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener, shutdown:
             }
         }
     });
-    let result = axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let result = axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
     housekeeping.abort();
     result
 }

@@ -2,7 +2,9 @@
 
 use std::{collections::BTreeMap, fmt::Write, sync::Mutex};
 
-const BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const BUCKETS: [f64; 11] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
 
 #[derive(Default)]
 struct Histogram {
@@ -20,7 +22,8 @@ pub struct Metrics {
 impl Metrics {
     pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
         if let Ok(mut r) = self.requests.lock() {
-            *r.entry((method.to_owned(), route.to_owned(), status)).or_default() += 1;
+            *r.entry((method.to_owned(), route.to_owned(), status))
+                .or_default() += 1;
         }
         if let Ok(mut l) = self.latency.lock() {
             let h = l.entry((method.to_owned(), route.to_owned())).or_default();
@@ -55,11 +58,27 @@ impl Metrics {
             for ((method, route), h) in l.iter() {
                 let labels = format!("method=\"{}\",route=\"{}\"", esc(method), esc(route));
                 for (i, bound) in BUCKETS.iter().enumerate() {
-                    let _ = writeln!(out, "relais_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {}", h.counts[i]);
+                    let _ = writeln!(
+                        out,
+                        "relais_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {}",
+                        h.counts[i]
+                    );
                 }
-                let _ = writeln!(out, "relais_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", h.count);
-                let _ = writeln!(out, "relais_http_request_duration_seconds_sum{{{labels}}} {}", h.sum);
-                let _ = writeln!(out, "relais_http_request_duration_seconds_count{{{labels}}} {}", h.count);
+                let _ = writeln!(
+                    out,
+                    "relais_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
+                    h.count
+                );
+                let _ = writeln!(
+                    out,
+                    "relais_http_request_duration_seconds_sum{{{labels}}} {}",
+                    h.sum
+                );
+                let _ = writeln!(
+                    out,
+                    "relais_http_request_duration_seconds_count{{{labels}}} {}",
+                    h.count
+                );
             }
         }
         out
@@ -77,10 +96,22 @@ mod tests {
         m.observe("GET", "/a", 200, 0.2);
         m.observe("GET", "/a", 500, 20.0);
         let text = m.render();
-        assert!(text.contains(r#"relais_http_requests_total{method="GET",route="/a",status="200"} 2"#));
-        assert!(text.contains(r#"relais_http_request_duration_seconds_bucket{method="GET",route="/a",le="0.005"} 1"#));
-        assert!(text.contains(r#"relais_http_request_duration_seconds_bucket{method="GET",route="/a",le="0.25"} 2"#));
-        assert!(text.contains(r#"relais_http_request_duration_seconds_bucket{method="GET",route="/a",le="+Inf"} 3"#));
-        assert!(text.contains(r#"relais_http_request_duration_seconds_count{method="GET",route="/a"} 3"#));
+        assert!(
+            text.contains(r#"relais_http_requests_total{method="GET",route="/a",status="200"} 2"#)
+        );
+        assert!(text.contains(
+            r#"relais_http_request_duration_seconds_bucket{method="GET",route="/a",le="0.005"} 1"#
+        ));
+        assert!(text.contains(
+            r#"relais_http_request_duration_seconds_bucket{method="GET",route="/a",le="0.25"} 2"#
+        ));
+        assert!(text.contains(
+            r#"relais_http_request_duration_seconds_bucket{method="GET",route="/a",le="+Inf"} 3"#
+        ));
+        assert!(
+            text.contains(
+                r#"relais_http_request_duration_seconds_count{method="GET",route="/a"} 3"#
+            )
+        );
     }
 }

@@ -23,7 +23,11 @@ pub const CSRF_FIELD: &str = "csrf_token";
 pub fn cookie_name(state: &AppState, base: &str) -> String {
     // The __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only and
     // for the whole site: a sibling subdomain cannot plant one.
-    if state.config.secure() { format!("__Host-{base}") } else { base.to_owned() }
+    if state.config.secure() {
+        format!("__Host-{base}")
+    } else {
+        base.to_owned()
+    }
 }
 
 pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -38,8 +42,18 @@ pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// A `Set-Cookie` value. `max_age` None: a session cookie; Some(0): delete.
-pub fn set_cookie(state: &AppState, base: &str, value: &str, max_age: Option<i64>, http_only: bool, same_site: &str) -> HeaderValue {
-    let mut c = format!("{}={value}; Path=/; SameSite={same_site}", cookie_name(state, base));
+pub fn set_cookie(
+    state: &AppState,
+    base: &str,
+    value: &str,
+    max_age: Option<i64>,
+    http_only: bool,
+    same_site: &str,
+) -> HeaderValue {
+    let mut c = format!(
+        "{}={value}; Path=/; SameSite={same_site}",
+        cookie_name(state, base)
+    );
     if http_only {
         c.push_str("; HttpOnly");
     }
@@ -60,15 +74,27 @@ pub fn random_token() -> String {
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 pub async fn track_metrics(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().to_string();
-    let route = req.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let response = next.run(req).await;
-    state.metrics.observe(&method, &route, response.status().as_u16(), start.elapsed().as_secs_f64());
+    state.metrics.observe(
+        &method,
+        &route,
+        response.status().as_u16(),
+        start.elapsed().as_secs_f64(),
+    );
     response
 }
 
@@ -83,13 +109,28 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
              connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
         ),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=(self)"));
-    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(self)"),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     if state.config.secure() {
-        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
     }
     if !h.contains_key(header::CACHE_CONTROL) {
         // Pages carry personal data: no shared or back-button caches.
@@ -100,12 +141,17 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
 
 fn client_ip(state: &AppState, req: &Request) -> Option<String> {
     if state.config.trust_proxy
-        && let Some(forwarded) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok())
+        && let Some(forwarded) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
         && let Some(last) = forwarded.rsplit(',').next()
     {
         return Some(last.trim().to_owned());
     }
-    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ci| ci.0.ip().to_string())
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ci| ci.0.ip().to_string())
 }
 
 fn query_lang(req: &Request) -> Option<Locale> {
@@ -132,16 +178,26 @@ pub async fn context(State(state): State<AppState>, mut req: Request, next: Next
         Ok(None) => return pages::unknown_site(),
         Err(e) => {
             tracing::error!(error = %e, "tenant resolution failed");
-            return (StatusCode::SERVICE_UNAVAILABLE, "Service unavailable / Service indisponible").into_response();
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Service unavailable / Service indisponible",
+            )
+                .into_response();
         }
     };
     let path = req.uri().path().to_owned();
     let is_api = path.starts_with("/api/");
-    let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
 
     // The API authenticates by token only; cookies mean nothing there (so no CSRF either).
     let (mut session, mut user) = (None, None);
-    if !is_api && let Some(raw) = read_cookie(req.headers(), &cookie_name(&state, "relais_session")) {
+    if !is_api && let Some(raw) = read_cookie(req.headers(), &cookie_name(&state, "relais_session"))
+    {
         match sessions::find(&state.db, tenant.id, &raw, state.config.session_idle).await {
             Ok(Some(s)) => {
                 if chrono::Utc::now() - s.last_seen_at > chrono::Duration::seconds(60) {
@@ -167,9 +223,19 @@ pub async fn context(State(state): State<AppState>, mut req: Request, next: Next
         .or_else(|| user.as_ref().and_then(|u| u.locale()))
         .unwrap_or_else(|| tenant.locale());
 
-    let existing_csrf = read_cookie(req.headers(), &cookie_name(&state, "relais_csrf")).filter(|t| t.len() >= 32);
+    let existing_csrf =
+        read_cookie(req.headers(), &cookie_name(&state, "relais_csrf")).filter(|t| t.len() >= 32);
     let csrf = existing_csrf.clone().unwrap_or_else(random_token);
-    let ctx = Ctx { tenant, locale, user, session, csrf: csrf.clone(), request_id, client_ip: client_ip(&state, &req), path: path.clone() };
+    let ctx = Ctx {
+        tenant,
+        locale,
+        user,
+        session,
+        csrf: csrf.clone(),
+        request_id,
+        client_ip: client_ip(&state, &req),
+        path: path.clone(),
+    };
     req.extensions_mut().insert(ctx.clone());
 
     let mut response = next.run(req).await;
@@ -182,12 +248,28 @@ pub async fn context(State(state): State<AppState>, mut req: Request, next: Next
         .headers()
         .get_all(header::SET_COOKIE)
         .iter()
-        .any(|v| v.to_str().is_ok_and(|v| v.starts_with(&format!("{csrf_name}="))));
+        .any(|v| {
+            v.to_str()
+                .is_ok_and(|v| v.starts_with(&format!("{csrf_name}=")))
+        });
     if existing_csrf.is_none() && !handler_set_csrf && !is_api {
-        response.headers_mut().append(header::SET_COOKIE, set_cookie(&state, "relais_csrf", &csrf, None, true, "Strict"));
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(&state, "relais_csrf", &csrf, None, true, "Strict"),
+        );
     }
     if let Some(lang) = lang_from_query {
-        response.headers_mut().append(header::SET_COOKIE, set_cookie(&state, "relais_lang", lang.as_str(), Some(31_536_000), false, "Lax"));
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(
+                &state,
+                "relais_lang",
+                lang.as_str(),
+                Some(31_536_000),
+                false,
+                "Lax",
+            ),
+        );
     }
     response
 }
@@ -201,7 +283,9 @@ fn render_error(ctx: &Ctx, response: Response) -> Response {
                 .headers()
                 .get(header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
-                .is_some_and(|ct| ct.starts_with("text/html") || ct.starts_with("application/json"));
+                .is_some_and(|ct| {
+                    ct.starts_with("text/html") || ct.starts_with("application/json")
+                });
             if !(status.is_client_error() || status.is_server_error()) || is_page {
                 return response;
             }
@@ -237,38 +321,64 @@ fn render_error(ctx: &Ctx, response: Response) -> Response {
 
 pub fn urlencode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
 /// Refuses a state-changing request unless it carries this visitor's CSRF token (form field,
 /// `X-CSRF-Token` header, or query parameter for multipart uploads) and does not come from
 /// another site.
-pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Result<Response, AppError> {
+pub async fn csrf_guard(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Result<Response, AppError> {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if safe || req.uri().path().starts_with("/api/") {
         return Ok(next.run(req).await);
     }
-    let ctx = req.extensions().get::<Ctx>().cloned().ok_or(AppError::Csrf)?;
+    let ctx = req
+        .extensions()
+        .get::<Ctx>()
+        .cloned()
+        .ok_or(AppError::Csrf)?;
     let headers = req.headers();
     if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
         return Err(AppError::Csrf);
     }
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
         if origin == "null" || !origin_host.eq_ignore_ascii_case(host) {
             return Err(AppError::Csrf);
         }
     }
-    if headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).is_some_and(|t| constant_time_eq(t, &ctx.csrf)) {
+    if headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| constant_time_eq(t, &ctx.csrf))
+    {
         return Ok(next.run(req).await);
     }
     let in_query = req
         .uri()
         .query()
         .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
-        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
+        .and_then(|pairs| {
+            pairs
+                .into_iter()
+                .find(|(k, _)| k == CSRF_FIELD)
+                .map(|(_, v)| v)
+        });
     if in_query.is_some_and(|t| constant_time_eq(&t, &ctx.csrf)) {
         return Ok(next.run(req).await);
     }
@@ -280,7 +390,9 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
         return Err(AppError::Csrf);
     }
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, state.config.max_body_bytes).await.map_err(|_| AppError::TooLarge)?;
+    let bytes = axum::body::to_bytes(body, state.config.max_body_bytes)
+        .await
+        .map_err(|_| AppError::TooLarge)?;
     let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
         .map_err(|_| AppError::BadRequest)?
         .into_iter()
@@ -289,5 +401,7 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
     if !token.is_some_and(|t| constant_time_eq(&t, &ctx.csrf)) {
         return Err(AppError::Csrf);
     }
-    Ok(next.run(Request::from_parts(parts, Body::from(bytes))).await)
+    Ok(next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await)
 }

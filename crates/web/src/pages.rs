@@ -43,7 +43,10 @@ const NOTICES: &[&str] = &[
 
 impl NoticeQuery {
     pub fn text(&self, ctx: &Ctx) -> Option<String> {
-        self.notice.as_deref().filter(|n| NOTICES.contains(n)).map(|n| ctx.t(n))
+        self.notice
+            .as_deref()
+            .filter(|n| NOTICES.contains(n))
+            .map(|n| ctx.t(n))
     }
 }
 
@@ -56,7 +59,11 @@ struct ErrorTpl<'a> {
 }
 
 pub fn error_page(ctx: &Ctx, status: StatusCode, message: &str) -> Response {
-    let tpl = ErrorTpl { ctx, status: status.as_u16(), message };
+    let tpl = ErrorTpl {
+        ctx,
+        status: status.as_u16(),
+        message,
+    };
     match tpl.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, ctx.t(message)).into_response(),
@@ -79,7 +86,10 @@ struct HomeTpl<'a> {
 }
 
 pub async fn home(ctx: Ctx, Query(q): Query<NoticeQuery>) -> AppResult<Response> {
-    render(&HomeTpl { notice: q.text(&ctx), ctx: &ctx })
+    render(&HomeTpl {
+        notice: q.text(&ctx),
+        ctx: &ctx,
+    })
 }
 
 #[derive(Template)]
@@ -91,10 +101,23 @@ struct BackofficeTpl<'a> {
     notice: Option<String>,
 }
 
-pub async fn backoffice(State(state): State<AppState>, ctx: Ctx, Query(q): Query<NoticeQuery>) -> AppResult<Response> {
+pub async fn backoffice(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
     let user = ctx.staff(Permission::UseBackOffice)?;
-    let teams = teams::of_account(&state.db, ctx.tenant.id, user.id).await?.into_iter().map(|t| t.name).collect();
-    render(&BackofficeTpl { ctx: &ctx, user, teams, notice: q.text(&ctx) })
+    let teams = teams::of_account(&state.db, ctx.tenant.id, user.id)
+        .await?
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    render(&BackofficeTpl {
+        ctx: &ctx,
+        user,
+        teams,
+        notice: q.text(&ctx),
+    })
 }
 
 const APP_CSS: &str = include_str!("../static/app.css");
@@ -106,7 +129,10 @@ pub async fn app_css() -> Response {
 fn css(body: String, cache: &'static str) -> Response {
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
             (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
         ],
         body,
@@ -116,8 +142,12 @@ fn css(body: String, cache: &'static str) -> Response {
 
 /// The tenant's colours as CSS custom properties (no inline style: the CSP forbids it).
 pub async fn theme_css(ctx: Ctx) -> Response {
-    let brand = relais_domain::Colour::parse(&ctx.tenant.primary_colour)
-        .unwrap_or(relais_domain::Colour { r: 0x1f, g: 0x4e, b: 0x8c });
+    let brand =
+        relais_domain::Colour::parse(&ctx.tenant.primary_colour).unwrap_or(relais_domain::Colour {
+            r: 0x1f,
+            g: 0x4e,
+            b: 0x8c,
+        });
     css(format!(":root {{ --brand: {brand}; }}\n"), "no-cache")
 }
 
@@ -126,8 +156,16 @@ pub async fn logo(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
         return Err(crate::error::AppError::NotFound);
     };
     let bytes = state.files.get(hash).await?;
-    let content_type = HeaderValue::from_str(kind).unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    Ok(([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))], bytes).into_response())
+    let content_type =
+        HeaderValue::from_str(kind).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 pub async fn healthz() -> &'static str {
@@ -146,7 +184,10 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 
 pub async fn metrics(State(state): State<AppState>) -> Response {
     (
-        [(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        )],
         state.metrics.render(),
     )
         .into_response()

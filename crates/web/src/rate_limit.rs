@@ -16,11 +16,15 @@ impl RateLimiter {
     /// Counts one attempt; false when `limit` attempts were already made in `window`.
     pub fn allow(&self, purpose: &'static str, client: &str, limit: u32, window: Duration) -> bool {
         let now = Instant::now();
-        let Ok(mut windows) = self.windows.lock() else { return true };
+        let Ok(mut windows) = self.windows.lock() else {
+            return true;
+        };
         if windows.len() > 100_000 {
             windows.retain(|_, (start, _)| now.duration_since(*start) < window);
         }
-        let entry = windows.entry((purpose, client.to_owned())).or_insert((now, 0));
+        let entry = windows
+            .entry((purpose, client.to_owned()))
+            .or_insert((now, 0));
         if now.duration_since(entry.0) >= window {
             *entry = (now, 0);
         }

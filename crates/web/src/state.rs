@@ -27,7 +27,9 @@ pub struct WebConfig {
 
 impl WebConfig {
     pub fn secure(&self) -> bool {
-        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
     }
 }
 
@@ -61,7 +63,14 @@ pub struct AppState(Arc<Inner>);
 
 impl AppState {
     pub fn new(db: Db, files: FileStore, mailer: Mailer, config: WebConfig) -> Self {
-        Self(Arc::new(Inner { db, files, mailer, config, metrics: Metrics::default(), limiter: RateLimiter::default() }))
+        Self(Arc::new(Inner {
+            db,
+            files,
+            mailer,
+            config,
+            metrics: Metrics::default(),
+            limiter: RateLimiter::default(),
+        }))
     }
 }
 

@@ -1,0 +1,9 @@
+//! The integration suite: the whole application in process, on a fresh database per test.
+//! SQLite by default; PostgreSQL when RELAIS_TEST_DATABASE_URL is set.
+
+mod common;
+
+mod auth;
+mod baseline;
+mod schema;
+mod tenancy;
