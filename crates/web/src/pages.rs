@@ -36,6 +36,7 @@ const NOTICES: &[&str] = &[
     "logo-saved",
     "staff-saved",
     "staff-reset-sent",
+    "staff-invited",
     "team-created",
     "team-saved",
     "team-deleted",
