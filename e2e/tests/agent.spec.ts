@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { checkA11y, DEMO_ADMIN, expectLang, reveal, signIn, snap, UI, type Lang } from './helpers';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { checkA11y, DEMO_ADMIN, expectLang, expectPath, pathOf, reveal, signIn, snap, UI, type Lang } from './helpers';
 
 /**
  * Staff ("agent") journey on the demo server: sign in as the demo admin, switch language,
@@ -7,13 +7,15 @@ import { checkA11y, DEMO_ADMIN, expectLang, reveal, signIn, snap, UI, type Lang 
  * full-page screenshot; the two Playwright projects give the desktop and phone widths.
  */
 
+// The admin pages and their links in the "Administration sections" navigation.
 const ADMIN_PAGES = [
-  { path: '/admin', name: 'admin-settings' },
-  { path: '/admin/staff', name: 'admin-staff' },
-  { path: '/admin/teams', name: 'admin-teams' },
-  { path: '/admin/roles', name: 'admin-roles' },
-  { path: '/admin/audit', name: 'admin-audit' },
+  { path: '/admin', name: 'admin-settings', fr: 'Paramètres', en: 'Settings' },
+  { path: '/admin/staff', name: 'admin-staff', fr: 'Agents', en: 'Staff' },
+  { path: '/admin/teams', name: 'admin-teams', fr: 'Équipes', en: 'Teams' },
+  { path: '/admin/roles', name: 'admin-roles', fr: 'Rôles', en: 'Roles' },
+  { path: '/admin/audit', name: 'admin-audit', fr: "Journal d'audit", en: 'Audit log' },
 ] as const;
+const ADMIN_NAV: Record<Lang, string> = { fr: "Rubriques de l'administration", en: 'Administration sections' };
 
 const LANG_LINK: Record<Lang, string> = { en: 'English', fr: 'Français' };
 
@@ -40,22 +42,28 @@ async function expectOneH1(page: Page) {
   await expect(h1).not.toHaveText(/^\s*$/);
 }
 
-/** Visits every admin page in the current language: h1, axe, screenshot. */
-async function visitAdminPages(page: Page, lang: Lang, testInfo: Parameters<typeof snap>[1]) {
-  // /admin is reached through the header navigation.
+/**
+ * Visits every admin page in the current language, through the header link "Administration"
+ * and then the admin sections navigation: h1, axe, screenshot.
+ */
+async function visitAdminPages(page: Page, lang: Lang, testInfo: TestInfo) {
   const nav = await reveal(page, page.getByRole('link', { name: UI[lang].admin, exact: true }));
   await nav.click();
-  await expect(page).toHaveURL(/\/admin\/?$/);
+  await expectPath(page, '/admin');
+  await expect(nav).toHaveAttribute('aria-current', 'page');
+  const sections = page.getByRole('navigation', { name: ADMIN_NAV[lang], exact: true });
   for (const p of ADMIN_PAGES) {
-    if (new URL(page.url()).pathname.replace(/\/$/, '') !== p.path) {
-      const resp = await page.goto(p.path);
-      expect(resp?.status(), `GET ${p.path}`).toBe(200);
-    }
+    const link = sections.getByRole('link', { name: p[lang], exact: true });
+    if (pathOf(page) !== p.path) await link.click();
+    await expectPath(page, p.path);
+    await expect(link).toHaveAttribute('aria-current', 'page');
     await expectLang(page, lang);
     await expectOneH1(page);
     await checkA11y(page, { soft: true, testInfo, label: `${p.path} (${lang})` });
     await snap(page, testInfo, `${p.name}-${lang}`);
   }
+  // The audit log records this session's sign-in.
+  await expect(page.getByRole('main')).toContainText('auth.login');
 }
 
 test('healthz answers ok', async ({ request }) => {
@@ -104,7 +112,7 @@ test('agent signs in, switches language, opens the admin pages and signs out', a
   await snap(page, testInfo, 'login-fr');
 
   await signIn(page, 'fr');
-  await expect(page).toHaveURL(/\/backoffice\/?$/);
+  await expectPath(page, '/backoffice');
   await expectLang(page, 'fr');
   await expect(await reveal(page, page.getByRole('button', { name: UI.fr.signOut, exact: true }))).toBeVisible();
   await expectOneH1(page);
@@ -113,7 +121,7 @@ test('agent signs in, switches language, opens the admin pages and signs out', a
 
   // Switch to English and go through the admin pages.
   await switchLanguage(page, 'en');
-  await expect(page).toHaveURL(/\/backoffice\/?$/);
+  await expectPath(page, '/backoffice');
   await checkA11y(page, { soft: true, testInfo, label: '/backoffice (en)' });
   await snap(page, testInfo, 'backoffice-en');
   await visitAdminPages(page, 'en', testInfo);
@@ -131,19 +139,19 @@ test('agent signs in, switches language, opens the admin pages and signs out', a
       .or(page.getByRole('button', { name: UI.fr.signIn, exact: true }))
       .first(),
   ).toBeAttached();
-  await checkA11y(page, { soft: true, testInfo, label: `${new URL(page.url()).pathname} (signed out)` });
+  await checkA11y(page, { soft: true, testInfo, label: `${pathOf(page)} (signed out)` });
   await snap(page, testInfo, 'signed-out-fr');
 
   // The back office is closed again.
   await page.goto('/backoffice');
-  await expect(page).not.toHaveURL(/\/backoffice\/?$/);
+  await expectPath(page, '/backoffice', false);
   await expect(page.getByLabel(UI.fr.email, { exact: true })).toBeVisible();
 });
 
 test('a wrong password keeps the agent on the sign-in page', async ({ page }, testInfo) => {
   await page.goto('/backoffice/login');
   await signIn(page, 'fr', { email: DEMO_ADMIN.email, password: 'not-the-password' });
-  await expect(page).not.toHaveURL(/\/backoffice\/?$/);
+  await expectPath(page, '/backoffice', false);
   await expect(page.getByLabel(UI.fr.email, { exact: true })).toBeVisible();
   await expect(page.getByRole('button', { name: UI.fr.signOut, exact: true })).toHaveCount(0);
   await checkA11y(page, { soft: true, testInfo, label: '/backoffice/login (failed)' });
@@ -157,14 +165,14 @@ test.describe('without JavaScript', () => {
     await page.goto('/backoffice/login');
     await expectLang(page, 'fr');
     await signIn(page, 'fr');
-    await expect(page).toHaveURL(/\/backoffice\/?$/);
+    await expectPath(page, '/backoffice');
     await expectOneH1(page);
 
     await switchLanguage(page, 'en');
     await snap(page, testInfo, 'nojs-backoffice-en');
     const nav = await reveal(page, page.getByRole('link', { name: UI.en.admin, exact: true }));
     await nav.click();
-    await expect(page).toHaveURL(/\/admin\/?$/);
+    await expectPath(page, '/admin');
     await expectOneH1(page);
 
     // Leave the demo admin in the default language for the other tests.
@@ -172,6 +180,6 @@ test.describe('without JavaScript', () => {
     await (await reveal(page, page.getByRole('button', { name: UI.fr.signOut, exact: true }))).click();
     await expect(page.getByRole('button', { name: UI.fr.signOut, exact: true })).toHaveCount(0);
     await page.goto('/backoffice');
-    await expect(page).not.toHaveURL(/\/backoffice\/?$/);
+    await expectPath(page, '/backoffice', false);
   });
 });

@@ -95,6 +95,17 @@ export async function snap(page: Page, testInfo: TestInfo, name: string): Promis
   return file;
 }
 
+/** The current URL's path, without a trailing slash (query and fragment ignored). */
+export function pathOf(page: Page): string {
+  return new URL(page.url()).pathname.replace(/(.)\/$/, '$1');
+}
+
+/** Waits until the current URL's path is (or, with `is` false, is not) `path`. */
+export async function expectPath(page: Page, path: string, is = true): Promise<void> {
+  const poll = expect.poll(() => pathOf(page), { message: `URL path ${is ? 'is' : 'is not'} ${path}` });
+  await (is ? poll.toBe(path) : poll.not.toBe(path));
+}
+
 /** The html element's lang attribute must be the given language. */
 export async function expectLang(page: Page, lang: Lang): Promise<void> {
   await expect(page.locator('html')).toHaveAttribute('lang', new RegExp(`^${lang}(-|$)`));
