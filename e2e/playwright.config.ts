@@ -33,6 +33,7 @@ const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export default defineConfig({
   testDir: './tests',
+  globalSetup: './global-setup.ts',
   outputDir: './test-results',
   // One server with shared demo data, two cores: run tests one after another.
   fullyParallel: false,
