@@ -95,14 +95,23 @@ impl Config {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         if let Some(path) = file {
             if !path.exists() {
-                return Err(ConfigError(format!("configuration file {} does not exist", path.display())));
+                return Err(ConfigError(format!(
+                    "configuration file {} does not exist",
+                    path.display()
+                )));
             }
             figment = figment.merge(Toml::file(path));
         }
         // RELAIS_MAIL__SMTP_HOST sets mail.smtp_host.
-        figment = figment.merge(Env::prefixed("RELAIS_").split("__")).merge(Serialized::defaults(overrides));
+        figment = figment
+            .merge(Env::prefixed("RELAIS_").split("__"))
+            .merge(Serialized::defaults(overrides));
         let config: Config = figment.extract().map_err(|e| {
-            let e = e.into_iter().next().map(|e| e.to_string()).unwrap_or_default();
+            let e = e
+                .into_iter()
+                .next()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
             ConfigError(e.replace('\n', " "))
         })?;
         config.validate()?;
@@ -110,29 +119,58 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
-        let bad = |key: &str, expected: &str, got: &str| Err(ConfigError(format!("{key} = {got:?}: expected {expected}")));
+        let bad = |key: &str, expected: &str, got: &str| {
+            Err(ConfigError(format!("{key} = {got:?}: expected {expected}")))
+        };
         if self.listen.parse::<std::net::SocketAddr>().is_err() {
-            return bad("listen", "an address and port such as 127.0.0.1:8080", &self.listen);
+            return bad(
+                "listen",
+                "an address and port such as 127.0.0.1:8080",
+                &self.listen,
+            );
         }
         if !self.database_url.is_empty()
-            && !["postgres://", "postgresql://", "sqlite://", "sqlite:"].iter().any(|p| self.database_url.starts_with(p))
+            && !["postgres://", "postgresql://", "sqlite://", "sqlite:"]
+                .iter()
+                .any(|p| self.database_url.starts_with(p))
         {
-            return bad("database_url", "postgres://user@host/db, sqlite://path, or empty for SQLite in data_dir", &self.database_url);
+            return bad(
+                "database_url",
+                "postgres://user@host/db, sqlite://path, or empty for SQLite in data_dir",
+                &self.database_url,
+            );
         }
-        if !self.public_url.is_empty() && !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
-            return bad("public_url", "an http:// or https:// address", &self.public_url);
+        if !self.public_url.is_empty()
+            && !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://"))
+        {
+            return bad(
+                "public_url",
+                "an http:// or https:// address",
+                &self.public_url,
+            );
         }
         if !["text", "json"].contains(&self.log_format.as_str()) {
             return bad("log_format", "text or json", &self.log_format);
         }
         if !["starttls", "tls", "none"].contains(&self.mail.smtp_tls.as_str()) {
-            return bad("mail.smtp_tls", "starttls, tls or none", &self.mail.smtp_tls);
+            return bad(
+                "mail.smtp_tls",
+                "starttls, tls or none",
+                &self.mail.smtp_tls,
+            );
         }
-        if self.session_idle_minutes == 0 || self.session_lifetime_hours == 0 || self.reset_link_minutes == 0 {
+        if self.session_idle_minutes == 0
+            || self.session_lifetime_hours == 0
+            || self.reset_link_minutes == 0
+        {
             return Err(ConfigError("session_idle_minutes, session_lifetime_hours and reset_link_minutes: expected a number above 0".into()));
         }
         if self.max_body_bytes < 1024 {
-            return bad("max_body_bytes", "at least 1024", &self.max_body_bytes.to_string());
+            return bad(
+                "max_body_bytes",
+                "at least 1024",
+                &self.max_body_bytes.to_string(),
+            );
         }
         if self.login_attempts_per_minute == 0 {
             return bad("login_attempts_per_minute", "a number above 0", "0");
@@ -154,7 +192,8 @@ impl Config {
 
     pub fn web(&self) -> relais_web::WebConfig {
         relais_web::WebConfig {
-            public_url: (!self.public_url.is_empty()).then(|| self.public_url.trim_end_matches('/').to_owned()),
+            public_url: (!self.public_url.is_empty())
+                .then(|| self.public_url.trim_end_matches('/').to_owned()),
             listen: self.listen.clone(),
             session_idle: chrono::Duration::minutes(self.session_idle_minutes.into()),
             session_lifetime: chrono::Duration::hours(self.session_lifetime_hours.into()),
@@ -168,7 +207,8 @@ impl Config {
     pub fn mailer(&self) -> Result<relais_mail::Mailer, String> {
         let m = &self.mail;
         if m.smtp_host.is_empty() {
-            return relais_mail::Mailer::to_files(self.data_dir.join("mail"), &m.from).map_err(|e| format!("mail.from: {e}"));
+            return relais_mail::Mailer::to_files(self.data_dir.join("mail"), &m.from)
+                .map_err(|e| format!("mail.from: {e}"));
         }
         let tls = match m.smtp_tls.as_str() {
             "tls" => relais_mail::Tls::Wrapper,
@@ -207,7 +247,11 @@ mod tests {
             jail.set_env("RELAIS_LISTEN", "127.0.0.1:9000");
             jail.set_env("RELAIS_MAX_BODY_BYTES", "lots");
             let e = Config::load(None, Overrides::default()).unwrap_err();
-            assert!(e.0.to_lowercase().contains("max_body_bytes") && e.0.contains("RELAIS_"), "{}", e.0);
+            assert!(
+                e.0.to_lowercase().contains("max_body_bytes") && e.0.contains("RELAIS_"),
+                "{}",
+                e.0
+            );
             Ok(())
         });
     }
@@ -218,14 +262,26 @@ mod tests {
             jail.create_file("relais.toml", "listen = \"127.0.0.1:7000\"\nlog_format = \"json\"\n[mail]\nsmtp_host = \"smtp.example\"\n")?;
             jail.set_env("RELAIS_LOG_FORMAT", "text");
             jail.set_env("RELAIS_MAIL__SMTP_PORT", "2525");
-            let c = Config::load(Some(&PathBuf::from("relais.toml")), Overrides { listen: Some("127.0.0.1:7001".into()), ..Default::default() }).unwrap();
+            let c = Config::load(
+                Some(&PathBuf::from("relais.toml")),
+                Overrides {
+                    listen: Some("127.0.0.1:7001".into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
             assert_eq!(c.listen, "127.0.0.1:7001");
             assert_eq!(c.log_format, "text");
             assert_eq!(c.mail.smtp_host, "smtp.example");
             assert_eq!(c.mail.smtp_port, 2525);
             jail.create_file("bad.toml", "listen_port = 3\n")?;
-            let e = Config::load(Some(&PathBuf::from("bad.toml")), Overrides::default()).unwrap_err();
-            assert!(e.0.contains("listen_port"), "unknown keys are named: {}", e.0);
+            let e =
+                Config::load(Some(&PathBuf::from("bad.toml")), Overrides::default()).unwrap_err();
+            assert!(
+                e.0.contains("listen_port"),
+                "unknown keys are named: {}",
+                e.0
+            );
             Ok(())
         });
     }

@@ -24,12 +24,19 @@ pub const TENANTS: [DemoTenant; 2] = [
         host: "belleville.localhost",
         staff: &[
             ("admin@belleville.example", "Amélie Durand", Role::Admin),
-            ("supervisor@belleville.example", "Sébastien Morel", Role::Supervisor),
+            (
+                "supervisor@belleville.example",
+                "Sébastien Morel",
+                Role::Supervisor,
+            ),
             ("agent@belleville.example", "Karim Benali", Role::Agent),
             ("viewer@belleville.example", "Claire Petit", Role::Viewer),
         ],
         teams: &[
-            ("Accueil et état civil", &["supervisor@belleville.example", "agent@belleville.example"]),
+            (
+                "Accueil et état civil",
+                &["supervisor@belleville.example", "agent@belleville.example"],
+            ),
             ("Voirie et propreté", &["supervisor@belleville.example"]),
         ],
         portal: &[("camille.martin@example.org", "Camille Martin")],
@@ -43,15 +50,24 @@ pub const TENANTS: [DemoTenant; 2] = [
             ("admin@brioche.example", "Nadia Lefèvre", Role::Admin),
             ("agent@brioche.example", "Thomas Girard", Role::Agent),
         ],
-        teams: &[("Service client", &["agent@brioche.example"]), ("Facturation", &[])],
+        teams: &[
+            ("Service client", &["agent@brioche.example"]),
+            ("Facturation", &[]),
+        ],
         portal: &[("jean.dupont@example.org", "Jean Dupont")],
     },
 ];
 
 pub async fn create(db: &Db) -> Result<(), String> {
-    let hash = relais_web::auth::hash_password(PASSWORD.to_owned()).await.map_err(|e| format!("{e:?}"))?;
+    let hash = relais_web::auth::hash_password(PASSWORD.to_owned())
+        .await
+        .map_err(|e| format!("{e:?}"))?;
     for (i, t) in TENANTS.iter().enumerate() {
-        if tenants::by_slug(db, t.slug).await.map_err(|e| e.to_string())?.is_some() {
+        if tenants::by_slug(db, t.slug)
+            .await
+            .map_err(|e| e.to_string())?
+            .is_some()
+        {
             continue;
         }
         let tenant = tenants::create(
@@ -63,7 +79,12 @@ pub async fn create(db: &Db) -> Result<(), String> {
                 name: t.name.to_owned(),
                 default_locale: Locale::Fr,
                 hosts: vec![t.host.to_owned()],
-                is_default: i == 0 && tenants::list(db).await.map_err(|e| e.to_string())?.iter().all(|t| !t.is_default),
+                is_default: i == 0
+                    && tenants::list(db)
+                        .await
+                        .map_err(|e| e.to_string())?
+                        .iter()
+                        .all(|t| !t.is_default),
             },
         )
         .await
@@ -71,22 +92,43 @@ pub async fn create(db: &Db) -> Result<(), String> {
         let actor = Actor::system(tenant.id, "demo");
         let mut ids = std::collections::HashMap::new();
         for (email, name, role) in t.staff {
-            let a = new_account(db, &actor, AccountKind::Staff, email, name, Some(*role), &hash).await?;
+            let a = new_account(
+                db,
+                &actor,
+                AccountKind::Staff,
+                email,
+                name,
+                Some(*role),
+                &hash,
+            )
+            .await?;
             ids.insert(*email, a.id);
         }
         for (email, name) in t.portal {
             new_account(db, &actor, AccountKind::Portal, email, name, None, &hash).await?;
         }
         for (name, members) in t.teams {
-            let team = teams::create(db, &actor, name).await.map_err(|e| e.to_string())?;
+            let team = teams::create(db, &actor, name)
+                .await
+                .map_err(|e| e.to_string())?;
             let members: Vec<_> = members.iter().filter_map(|m| ids.get(m).copied()).collect();
-            teams::set_members(db, &actor, team.id, &members).await.map_err(|e| e.to_string())?;
+            teams::set_members(db, &actor, team.id, &members)
+                .await
+                .map_err(|e| e.to_string())?;
         }
     }
     Ok(())
 }
 
-async fn new_account(db: &Db, actor: &Actor, kind: AccountKind, email: &str, name: &str, role: Option<Role>, hash: &str) -> Result<accounts::Account, String> {
+async fn new_account(
+    db: &Db,
+    actor: &Actor,
+    kind: AccountKind,
+    email: &str,
+    name: &str,
+    role: Option<Role>,
+    hash: &str,
+) -> Result<accounts::Account, String> {
     accounts::create(
         db,
         actor,
@@ -114,11 +156,17 @@ pub fn banner(listen: &str) -> String {
         };
         s.push_str(&format!("  {} — {kind}\n", t.name));
         if i == 0 {
-            s.push_str(&format!("    open   http://{listen}/  (or http://{}:{port}/)\n", t.host));
+            s.push_str(&format!(
+                "    open   http://{listen}/  (or http://{}:{port}/)\n",
+                t.host
+            ));
         } else {
             s.push_str(&format!("    open   http://{}:{port}/\n", t.host));
         }
-        s.push_str(&format!("    staff  http://{}:{port}/backoffice/login\n", t.host));
+        s.push_str(&format!(
+            "    staff  http://{}:{port}/backoffice/login\n",
+            t.host
+        ));
         for (email, _, role) in t.staff {
             s.push_str(&format!("           {email:<32} ({role})\n"));
         }

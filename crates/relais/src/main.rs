@@ -11,7 +11,11 @@ use relais_store::{Actor, Db, accounts, tenants};
 use std::{path::PathBuf, process::ExitCode};
 
 #[derive(Parser)]
-#[command(name = "relais", version, about = "Relais: citizen and customer relationship platform")]
+#[command(
+    name = "relais",
+    version,
+    about = "Relais: citizen and customer relationship platform"
+)]
 struct Cli {
     /// TOML configuration file (see docs/CONFIGURATION.md).
     #[arg(long, global = true, env = "RELAIS_CONFIG")]
@@ -124,7 +128,11 @@ impl<E: std::fmt::Display> From<E> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let overrides = Overrides { data_dir: cli.data_dir.clone(), listen: cli.listen.clone(), database_url: cli.database_url.clone() };
+    let overrides = Overrides {
+        data_dir: cli.data_dir.clone(),
+        listen: cli.listen.clone(),
+        database_url: cli.database_url.clone(),
+    };
     let config = match Config::load(cli.config.as_ref(), overrides) {
         Ok(c) => c,
         Err(e) => {
@@ -133,7 +141,10 @@ fn main() -> ExitCode {
         }
     };
     init_logging(&config);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -155,19 +166,30 @@ fn main() -> ExitCode {
 
 fn init_logging(config: &Config) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.log_level));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.log_level));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if config.log_format == "json" {
-        builder.json().flatten_event(true).with_current_span(true).init();
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .init();
     } else {
         builder.init();
     }
 }
 
 async fn open(config: &Config) -> Result<Db, Failure> {
-    std::fs::create_dir_all(&config.data_dir).map_err(|e| Failure::Run(format!("data folder {}: {e}", config.data_dir.display())))?;
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| Failure::Run(format!("data folder {}: {e}", config.data_dir.display())))?;
     let db = Db::connect(&config.database_url()).await?;
-    let applied = db.migrate().await.map_err(|e| Failure::Run(format!("migrations failed: {e}")))?;
+    let applied = db
+        .migrate()
+        .await
+        .map_err(|e| Failure::Run(format!("migrations failed: {e}")))?;
     if !applied.is_empty() {
         tracing::info!(?applied, "migrations applied");
     }
@@ -195,21 +217,50 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
             }
             serve(&config, db, Some(demo::banner(&config.listen))).await
         }
-        Command::Tenant(TenantCommand::Create { slug, name, kind, host, default }) => {
+        Command::Tenant(TenantCommand::Create {
+            slug,
+            name,
+            kind,
+            host,
+            default,
+        }) => {
             let db = open(&config).await?;
-            let slug = Slug::parse(&slug).map_err(|_| Failure::Config(format!("--slug {slug:?}: expected 2 to 40 lowercase letters, digits or hyphens")))?;
-            let kind: TenantKind = kind.parse().map_err(|_| Failure::Config(format!("--kind {kind:?}: expected public or private")))?;
-            let name = relais_domain::tenant::tenant_name(&name).map_err(|_| Failure::Config("--name: expected 2 to 120 characters".into()))?;
+            let slug = Slug::parse(&slug).map_err(|_| {
+                Failure::Config(format!(
+                    "--slug {slug:?}: expected 2 to 40 lowercase letters, digits or hyphens"
+                ))
+            })?;
+            let kind: TenantKind = kind.parse().map_err(|_| {
+                Failure::Config(format!("--kind {kind:?}: expected public or private"))
+            })?;
+            let name = relais_domain::tenant::tenant_name(&name)
+                .map_err(|_| Failure::Config("--name: expected 2 to 120 characters".into()))?;
             let hosts = host
                 .iter()
-                .map(|h| relais_domain::tenant::host_name(h).map_err(|_| Failure::Config(format!("--host {h:?}: expected a host name"))))
+                .map(|h| {
+                    relais_domain::tenant::host_name(h)
+                        .map_err(|_| Failure::Config(format!("--host {h:?}: expected a host name")))
+                })
                 .collect::<Result<Vec<_>, _>>()?;
-            let t = tenants::create(&db, "cli", tenants::NewTenant { slug, kind, name, default_locale: Locale::Fr, hosts, is_default: default })
-                .await
-                .map_err(|e| match e {
-                    relais_store::StoreError::Conflict => Failure::Run("a tenant with this slug, host or default flag exists already".into()),
-                    e => Failure::Run(e.to_string()),
-                })?;
+            let t = tenants::create(
+                &db,
+                "cli",
+                tenants::NewTenant {
+                    slug,
+                    kind,
+                    name,
+                    default_locale: Locale::Fr,
+                    hosts,
+                    is_default: default,
+                },
+            )
+            .await
+            .map_err(|e| match e {
+                relais_store::StoreError::Conflict => Failure::Run(
+                    "a tenant with this slug, host or default flag exists already".into(),
+                ),
+                e => Failure::Run(e.to_string()),
+            })?;
             println!("tenant {} created ({})", t.slug, t.id);
             Ok(())
         }
@@ -217,51 +268,128 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
             let db = open(&config).await?;
             for t in tenants::list(&db).await? {
                 let hosts = tenants::hosts(&db, t.id).await?.join(", ");
-                println!("{:<20} {:<8} {}{}  [{}]", t.slug, t.kind, t.name, if t.is_default { " (default)" } else { "" }, hosts);
+                println!(
+                    "{:<20} {:<8} {}{}  [{}]",
+                    t.slug,
+                    t.kind,
+                    t.name,
+                    if t.is_default { " (default)" } else { "" },
+                    hosts
+                );
             }
             Ok(())
         }
-        Command::User(UserCommand::Create { tenant, email, name, role }) => {
+        Command::User(UserCommand::Create {
+            tenant,
+            email,
+            name,
+            role,
+        }) => {
             let db = open(&config).await?;
-            let tenant = tenants::by_slug(&db, &tenant).await?.ok_or_else(|| Failure::Config(format!("--tenant {tenant:?}: no such tenant")))?;
-            let email = Email::parse(&email).map_err(|_| Failure::Config(format!("--email {email:?}: expected an e-mail address")))?;
-            let role: Role = role.parse().map_err(|_| Failure::Config(format!("--role {role:?}: expected admin, supervisor, agent or viewer")))?;
-            let name = relais_domain::account::display_name(&name).map_err(|_| Failure::Config("--name: expected 1 to 120 characters".into()))?;
+            let tenant = tenants::by_slug(&db, &tenant)
+                .await?
+                .ok_or_else(|| Failure::Config(format!("--tenant {tenant:?}: no such tenant")))?;
+            let email = Email::parse(&email).map_err(|_| {
+                Failure::Config(format!("--email {email:?}: expected an e-mail address"))
+            })?;
+            let role: Role = role.parse().map_err(|_| {
+                Failure::Config(format!(
+                    "--role {role:?}: expected admin, supervisor, agent or viewer"
+                ))
+            })?;
+            let name = relais_domain::account::display_name(&name)
+                .map_err(|_| Failure::Config("--name: expected 1 to 120 characters".into()))?;
             let password = read_password()?;
-            let hash = relais_web::auth::hash_password(password.expose().to_owned()).await.map_err(|e| Failure::Run(format!("{e:?}")))?;
+            let hash = relais_web::auth::hash_password(password.expose().to_owned())
+                .await
+                .map_err(|e| Failure::Run(format!("{e:?}")))?;
             let account = accounts::create(
                 &db,
                 &Actor::system(tenant.id, "cli"),
-                accounts::NewAccount { kind: AccountKind::Staff, email, display_name: name, password_hash: Some(hash), role: Some(role), locale: None },
+                accounts::NewAccount {
+                    kind: AccountKind::Staff,
+                    email,
+                    display_name: name,
+                    password_hash: Some(hash),
+                    role: Some(role),
+                    locale: None,
+                },
             )
             .await
             .map_err(|e| match e {
-                relais_store::StoreError::Conflict => Failure::Run("a staff account with this e-mail exists already in this tenant".into()),
+                relais_store::StoreError::Conflict => Failure::Run(
+                    "a staff account with this e-mail exists already in this tenant".into(),
+                ),
                 e => Failure::Run(e.to_string()),
             })?;
-            println!("staff account {} created in {} ({})", account.email, tenant.slug, role);
+            println!(
+                "staff account {} created in {} ({})",
+                account.email, tenant.slug, role
+            );
             Ok(())
         }
-        Command::User(UserCommand::ResetPassword { tenant, email, portal }) => {
+        Command::User(UserCommand::ResetPassword {
+            tenant,
+            email,
+            portal,
+        }) => {
             let db = open(&config).await?;
-            let tenant = tenants::by_slug(&db, &tenant).await?.ok_or_else(|| Failure::Config(format!("--tenant {tenant:?}: no such tenant")))?;
-            let kind = if portal { AccountKind::Portal } else { AccountKind::Staff };
-            let account = accounts::find_by_email(&db, tenant.id, kind, &email).await?.ok_or_else(|| Failure::Run(format!("no {} account {email} in {}", kind.as_str(), tenant.slug)))?;
+            let tenant = tenants::by_slug(&db, &tenant)
+                .await?
+                .ok_or_else(|| Failure::Config(format!("--tenant {tenant:?}: no such tenant")))?;
+            let kind = if portal {
+                AccountKind::Portal
+            } else {
+                AccountKind::Staff
+            };
+            let account = accounts::find_by_email(&db, tenant.id, kind, &email)
+                .await?
+                .ok_or_else(|| {
+                    Failure::Run(format!(
+                        "no {} account {email} in {}",
+                        kind.as_str(),
+                        tenant.slug
+                    ))
+                })?;
             let password = read_password()?;
-            let hash = relais_web::auth::hash_password(password.expose().to_owned()).await.map_err(|e| Failure::Run(format!("{e:?}")))?;
-            accounts::set_password(&db, &Actor::system(tenant.id, "cli"), account.id, &hash, None).await?;
-            println!("password of {} changed; their sessions are closed", account.email);
+            let hash = relais_web::auth::hash_password(password.expose().to_owned())
+                .await
+                .map_err(|e| Failure::Run(format!("{e:?}")))?;
+            accounts::set_password(
+                &db,
+                &Actor::system(tenant.id, "cli"),
+                account.id,
+                &hash,
+                None,
+            )
+            .await?;
+            println!(
+                "password of {} changed; their sessions are closed",
+                account.email
+            );
             Ok(())
         }
         Command::Backup { to } => {
             let db = open(&config).await?;
-            let manifest = relais_store::backup::create(&db, &config.database_url(), &config.files_dir(), &to).await?;
-            println!("backup written to {} ({} database, {} files)", to.display(), manifest.backend, manifest.files);
+            let manifest =
+                relais_store::backup::create(&db, &config.database_url(), &config.files_dir(), &to)
+                    .await?;
+            println!(
+                "backup written to {} ({} database, {} files)",
+                to.display(),
+                manifest.backend,
+                manifest.files
+            );
             Ok(())
         }
         Command::Restore { from } => {
-            let manifest = relais_store::backup::restore(&config.database_url(), &config.files_dir(), &from).await?;
-            println!("restored the backup of {} ({} files)", manifest.created_at, manifest.files);
+            let manifest =
+                relais_store::backup::restore(&config.database_url(), &config.files_dir(), &from)
+                    .await?;
+            println!(
+                "restored the backup of {} ({} files)",
+                manifest.created_at, manifest.files
+            );
             Ok(())
         }
     }
@@ -277,7 +405,12 @@ fn read_password() -> Result<Password, Failure> {
         std::io::stdin().read_line(&mut line)?;
         line.trim_end_matches(['\r', '\n']).to_owned()
     };
-    Password::new(&raw).map_err(|_| Failure::Config(format!("password: expected {} to 256 characters", Password::MIN_CHARS)))
+    Password::new(&raw).map_err(|_| {
+        Failure::Config(format!(
+            "password: expected {} to 256 characters",
+            Password::MIN_CHARS
+        ))
+    })
 }
 
 async fn serve(config: &Config, db: Db, banner: Option<String>) -> Result<(), Failure> {

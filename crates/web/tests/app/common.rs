@@ -216,15 +216,15 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some((admin_url, name)) = self.pg_cleanup.take() {
-            let db = self.db.clone();
-            // Drop cannot await; a thread with its own runtime does the cleanup.
+            // Drop cannot await; a thread with its own runtime does the cleanup. It must not
+            // wait for this test's pool (its tasks need the test's runtime, blocked here):
+            // FORCE ends those connections.
             let _ = std::thread::spawn(move || {
                 let rt = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
                     .expect("runtime");
                 rt.block_on(async move {
-                    db.close().await;
                     if let Ok(Db::Postgres(pool)) = Db::connect(&admin_url).await {
                         let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
                             "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
