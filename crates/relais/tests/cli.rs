@@ -269,7 +269,7 @@ fn serves_backs_up_while_serving_and_stops_gracefully_on_sigterm() {
             .status
             .success()
     );
-    let mut server = Command::new(env!("CARGO_BIN_EXE_relais"))
+    let server = Command::new(env!("CARGO_BIN_EXE_relais"))
         .arg("--data-dir")
         .arg(dir.path())
         .args(["--listen", &listen, "serve"])

@@ -44,7 +44,7 @@ async fn page(
     } else {
         Vec::new()
     };
-    let password_hint = ctx.t1("new-password-hint", "min", &Password::MIN_CHARS.to_string());
+    let password_hint = ctx.t1("new-password-hint", "min", Password::MIN_CHARS);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {

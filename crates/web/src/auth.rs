@@ -107,11 +107,7 @@ fn login_page(
 ) -> AppResult<Response> {
     let (title, action, _) = login_meta(kind);
     let error_text = match error {
-        Some("login-locked") => ctx.t1(
-            "login-locked",
-            "minutes",
-            &lockout::LOCK_MINUTES.to_string(),
-        ),
+        Some("login-locked") => ctx.t1("login-locked", "minutes", lockout::LOCK_MINUTES),
         Some(code) => ctx.t(code),
         None => String::new(),
     };
@@ -425,7 +421,7 @@ fn forgot_page(
     let intro = ctx.t1(
         "forgot-intro",
         "minutes",
-        &state.config.reset_link_lifetime.num_minutes().to_string(),
+        state.config.reset_link_lifetime.num_minutes(),
     );
     render(&ForgotTpl {
         ctx,
@@ -569,7 +565,7 @@ fn reset_form_page(
     token: &str,
     errors: Vec<(&'static str, &'static str)>,
 ) -> AppResult<Response> {
-    let hint = ctx.t1("new-password-hint", "min", &Password::MIN_CHARS.to_string());
+    let hint = ctx.t1("new-password-hint", "min", Password::MIN_CHARS);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {

@@ -58,6 +58,13 @@ pub fn message(locale: Locale, id: &str, args: &[(&str, FluentValue<'_>)]) -> St
     text.into_owned()
 }
 
+/// Whether the catalogue of `locale` has a message `id` with a value.
+pub fn has_message(locale: Locale, id: &str) -> bool {
+    bundle_for(locale)
+        .get_message(id)
+        .is_some_and(|m| m.value().is_some())
+}
+
 /// Message ids of a catalogue, for the completeness test.
 pub fn ids(locale: Locale) -> Vec<String> {
     let source = match locale {

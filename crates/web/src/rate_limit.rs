@@ -7,9 +7,12 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// (purpose, client) → (start of the window, attempts in it)
+type Windows = HashMap<(&'static str, String), (Instant, u32)>;
+
 #[derive(Default)]
 pub struct RateLimiter {
-    windows: Mutex<HashMap<(&'static str, String), (Instant, u32)>>,
+    windows: Mutex<Windows>,
 }
 
 impl RateLimiter {
