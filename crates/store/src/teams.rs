@@ -291,3 +291,18 @@ pub async fn set_account_teams(
         Ok(())
     })
 }
+
+/// Every (team, account) membership of a tenant, for listing teams with their members in
+/// one query.
+pub async fn memberships(db: &Db, tenant_id: Uuid) -> Result<Vec<(Uuid, Uuid)>> {
+    on_pool!(db, |p| {
+        sqlx::query_as::<_, (Uuid, Uuid)>(
+            "SELECT team_id, account_id FROM team_members WHERE tenant_id = $1
+             ORDER BY team_id, account_id",
+        )
+        .bind(tenant_id)
+        .fetch_all(p)
+        .await
+        .map_err(Into::into)
+    })
+}

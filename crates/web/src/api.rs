@@ -1,9 +1,98 @@
 //! The JSON API under /api/v1, described by the OpenAPI document at /api/openapi.json.
+//!
+//! Routes are registered through utoipa-axum from their `#[utoipa::path]` annotations, so
+//! the router and the document cannot diverge. Every answer is JSON, errors included
+//! (`error::ErrorBody`); authentication is by API token only (`auth::ApiUser`).
+
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod me;
+pub mod staff;
+pub mod teams;
 
 use crate::state::AppState;
-use axum::Router;
+use axum::{
+    Router,
+    http::{HeaderValue, header},
+    response::{IntoResponse, Response},
+    routing::any,
+};
+use error::{ApiError, ErrorBody};
+use utoipa::{
+    OpenApi,
+    openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme},
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Relais API", description = "JSON API of Relais. Authenticate with an API token created on your account page: `Authorization: Bearer <token>`. The organisation is the one of the host name called."),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "account", description = "The caller and their API tokens"),
+        (name = "staff", description = "Staff accounts"),
+        (name = "teams", description = "Teams and their members"),
+        (name = "audit", description = "The audit log"),
+    )
+)]
+struct ApiDoc;
+
+pub const BEARER: &str = "bearer";
 
 pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let (router, doc) = utoipa_axum::router::OpenApiRouter::<AppState>::new().split_for_parts();
+    let (router, mut doc) = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
+        .routes(routes!(me::me))
+        .routes(routes!(me::list_tokens))
+        .routes(routes!(me::revoke_token))
+        .routes(routes!(staff::list, staff::create))
+        .routes(routes!(staff::get, staff::update))
+        .routes(routes!(staff::reset_link))
+        .routes(routes!(teams::list, teams::create))
+        .routes(routes!(teams::get, teams::rename, teams::delete))
+        .routes(routes!(teams::set_members))
+        .routes(routes!(audit::list))
+        // Anything else under /api/ is a JSON 404, not an HTML page.
+        .route("/api/{*rest}", any(not_found))
+        .layer(axum::middleware::map_response(json_errors))
+        .split_for_parts();
+    doc.info.title = "Relais API".into();
+    doc.info.version = env!("CARGO_PKG_VERSION").into();
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        BEARER,
+        SecurityScheme::Http(
+            Http::builder()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some("An API token of a staff account"))
+                .build(),
+        ),
+    );
+    doc.security = Some(vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]);
     (router, doc)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+/// Errors produced before or around the handlers (unknown method, oversize body…) come as
+/// bare statuses or plain text: give them the API's JSON error body.
+async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let allow: Option<HeaderValue> = response.headers().get(header::ALLOW).cloned();
+    let mut json = ApiError::from_status(status).into_response();
+    *json.status_mut() = status;
+    if let Some(allow) = allow {
+        json.headers_mut().insert(header::ALLOW, allow);
+    }
+    json
 }

@@ -16,10 +16,22 @@ pub struct ApiUser {
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let ctx = parts.extensions.get::<Ctx>().cloned().ok_or_else(|| ApiError::Internal("no request context".into()))?;
-        let value = parts.headers.get(header::AUTHORIZATION).ok_or(ApiError::Unauthorized("api-token-missing"))?;
-        let value = value.to_str().map_err(|_| ApiError::Unauthorized("api-token-invalid"))?;
-        let (scheme, token) = value.trim().split_once(' ').ok_or(ApiError::Unauthorized("api-token-missing"))?;
+        let ctx = parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| ApiError::Internal("no request context".into()))?;
+        let value = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .ok_or(ApiError::Unauthorized("api-token-missing"))?;
+        let value = value
+            .to_str()
+            .map_err(|_| ApiError::Unauthorized("api-token-invalid"))?;
+        let (scheme, token) = value
+            .trim()
+            .split_once(' ')
+            .ok_or(ApiError::Unauthorized("api-token-missing"))?;
         let token = token.trim();
         if !scheme.eq_ignore_ascii_case("bearer") {
             return Err(ApiError::Unauthorized("api-token-missing"));
@@ -61,6 +73,10 @@ impl ApiUser {
         if self.ctx.tenant.require_totp && !self.account.totp_enabled {
             return Err(ApiError::Forbidden("totp-required"));
         }
-        if role.can(permission) { Ok(role) } else { Err(ApiError::Forbidden("error-forbidden")) }
+        if role.can(permission) {
+            Ok(role)
+        } else {
+            Err(ApiError::Forbidden("error-forbidden"))
+        }
     }
 }

@@ -35,14 +35,21 @@ pub enum ApiError {
     Forbidden(&'static str),
     NotFound,
     /// A value that does not fit: `field` names it, `code` is a message id.
-    Invalid { field: Option<String>, code: &'static str, detail: Option<String> },
+    Invalid {
+        field: Option<String>,
+        code: &'static str,
+        detail: Option<String>,
+    },
     /// Malformed request (e.g. JSON that does not parse).
     BadRequest(String),
     UnsupportedMediaType,
     MethodNotAllowed,
     TooLarge,
     /// Refused because of the current state: `error` is the code, `message_id` its text.
-    Conflict { error: &'static str, message_id: &'static str },
+    Conflict {
+        error: &'static str,
+        message_id: &'static str,
+    },
     Internal(String),
 }
 
@@ -54,15 +61,23 @@ pub fn english(code: &str) -> String {
     }
     match code {
         "invalid-limit" => "The limit must be a whole number from 1 to 200.",
-        "invalid-id" => "Enter an id in UUID form, for example 0190f5c2-7b1e-7c3a-9d4e-5f6a7b8c9d0e.",
-        "invalid-datetime" => "Enter a date and time in RFC 3339 form, for example 2026-01-31T09:00:00Z.",
+        "invalid-id" => {
+            "Enter an id in UUID form, for example 0190f5c2-7b1e-7c3a-9d4e-5f6a7b8c9d0e."
+        }
+        "invalid-datetime" => {
+            "Enter a date and time in RFC 3339 form, for example 2026-01-31T09:00:00Z."
+        }
         "invalid-filter" => "This filter is too long or contains control characters.",
         "invalid-query" => "The query string has an unknown parameter or a malformed value.",
         "invalid-body" => "The JSON body does not have the expected shape.",
         "api-token-missing" => "Send an API token in the header `Authorization: Bearer <token>`.",
-        "api-token-invalid" => "This API token is unknown, revoked, or not valid for this organisation.",
+        "api-token-invalid" => {
+            "This API token is unknown, revoked, or not valid for this organisation."
+        }
         "api-staff-only" => "Only staff accounts can use this part of the API.",
-        "totp-required" => "This organisation requires two-step sign-in: set it up on your account page first.",
+        "totp-required" => {
+            "This organisation requires two-step sign-in: set it up on your account page first."
+        }
         _ => code,
     }
     .to_owned()
@@ -70,34 +85,82 @@ pub fn english(code: &str) -> String {
 
 impl ApiError {
     pub fn invalid(field: &str, code: &'static str) -> Self {
-        ApiError::Invalid { field: Some(field.to_owned()), code, detail: None }
+        ApiError::Invalid {
+            field: Some(field.to_owned()),
+            code,
+            detail: None,
+        }
     }
 
     fn parts(&self) -> (StatusCode, ErrorBody) {
-        let body = |error: &str, message: String| ErrorBody { error: error.to_owned(), message, field: None };
+        let body = |error: &str, message: String| ErrorBody {
+            error: error.to_owned(),
+            message,
+            field: None,
+        };
         match self {
-            ApiError::Unauthorized(code) => (StatusCode::UNAUTHORIZED, body("unauthorized", english(code))),
-            ApiError::Forbidden(code) if *code == "totp-required" => (StatusCode::FORBIDDEN, body("totp-required", english(code))),
+            ApiError::Unauthorized(code) => (
+                StatusCode::UNAUTHORIZED,
+                body("unauthorized", english(code)),
+            ),
+            ApiError::Forbidden(code) if *code == "totp-required" => {
+                (StatusCode::FORBIDDEN, body("totp-required", english(code)))
+            }
             ApiError::Forbidden(code) => (StatusCode::FORBIDDEN, body("forbidden", english(code))),
-            ApiError::NotFound => (StatusCode::NOT_FOUND, body("not-found", english("error-not-found"))),
-            ApiError::Invalid { field, code, detail } => {
+            ApiError::NotFound => (
+                StatusCode::NOT_FOUND,
+                body("not-found", english("error-not-found")),
+            ),
+            ApiError::Invalid {
+                field,
+                code,
+                detail,
+            } => {
                 let mut message = english(code);
                 if let Some(detail) = detail {
                     message = format!("{message} {detail}");
                 }
-                (StatusCode::UNPROCESSABLE_ENTITY, ErrorBody { error: "invalid".into(), message, field: field.clone() })
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ErrorBody {
+                        error: "invalid".into(),
+                        message,
+                        field: field.clone(),
+                    },
+                )
             }
-            ApiError::BadRequest(detail) => {
-                (StatusCode::BAD_REQUEST, body("bad-request", format!("{} {detail}", english("error-bad-request")).trim().to_owned()))
-            }
+            ApiError::BadRequest(detail) => (
+                StatusCode::BAD_REQUEST,
+                body(
+                    "bad-request",
+                    format!("{} {detail}", english("error-bad-request"))
+                        .trim()
+                        .to_owned(),
+                ),
+            ),
             ApiError::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                body("unsupported-media-type", "Send the body as JSON with the header `Content-Type: application/json`.".into()),
+                body(
+                    "unsupported-media-type",
+                    "Send the body as JSON with the header `Content-Type: application/json`."
+                        .into(),
+                ),
             ),
-            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, body("method-not-allowed", english("error-method"))),
-            ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, body("too-large", english("error-too-large"))),
-            ApiError::Conflict { error, message_id } => (StatusCode::CONFLICT, body(error, english(message_id))),
-            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, body("internal", english("error-internal"))),
+            ApiError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                body("method-not-allowed", english("error-method")),
+            ),
+            ApiError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                body("too-large", english("error-too-large")),
+            ),
+            ApiError::Conflict { error, message_id } => {
+                (StatusCode::CONFLICT, body(error, english(message_id)))
+            }
+            ApiError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                body("internal", english("error-internal")),
+            ),
         }
     }
 
@@ -125,10 +188,15 @@ impl IntoResponse for ApiError {
         let mut response = (status, Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
             let challenge = match self {
-                ApiError::Unauthorized("api-token-invalid") => r#"Bearer realm="Relais API", error="invalid_token""#,
+                ApiError::Unauthorized("api-token-invalid") => {
+                    r#"Bearer realm="Relais API", error="invalid_token""#
+                }
                 _ => r#"Bearer realm="Relais API""#,
             };
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(challenge),
+            );
         }
         response
     }
@@ -138,9 +206,18 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => ApiError::NotFound,
-            StoreError::Conflict => ApiError::Conflict { error: "conflict", message_id: "error-conflict" },
-            StoreError::Rule("last-admin") => ApiError::Conflict { error: "last-admin", message_id: "error-last-admin" },
-            StoreError::Rule(code) => ApiError::Conflict { error: code, message_id: code },
+            StoreError::Conflict => ApiError::Conflict {
+                error: "conflict",
+                message_id: "error-conflict",
+            },
+            StoreError::Rule("last-admin") => ApiError::Conflict {
+                error: "last-admin",
+                message_id: "error-last-admin",
+            },
+            StoreError::Rule(code) => ApiError::Conflict {
+                error: code,
+                message_id: code,
+            },
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -148,7 +225,11 @@ impl From<StoreError> for ApiError {
 
 impl From<Invalid> for ApiError {
     fn from(e: Invalid) -> Self {
-        ApiError::Invalid { field: Some(e.field.to_owned()), code: e.code, detail: None }
+        ApiError::Invalid {
+            field: Some(e.field.to_owned()),
+            code: e.code,
+            detail: None,
+        }
     }
 }
 
@@ -160,10 +241,14 @@ impl From<crate::error::AppError> for ApiError {
             AppError::Forbidden => ApiError::Forbidden("error-forbidden"),
             AppError::TooLarge => ApiError::TooLarge,
             AppError::BadRequest => ApiError::BadRequest(String::new()),
-            AppError::Refused(StatusCode::CONFLICT, "error-last-admin") => {
-                ApiError::Conflict { error: "last-admin", message_id: "error-last-admin" }
-            }
-            AppError::Refused(StatusCode::CONFLICT, id) => ApiError::Conflict { error: "conflict", message_id: id },
+            AppError::Refused(StatusCode::CONFLICT, "error-last-admin") => ApiError::Conflict {
+                error: "last-admin",
+                message_id: "error-last-admin",
+            },
+            AppError::Refused(StatusCode::CONFLICT, id) => ApiError::Conflict {
+                error: "conflict",
+                message_id: id,
+            },
             other => ApiError::Internal(format!("{other:?}")),
         }
     }
@@ -180,12 +265,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(JsonRejection::JsonDataError(e)) => {
-                Err(ApiError::Invalid { field: None, code: "invalid-body", detail: Some(e.body_text()) })
-            }
+            Err(JsonRejection::JsonDataError(e)) => Err(ApiError::Invalid {
+                field: None,
+                code: "invalid-body",
+                detail: Some(e.body_text()),
+            }),
             Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::BadRequest(e.body_text())),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::UnsupportedMediaType),
-            Err(other) if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::TooLarge),
+            Err(other) if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::TooLarge)
+            }
             Err(other) => Err(ApiError::BadRequest(other.body_text())),
         }
     }
@@ -197,6 +286,9 @@ pub struct IdPath(pub Uuid);
 impl<S: Send + Sync> FromRequestParts<S> for IdPath {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        Path::<Uuid>::from_request_parts(parts, state).await.map(|Path(id)| IdPath(id)).map_err(|_| ApiError::NotFound)
+        Path::<Uuid>::from_request_parts(parts, state)
+            .await
+            .map(|Path(id)| IdPath(id))
+            .map_err(|_| ApiError::NotFound)
     }
 }

@@ -61,7 +61,12 @@ pub struct TenantOut {
 
 impl From<&Tenant> for TenantOut {
     fn from(t: &Tenant) -> Self {
-        TenantOut { id: t.id, slug: t.slug.clone(), name: t.name.clone(), kind: t.kind.clone() }
+        TenantOut {
+            id: t.id,
+            slug: t.slug.clone(),
+            name: t.name.clone(),
+            kind: t.kind.clone(),
+        }
     }
 }
 
@@ -72,14 +77,17 @@ pub struct Me {
 }
 
 /// The account behind the token and its organisation.
-#[utoipa::path(get, path = "/api/v1/me", tag = "account",
+#[utoipa::path(get, path = "/api/v1/me", operation_id = "get_me", tag = "account",
     responses(
         (status = 200, description = "The caller", body = Me),
         (status = 401, description = "No valid token", body = ErrorBody),
     ))]
 pub async fn me(user: ApiUser) -> ApiResult<Json<Me>> {
     let tenant = TenantOut::from(user.ctx.tenant.as_ref());
-    Ok(Json(Me { account: user.account.into(), tenant }))
+    Ok(Json(Me {
+        account: user.account.into(),
+        tenant,
+    }))
 }
 
 /// An API token as listed: the secret itself is shown only once, at creation, in the UI.
@@ -95,30 +103,43 @@ pub struct TokenOut {
 
 impl From<api_tokens::ApiToken> for TokenOut {
     fn from(t: api_tokens::ApiToken) -> Self {
-        TokenOut { id: t.id, name: t.name, created_at: t.created_at, last_used_at: t.last_used_at, revoked_at: t.revoked_at }
+        TokenOut {
+            id: t.id,
+            name: t.name,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+            revoked_at: t.revoked_at,
+        }
     }
 }
 
 /// The caller's own tokens, newest first (revoked ones included, with their date).
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "account",
+#[utoipa::path(get, path = "/api/v1/tokens", operation_id = "list_tokens", tag = "account",
     responses(
         (status = 200, description = "The caller's tokens", body = Vec<TokenOut>),
         (status = 401, description = "No valid token", body = ErrorBody),
     ))]
-pub async fn list_tokens(State(state): State<AppState>, user: ApiUser) -> ApiResult<Json<Vec<TokenOut>>> {
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> ApiResult<Json<Vec<TokenOut>>> {
     let tokens = api_tokens::list(&state.db, user.tenant_id(), user.account.id).await?;
     Ok(Json(tokens.into_iter().map(Into::into).collect()))
 }
 
 /// Revokes one of the caller's own tokens; it stops working at once (this one included).
-#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "account",
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", operation_id = "revoke_token", tag = "account",
     params(("id" = Uuid, Path, description = "Token id")),
     responses(
         (status = 204, description = "Revoked"),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 404, description = "No live token of the caller with this id", body = ErrorBody),
     ))]
-pub async fn revoke_token(State(state): State<AppState>, user: ApiUser, IdPath(id): IdPath) -> ApiResult<StatusCode> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    user: ApiUser,
+    IdPath(id): IdPath,
+) -> ApiResult<StatusCode> {
     api_tokens::revoke(&state.db, &user.actor(), user.account.id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

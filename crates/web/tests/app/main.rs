@@ -4,6 +4,7 @@
 mod common;
 
 mod admin;
+mod api;
 mod auth;
 mod baseline;
 mod schema;

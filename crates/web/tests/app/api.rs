@@ -1,0 +1,1234 @@
+//! The JSON API: its OpenAPI document is kept true against the running routes, tokens are
+//! checked, permissions and tenants hold, bad input changes nothing, and writes are audited.
+
+use crate::common::{TestApp, TestClient, TestResponse, api_token};
+use axum::http::{Method, StatusCode, header};
+use relais_store::{Actor, api_tokens, teams};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// Every operation the API must offer. A route dropped from the document fails here.
+const EXPECTED: [(&str, &str); 15] = [
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/tokens"),
+    ("delete", "/api/v1/tokens/{id}"),
+    ("get", "/api/v1/staff"),
+    ("post", "/api/v1/staff"),
+    ("get", "/api/v1/staff/{id}"),
+    ("patch", "/api/v1/staff/{id}"),
+    ("post", "/api/v1/staff/{id}/reset-link"),
+    ("get", "/api/v1/teams"),
+    ("post", "/api/v1/teams"),
+    ("get", "/api/v1/teams/{id}"),
+    ("patch", "/api/v1/teams/{id}"),
+    ("put", "/api/v1/teams/{id}/members"),
+    ("delete", "/api/v1/teams/{id}"),
+    ("get", "/api/v1/audit"),
+];
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+async fn admin_client(app: &TestApp, slug: &str) -> TestClient {
+    let token = api_token(app, slug, &format!("admin@{slug}.test")).await;
+    app.client(&format!("{slug}.test")).with_bearer(&token)
+}
+
+async fn client_as(app: &TestApp, slug: &str, role: &str) -> TestClient {
+    let token = api_token(app, slug, &format!("{role}@{slug}.test")).await;
+    app.client(&format!("{slug}.test")).with_bearer(&token)
+}
+
+async fn send_raw(
+    c: &mut TestClient,
+    method: Method,
+    path: &str,
+    content_type: &str,
+    body: &str,
+) -> TestResponse {
+    c.request(
+        method,
+        path,
+        Some(content_type),
+        body.as_bytes().to_vec(),
+        &[],
+    )
+    .await
+}
+
+async fn new_team(app: &TestApp, slug: &str, name: &str) -> Uuid {
+    teams::create(&app.db, &Actor::system(app.tenant(slug), "test"), name)
+        .await
+        .expect("team")
+        .id
+}
+
+/// An error answer of the API: JSON with `error` and a non-empty `message`.
+#[track_caller]
+fn assert_error(r: &TestResponse, status: StatusCode, error: &str) -> Value {
+    r.assert_status(status);
+    let ct = r
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(
+        ct.starts_with("application/json"),
+        "content type {ct:?} for {}",
+        r.body
+    );
+    let body = r.json();
+    assert_eq!(body["error"], error, "{body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| m.len() > 10),
+        "no clear message: {body}"
+    );
+    body
+}
+
+async fn audit_rows_of(app: &TestApp, slug: &str) -> usize {
+    relais_store::audit::list(&app.db, app.tenant(slug), &Default::default(), 10_000)
+        .await
+        .expect("audit")
+        .len()
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. The document is true.
+
+/// Follows `$ref`s into the components.
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let name = r
+                .strip_prefix("#/components/schemas/")
+                .unwrap_or_else(|| panic!("unexpected $ref {r}"));
+            let target = &doc["components"]["schemas"][name];
+            assert!(!target.is_null(), "dangling $ref {r}");
+            resolve(doc, target)
+        }
+        None => schema,
+    }
+}
+
+/// Checks that `value` has every required property of `schema`, recursively.
+fn check_shape(doc: &Value, schema: &Value, value: &Value, at: &str) {
+    let schema = resolve(doc, schema);
+    if value.is_null() {
+        return;
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(alternatives) = schema[key].as_array() {
+            if let Some(alt) = alternatives.iter().find(|a| a["type"] != "null") {
+                check_shape(doc, alt, value, at);
+            }
+            return;
+        }
+    }
+    if let Some(all) = schema["allOf"].as_array() {
+        for part in all {
+            check_shape(doc, part, value, at);
+        }
+    }
+    if let Some(items) = schema.get("items") {
+        let array = value
+            .as_array()
+            .unwrap_or_else(|| panic!("{at}: expected an array, got {value}"));
+        for (i, item) in array.iter().enumerate() {
+            check_shape(doc, items, item, &format!("{at}[{i}]"));
+        }
+    }
+    if let Some(required) = schema["required"].as_array() {
+        let object = value
+            .as_object()
+            .unwrap_or_else(|| panic!("{at}: expected an object, got {value}"));
+        for key in required.iter().filter_map(Value::as_str) {
+            assert!(
+                object.contains_key(key),
+                "{at}: required property {key:?} missing in {value}"
+            );
+        }
+    }
+    if let Some(properties) = schema["properties"].as_object() {
+        for (name, sub) in properties {
+            if let Some(v) = value.get(name) {
+                check_shape(doc, sub, v, &format!("{at}.{name}"));
+            }
+        }
+    }
+}
+
+/// A made-up body with the required properties of a schema, for operations this test does
+/// not know yet (so that a new operation is at least called).
+fn minimal_body(doc: &Value, schema: &Value) -> Value {
+    let schema = resolve(doc, schema);
+    let kind = match &schema["type"] {
+        Value::Array(types) => types
+            .iter()
+            .find(|t| *t != "null")
+            .cloned()
+            .unwrap_or(Value::Null),
+        other => other.clone(),
+    };
+    match kind.as_str() {
+        Some("object") | None if schema.get("properties").is_some() => {
+            let mut map = serde_json::Map::new();
+            for key in schema["required"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                map.insert(
+                    key.to_owned(),
+                    minimal_body(doc, &schema["properties"][key]),
+                );
+            }
+            Value::Object(map)
+        }
+        Some("array") => json!([]),
+        Some("integer") | Some("number") => json!(1),
+        Some("boolean") => json!(false),
+        Some("string") => json!("x"),
+        _ => json!({}),
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route_truly() {
+    let app = TestApp::new().await;
+    let alpha = app.tenant("alpha");
+    let mut c = admin_client(&app, "alpha").await;
+    let r = c.get("/api/openapi.json").await;
+    r.assert_status(StatusCode::OK);
+    let doc = r.json();
+
+    assert_eq!(doc["info"]["title"], "Relais API");
+    assert_eq!(doc["info"]["version"], env!("CARGO_PKG_VERSION"));
+    let bearer = &doc["components"]["securitySchemes"]["bearer"];
+    assert_eq!(bearer["type"], "http", "{bearer}");
+    assert_eq!(
+        bearer["scheme"]
+            .as_str()
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("bearer"),
+        "{bearer}"
+    );
+    assert_eq!(doc["security"], json!([{"bearer": []}]));
+    let error_schema = resolve(&doc, &doc["components"]["schemas"]["Error"]);
+    for field in ["error", "message"] {
+        assert!(
+            error_schema["required"]
+                .as_array()
+                .is_some_and(|r| r.contains(&json!(field))),
+            "Error schema: {error_schema}"
+        );
+    }
+
+    let paths = doc["paths"].as_object().expect("paths");
+    for (method, path) in EXPECTED {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} missing from the document"
+        );
+    }
+
+    let mut operation_ids = std::collections::HashSet::new();
+    for (path, item) in paths {
+        for method in METHODS {
+            if let Some(op) = item.get(method) {
+                let id = op["operationId"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{method} {path}: no operationId"));
+                assert!(
+                    operation_ids.insert(id.to_owned()),
+                    "operationId {id} used twice"
+                );
+            }
+        }
+    }
+
+    let agent = app.account("alpha", "agent@alpha.test").await;
+    let mut called = 0;
+    for (path, item) in paths {
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let responses = op["responses"]
+                .as_object()
+                .unwrap_or_else(|| panic!("{method} {path}: no responses"));
+            assert!(
+                responses.contains_key("401"),
+                "{method} {path}: 401 not documented"
+            );
+
+            // Fresh fixtures for each operation, so that order does not matter.
+            let n = Uuid::new_v4().simple().to_string();
+            let mut url = path.clone();
+            if url.contains("{id}") {
+                let id = if path.starts_with("/api/v1/staff/") {
+                    agent.id
+                } else if path.starts_with("/api/v1/teams/") {
+                    new_team(&app, "alpha", &format!("Fixture {n}")).await
+                } else if path.starts_with("/api/v1/tokens/") {
+                    let spare = format!("rls_spare_{n}");
+                    api_tokens::create(
+                        &app.db,
+                        &Actor::system(alpha, "test"),
+                        app.account("alpha", "admin@alpha.test").await.id,
+                        "spare",
+                        &spare,
+                    )
+                    .await
+                    .expect("token")
+                    .id
+                } else {
+                    panic!("{method} {path}: no fixture for its {{id}}; add one to this test")
+                };
+                url = url.replace("{id}", &id.to_string());
+            }
+            assert!(
+                !url.contains('{'),
+                "{method} {path}: unknown path parameter; add a fixture to this test"
+            );
+
+            let body = op.get("requestBody").map(|rb| match (method, path.as_str()) {
+                ("post", "/api/v1/staff") => json!({"email": format!("new-{n}@alpha.test"), "display_name": "New person", "role": "agent"}),
+                ("patch", "/api/v1/staff/{id}") => json!({}),
+                ("post", "/api/v1/teams") => json!({"name": format!("Team {n}")}),
+                ("patch", "/api/v1/teams/{id}") => json!({"name": format!("Renamed {n}")}),
+                ("put", "/api/v1/teams/{id}/members") => json!({"members": [agent.id]}),
+                _ => minimal_body(&doc, &rb["content"]["application/json"]["schema"]),
+            });
+            let m: Method = method.to_ascii_uppercase().parse().expect("method");
+            let r = match &body {
+                Some(b) => c.send_json(m, &url, b).await,
+                None => c.request(m, &url, None, Vec::new(), &[]).await,
+            };
+            let status = r.status.as_u16().to_string();
+            assert!(
+                responses.contains_key(&status),
+                "{method} {path} answered {status}, documented: {:?}; body {}",
+                responses.keys().collect::<Vec<_>>(),
+                r.body
+            );
+            assert!(
+                r.status.is_success(),
+                "{method} {path} with an admin token and valid input: {status} {}",
+                r.body
+            );
+            if let Some(schema) = responses[&status].pointer("/content/application~1json/schema") {
+                let ct = r
+                    .headers
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                assert!(
+                    ct.starts_with("application/json"),
+                    "{method} {path}: content type {ct:?}"
+                );
+                check_shape(&doc, schema, &r.json(), &format!("{method} {path}"));
+            } else {
+                assert!(
+                    r.body.is_empty(),
+                    "{method} {path}: undocumented body {}",
+                    r.body
+                );
+            }
+            called += 1;
+        }
+    }
+    assert!(called >= EXPECTED.len(), "only {called} operations called");
+}
+
+#[tokio::test]
+async fn me_describes_the_caller_and_the_tenant() {
+    let app = TestApp::new().await;
+    let mut c = client_as(&app, "alpha", "supervisor").await;
+    let r = c.get("/api/v1/me").await;
+    r.assert_status(StatusCode::OK);
+    let me = r.json();
+    let supervisor = app.account("alpha", "supervisor@alpha.test").await;
+    assert_eq!(me["account"]["id"], supervisor.id.to_string());
+    assert_eq!(me["account"]["email"], "supervisor@alpha.test");
+    assert_eq!(me["account"]["kind"], "staff");
+    assert_eq!(me["account"]["role"], "supervisor");
+    assert_eq!(me["account"]["totp_enabled"], false);
+    assert!(
+        me["account"].get("password_hash").is_none() && me["account"].get("totp_secret").is_none(),
+        "{me}"
+    );
+    assert_eq!(me["tenant"]["id"], app.tenant("alpha").to_string());
+    assert_eq!(me["tenant"]["slug"], "alpha");
+    assert_eq!(me["tenant"]["kind"], "public");
+    assert!(me["tenant"]["name"].is_string());
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. Tokens and permissions.
+
+#[tokio::test]
+async fn calls_without_a_valid_token_are_refused() {
+    let app = TestApp::new().await;
+    let paths = [
+        "/api/v1/me",
+        "/api/v1/staff",
+        "/api/v1/teams",
+        "/api/v1/audit",
+        "/api/v1/tokens",
+    ];
+
+    let mut anonymous = app.client("alpha.test");
+    let mut wrong = app.client("alpha.test").with_bearer("rls_not_a_real_token");
+    let beta_token = api_token(&app, "beta", "admin@beta.test").await;
+    let mut beta_on_alpha = app.client("alpha.test").with_bearer(&beta_token);
+    for path in paths {
+        for (who, c) in [
+            ("no token", &mut anonymous),
+            ("wrong token", &mut wrong),
+            ("beta's token", &mut beta_on_alpha),
+        ] {
+            let r = c.get(path).await;
+            assert_error(&r, StatusCode::UNAUTHORIZED, "unauthorized");
+            let challenge = r
+                .headers
+                .get(header::WWW_AUTHENTICATE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            assert!(
+                challenge.starts_with("Bearer"),
+                "{who} on {path}: WWW-Authenticate {challenge:?}"
+            );
+        }
+    }
+    // The same beta token works on beta's own host.
+    app.client("beta.test")
+        .with_bearer(&beta_token)
+        .get("/api/v1/me")
+        .await
+        .assert_status(StatusCode::OK);
+
+    // Another scheme, or a session cookie, is not a token.
+    let token = api_token(&app, "alpha", "admin@alpha.test").await;
+    let r = app
+        .client("alpha.test")
+        .request(
+            Method::GET,
+            "/api/v1/me",
+            None,
+            Vec::new(),
+            &[("authorization", &format!("Basic {token}"))],
+        )
+        .await;
+    assert_error(&r, StatusCode::UNAUTHORIZED, "unauthorized");
+    let mut browser = app.client("alpha.test");
+    browser.login_staff("admin@alpha.test").await;
+    assert_error(
+        &browser.get("/api/v1/me").await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    );
+
+    // Writes without a token change nothing.
+    let (accounts, audit) = (app.count("accounts").await, app.count("audit_log").await);
+    let r = anonymous
+        .send_json(
+            Method::POST,
+            "/api/v1/staff",
+            &json!({"email": "x@alpha.test", "display_name": "X", "role": "admin"}),
+        )
+        .await;
+    assert_error(&r, StatusCode::UNAUTHORIZED, "unauthorized");
+    assert_eq!(
+        (app.count("accounts").await, app.count("audit_log").await),
+        (accounts, audit)
+    );
+}
+
+#[tokio::test]
+async fn a_revoked_token_stops_working_at_once() {
+    let app = TestApp::new().await;
+    let token = api_token(&app, "alpha", "agent@alpha.test").await;
+    let mut c = app.client("alpha.test").with_bearer(&token);
+    c.get("/api/v1/me").await.assert_status(StatusCode::OK);
+    let listed = c.get("/api/v1/tokens").await.json();
+    let list = listed.as_array().expect("list");
+    assert_eq!(list.len(), 1);
+    assert!(
+        !listed.to_string().contains(&token),
+        "the secret must never be listed"
+    );
+    let id = list[0]["id"].as_str().expect("id").to_owned();
+
+    // Someone else's token cannot be revoked (404), even by an admin.
+    let mut admin = admin_client(&app, "alpha").await;
+    assert_error(
+        &admin
+            .request(
+                Method::DELETE,
+                &format!("/api/v1/tokens/{id}"),
+                None,
+                vec![],
+                &[],
+            )
+            .await,
+        StatusCode::NOT_FOUND,
+        "not-found",
+    );
+    c.get("/api/v1/me").await.assert_status(StatusCode::OK);
+
+    c.request(
+        Method::DELETE,
+        &format!("/api/v1/tokens/{id}"),
+        None,
+        vec![],
+        &[],
+    )
+    .await
+    .assert_status(StatusCode::NO_CONTENT);
+    assert_error(
+        &c.get("/api/v1/me").await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    );
+    let revoked = api_tokens::list(
+        &app.db,
+        app.tenant("alpha"),
+        app.account("alpha", "agent@alpha.test").await.id,
+    )
+    .await
+    .expect("list");
+    assert!(revoked[0].revoked_at.is_some());
+
+    // Disabling an account ends its tokens too.
+    let token = api_token(&app, "alpha", "viewer@alpha.test").await;
+    let viewer = app.account("alpha", "viewer@alpha.test").await;
+    let mut v = app.client("alpha.test").with_bearer(&token);
+    v.get("/api/v1/me").await.assert_status(StatusCode::OK);
+    admin
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/staff/{}", viewer.id),
+            &json!({"disabled": true}),
+        )
+        .await
+        .assert_status(StatusCode::OK);
+    assert_error(
+        &v.get("/api/v1/me").await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    );
+}
+
+#[tokio::test]
+async fn roles_without_the_permission_get_403_and_change_nothing() {
+    let app = TestApp::new().await;
+    let agent = app.account("alpha", "agent@alpha.test").await;
+    let team = new_team(&app, "alpha", "Accueil").await;
+    let mut clients = std::collections::HashMap::new();
+    for role in ["viewer", "agent", "supervisor"] {
+        clients.insert(role, client_as(&app, "alpha", role).await);
+    }
+    let tables = [
+        "accounts",
+        "teams",
+        "team_members",
+        "audit_log",
+        "password_resets",
+        "api_tokens",
+    ];
+    let mut before = Vec::new();
+    for t in tables {
+        before.push(app.count(t).await);
+    }
+
+    let staff_body =
+        json!({"email": "intruder@alpha.test", "display_name": "Intruder", "role": "admin"});
+    let promote = json!({"role": "admin"});
+    let cases: Vec<(&str, Method, String, Option<Value>)> = vec![
+        ("viewer", Method::GET, "/api/v1/staff".into(), None),
+        ("agent", Method::GET, "/api/v1/staff".into(), None),
+        ("supervisor", Method::GET, "/api/v1/staff".into(), None),
+        (
+            "viewer",
+            Method::POST,
+            "/api/v1/staff".into(),
+            Some(staff_body.clone()),
+        ),
+        (
+            "agent",
+            Method::POST,
+            "/api/v1/staff".into(),
+            Some(staff_body.clone()),
+        ),
+        (
+            "supervisor",
+            Method::POST,
+            "/api/v1/staff".into(),
+            Some(staff_body),
+        ),
+        (
+            "agent",
+            Method::GET,
+            format!("/api/v1/staff/{}", agent.id),
+            None,
+        ),
+        (
+            "agent",
+            Method::PATCH,
+            format!("/api/v1/staff/{}", agent.id),
+            Some(promote.clone()),
+        ),
+        (
+            "supervisor",
+            Method::PATCH,
+            format!("/api/v1/staff/{}", agent.id),
+            Some(promote),
+        ),
+        (
+            "agent",
+            Method::POST,
+            format!("/api/v1/staff/{}/reset-link", agent.id),
+            None,
+        ),
+        (
+            "viewer",
+            Method::POST,
+            "/api/v1/teams".into(),
+            Some(json!({"name": "Viewers"})),
+        ),
+        (
+            "agent",
+            Method::POST,
+            "/api/v1/teams".into(),
+            Some(json!({"name": "Agents"})),
+        ),
+        (
+            "agent",
+            Method::PATCH,
+            format!("/api/v1/teams/{team}"),
+            Some(json!({"name": "Renamed"})),
+        ),
+        (
+            "agent",
+            Method::PUT,
+            format!("/api/v1/teams/{team}/members"),
+            Some(json!({"members": [agent.id]})),
+        ),
+        (
+            "viewer",
+            Method::DELETE,
+            format!("/api/v1/teams/{team}"),
+            None,
+        ),
+        (
+            "agent",
+            Method::DELETE,
+            format!("/api/v1/teams/{team}"),
+            None,
+        ),
+        ("agent", Method::GET, "/api/v1/audit".into(), None),
+        ("viewer", Method::GET, "/api/v1/audit".into(), None),
+    ];
+    for (role, method, path, body) in cases {
+        let c = clients.get_mut(role).expect("client");
+        let r = match &body {
+            Some(b) => c.send_json(method.clone(), &path, b).await,
+            None => c.request(method.clone(), &path, None, vec![], &[]).await,
+        };
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "{role} {method} {path}: {}",
+            r.body
+        );
+        assert_error(&r, StatusCode::FORBIDDEN, "forbidden");
+    }
+    for (t, n) in tables.iter().zip(&before) {
+        assert_eq!(app.count(t).await, *n, "{t} changed");
+    }
+    assert_eq!(
+        app.account("alpha", "agent@alpha.test")
+            .await
+            .role
+            .as_deref(),
+        Some("agent")
+    );
+    assert_eq!(
+        teams::get(&app.db, app.tenant("alpha"), team)
+            .await
+            .unwrap()
+            .unwrap()
+            .name,
+        "Accueil"
+    );
+
+    // What they may do, they can.
+    let viewer = clients.get_mut("viewer").expect("viewer");
+    viewer
+        .get("/api/v1/teams")
+        .await
+        .assert_status(StatusCode::OK);
+    viewer
+        .get(&format!("/api/v1/teams/{team}"))
+        .await
+        .assert_status(StatusCode::OK);
+    let supervisor = clients.get_mut("supervisor").expect("supervisor");
+    supervisor
+        .send_json(
+            Method::POST,
+            "/api/v1/teams",
+            &json!({"name": "Back office"}),
+        )
+        .await
+        .assert_status(StatusCode::CREATED);
+    supervisor
+        .get("/api/v1/audit")
+        .await
+        .assert_status(StatusCode::OK);
+
+    // A portal account's token (should one exist) reaches nothing of the staff API.
+    let mut citizen = client_as(&app, "alpha", "citizen").await;
+    citizen
+        .get("/api/v1/me")
+        .await
+        .assert_status(StatusCode::OK);
+    assert_error(
+        &citizen.get("/api/v1/teams").await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. Tenants.
+
+#[tokio::test]
+async fn alpha_cannot_reach_betas_staff_or_teams() {
+    let app = TestApp::new().await;
+    let beta_agent = app.account("beta", "agent@beta.test").await;
+    let beta_team = new_team(&app, "beta", "Support").await;
+    let alpha_team = new_team(&app, "alpha", "Accueil").await;
+    let beta_token = api_token(&app, "beta", "admin@beta.test").await;
+    let beta_token_id = api_tokens::list(
+        &app.db,
+        app.tenant("beta"),
+        app.account("beta", "admin@beta.test").await.id,
+    )
+    .await
+    .unwrap()[0]
+        .id;
+    let beta_audit = audit_rows_of(&app, "beta").await;
+
+    let mut c = admin_client(&app, "alpha").await;
+    let not_found: Vec<(Method, String, Option<Value>)> = vec![
+        (
+            Method::GET,
+            format!("/api/v1/staff/{}", beta_agent.id),
+            None,
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/staff/{}", beta_agent.id),
+            Some(json!({"role": "admin", "disabled": true})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/staff/{}/reset-link", beta_agent.id),
+            None,
+        ),
+        (Method::GET, format!("/api/v1/teams/{beta_team}"), None),
+        (
+            Method::PATCH,
+            format!("/api/v1/teams/{beta_team}"),
+            Some(json!({"name": "Taken over"})),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/teams/{beta_team}/members"),
+            Some(json!({"members": []})),
+        ),
+        (Method::DELETE, format!("/api/v1/teams/{beta_team}"), None),
+        (
+            Method::DELETE,
+            format!("/api/v1/tokens/{beta_token_id}"),
+            None,
+        ),
+    ];
+    for (method, path, body) in not_found {
+        let r = match &body {
+            Some(b) => c.send_json(method.clone(), &path, b).await,
+            None => c.request(method.clone(), &path, None, vec![], &[]).await,
+        };
+        assert_eq!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "{method} {path}: {}",
+            r.body
+        );
+        assert_error(&r, StatusCode::NOT_FOUND, "not-found");
+    }
+
+    // Beta's account cannot join an alpha team; the team keeps its members.
+    let alpha_agent = app.account("alpha", "agent@alpha.test").await;
+    c.send_json(
+        Method::PUT,
+        &format!("/api/v1/teams/{alpha_team}/members"),
+        &json!({"members": [alpha_agent.id]}),
+    )
+    .await
+    .assert_status(StatusCode::NO_CONTENT);
+    let r = c
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/teams/{alpha_team}/members"),
+            &json!({"members": [beta_agent.id]}),
+        )
+        .await;
+    let body = assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(body["field"], "members");
+    let r = c
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/teams/{alpha_team}/members"),
+            &json!({"members": [Uuid::now_v7()]}),
+        )
+        .await;
+    assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(
+        teams::members(&app.db, app.tenant("alpha"), alpha_team)
+            .await
+            .unwrap(),
+        vec![alpha_agent.id]
+    );
+
+    // Lists show only alpha's.
+    let staff = c.get("/api/v1/staff").await.json();
+    assert!(
+        staff
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["email"].as_str().unwrap().ends_with("@alpha.test")),
+        "{staff}"
+    );
+    let teams_listed = c.get("/api/v1/teams").await.json();
+    assert!(
+        !teams_listed.to_string().contains(&beta_team.to_string()),
+        "{teams_listed}"
+    );
+    let audit = c.get("/api/v1/audit?limit=200").await.json();
+    assert!(!audit.to_string().contains("beta.test"), "{audit}");
+
+    // Nothing changed in beta.
+    let beta_agent_after = app.account("beta", "agent@beta.test").await;
+    assert_eq!(
+        (beta_agent_after.role.as_deref(), beta_agent_after.disabled),
+        (Some("agent"), false)
+    );
+    assert_eq!(
+        teams::get(&app.db, app.tenant("beta"), beta_team)
+            .await
+            .unwrap()
+            .unwrap()
+            .name,
+        "Support"
+    );
+    assert_eq!(audit_rows_of(&app, "beta").await, beta_audit);
+    app.client("beta.test")
+        .with_bearer(&beta_token)
+        .get("/api/v1/me")
+        .await
+        .assert_status(StatusCode::OK);
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. Bad input.
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_json_error_and_changes_nothing() {
+    let app = TestApp::new().await;
+    let mut c = admin_client(&app, "alpha").await;
+    let admin = app.account("alpha", "admin@alpha.test").await;
+    let (accounts, audit, resets) = (
+        app.count("accounts").await,
+        app.count("audit_log").await,
+        app.count("password_resets").await,
+    );
+
+    let r = send_raw(
+        &mut c,
+        Method::POST,
+        "/api/v1/staff",
+        "application/json",
+        r#"{"email": "a@alpha.test", "#,
+    )
+    .await;
+    assert_error(&r, StatusCode::BAD_REQUEST, "bad-request");
+    let r = send_raw(
+        &mut c,
+        Method::POST,
+        "/api/v1/staff",
+        "text/plain",
+        r#"{"email": "a@alpha.test"}"#,
+    )
+    .await;
+    assert_error(
+        &r,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported-media-type",
+    );
+    let r = c
+        .send_json(
+            Method::POST,
+            "/api/v1/staff",
+            &json!({"email": "a@alpha.test", "display_name": "A"}),
+        )
+        .await;
+    let body = assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert!(body["message"].as_str().unwrap().contains("role"), "{body}");
+    let r = c.send_json(Method::POST, "/api/v1/staff", &json!({"email": "a@alpha.test", "display_name": "A", "role": "agent", "password": "x"})).await;
+    let body = assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert!(
+        body["message"].as_str().unwrap().contains("password"),
+        "{body}"
+    );
+
+    let r = c
+        .send_json(
+            Method::POST,
+            "/api/v1/staff",
+            &json!({"email": "a@alpha.test", "display_name": "A", "role": "root"}),
+        )
+        .await;
+    let body = assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(body["field"], "role");
+    assert_eq!(body["message"], "Choose a role from the list.");
+    let r = c
+        .send_json(
+            Method::POST,
+            "/api/v1/staff",
+            &json!({"email": "not an address", "display_name": "A", "role": "agent"}),
+        )
+        .await;
+    let body = assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(body["field"], "email");
+    assert_eq!(
+        body["message"],
+        "Enter a valid email address, for example name@example.com."
+    );
+    let r = c
+        .send_json(
+            Method::POST,
+            "/api/v1/staff",
+            &json!({"email": "a@alpha.test", "display_name": "  ", "role": "agent"}),
+        )
+        .await;
+    assert_eq!(
+        assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
+        "display_name"
+    );
+    let r = c
+        .send_json(
+            Method::POST,
+            "/api/v1/staff",
+            &json!({"email": "AGENT@alpha.test", "display_name": "Twin", "role": "agent"}),
+        )
+        .await;
+    assert_error(&r, StatusCode::CONFLICT, "conflict");
+
+    let agent = app.account("alpha", "agent@alpha.test").await;
+    let r = c
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/staff/{}", agent.id),
+            &json!({"role": "boss"}),
+        )
+        .await;
+    assert_eq!(
+        assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
+        "role"
+    );
+    let r = c
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/staff/{}", agent.id),
+            &json!({"disabled": "yes"}),
+        )
+        .await;
+    assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    let r = c
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/staff/{}", admin.id),
+            &json!({"role": "agent"}),
+        )
+        .await;
+    assert_error(&r, StatusCode::CONFLICT, "last-admin");
+    let r = c
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/staff/{}", admin.id),
+            &json!({"disabled": true}),
+        )
+        .await;
+    assert_error(&r, StatusCode::CONFLICT, "last-admin");
+    c.get("/api/v1/me").await.assert_status(StatusCode::OK);
+
+    let r = c
+        .send_json(Method::POST, "/api/v1/teams", &json!({"name": ""}))
+        .await;
+    assert_eq!(
+        assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
+        "name"
+    );
+    let r = c
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/teams/{}/members", Uuid::now_v7()),
+            &json!({"members": []}),
+        )
+        .await;
+    assert_error(&r, StatusCode::NOT_FOUND, "not-found");
+
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=201", "limit"),
+        ("limit=ten", "limit"),
+        ("from=yesterday", "from"),
+        ("until=2026-02-30T00:00:00Z", "until"),
+        ("actor_id=42", "actor_id"),
+        ("before=nope", "before"),
+    ] {
+        let r = c.get(&format!("/api/v1/audit?{query}")).await;
+        let body = assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+        assert_eq!(body["field"], field, "{query}: {body}");
+    }
+    let r = c.get("/api/v1/audit?limit=0").await;
+    assert_eq!(
+        r.json()["message"],
+        "The limit must be a whole number from 1 to 200."
+    );
+    assert_error(
+        &c.get("/api/v1/audit?colour=red").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+    );
+
+    // Unknown paths, wrong methods and malformed ids are JSON too, never an HTML page.
+    assert_error(
+        &c.get("/api/v1/nothing-here").await,
+        StatusCode::NOT_FOUND,
+        "not-found",
+    );
+    assert_error(
+        &c.get("/api/v2/me").await,
+        StatusCode::NOT_FOUND,
+        "not-found",
+    );
+    assert_error(
+        &app.client("alpha.test").get("/api/v1/nothing-here").await,
+        StatusCode::NOT_FOUND,
+        "not-found",
+    );
+    assert_error(
+        &c.get("/api/v1/staff/not-a-uuid").await,
+        StatusCode::NOT_FOUND,
+        "not-found",
+    );
+    let r = c
+        .request(Method::DELETE, "/api/v1/staff", None, vec![], &[])
+        .await;
+    assert_error(&r, StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed");
+    assert!(r.headers.get(header::ALLOW).is_some());
+
+    assert_eq!(app.count("accounts").await, accounts);
+    assert_eq!(app.count("audit_log").await, audit);
+    assert_eq!(app.count("password_resets").await, resets);
+    assert_eq!(app.count("teams").await, 0);
+    assert_eq!(
+        app.account("alpha", "admin@alpha.test")
+            .await
+            .role
+            .as_deref(),
+        Some("admin")
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 5. Writes are audited, and the staff life cycle works end to end.
+
+#[tokio::test]
+async fn writes_through_the_api_are_audited() {
+    let app = TestApp::new().await;
+    let admin = app.account("alpha", "admin@alpha.test").await;
+    let mut c = admin_client(&app, "alpha").await;
+
+    let r = c.send_json(Method::POST, "/api/v1/staff", &json!({"email": " Camille.Martin@Alpha.test ", "display_name": "Camille Martin", "role": "supervisor", "locale": "en"})).await;
+    r.assert_status(StatusCode::CREATED);
+    let created = r.json();
+    let id = created["id"].as_str().expect("id").to_owned();
+    assert_eq!(created["email"], "camille.martin@alpha.test");
+    assert_eq!(created["role"], "supervisor");
+    assert_eq!(created["disabled"], false);
+    // No password: the person gets a link to choose one.
+    let mails = app.mails();
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.contains("camille.martin@alpha.test") && m.contains("/password/reset/")),
+        "no reset mail"
+    );
+    assert_eq!(
+        c.get(&format!("/api/v1/staff/{id}")).await.json()["display_name"],
+        "Camille Martin"
+    );
+
+    let r = c.get("/api/v1/audit?action=account.create").await;
+    r.assert_status(StatusCode::OK);
+    let page = r.json();
+    let entry = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["target_id"] == id.as_str())
+        .unwrap_or_else(|| panic!("no audit entry: {page}"));
+    assert_eq!(entry["action"], "account.create");
+    assert_eq!(entry["target_kind"], "account");
+    assert_eq!(entry["actor_id"], admin.id.to_string());
+    assert_eq!(entry["actor_label"], "admin@alpha.test");
+    assert!(
+        entry["request_id"].as_str().is_some_and(|r| !r.is_empty()),
+        "{entry}"
+    );
+    assert_eq!(entry["summary"]["role"], "supervisor");
+    assert!(
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["action"] == "account.create")
+    );
+
+    let r = c
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/staff/{id}"),
+            &json!({"role": "agent", "display_name": "Camille M."}),
+        )
+        .await;
+    r.assert_status(StatusCode::OK);
+    assert_eq!(r.json()["role"], "agent");
+    let team = c
+        .send_json(Method::POST, "/api/v1/teams", &json!({"name": "Accueil"}))
+        .await
+        .json();
+    let team_id = team["id"].as_str().unwrap().to_owned();
+    assert_error(
+        &c.send_json(Method::POST, "/api/v1/teams", &json!({"name": "Accueil"}))
+            .await,
+        StatusCode::CONFLICT,
+        "conflict",
+    );
+    c.send_json(
+        Method::PUT,
+        &format!("/api/v1/teams/{team_id}/members"),
+        &json!({"members": [id, id]}),
+    )
+    .await
+    .assert_status(StatusCode::NO_CONTENT);
+    let listed = c.get("/api/v1/teams").await.json();
+    assert_eq!(listed[0]["members"], json!([id]));
+    c.request(
+        Method::DELETE,
+        &format!("/api/v1/teams/{team_id}"),
+        None,
+        vec![],
+        &[],
+    )
+    .await
+    .assert_status(StatusCode::NO_CONTENT);
+    assert_error(
+        &c.get(&format!("/api/v1/teams/{team_id}")).await,
+        StatusCode::NOT_FOUND,
+        "not-found",
+    );
+
+    let actions: Vec<String> = c
+        .get(&format!("/api/v1/audit?actor_id={}", admin.id))
+        .await
+        .json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect();
+    for expected in [
+        "account.create",
+        "account.update",
+        "team.create",
+        "team.members",
+        "team.delete",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == expected),
+            "{expected} not in {actions:?}"
+        );
+    }
+    let by_target = c
+        .get(&format!("/api/v1/audit?target_id={id}&action=account."))
+        .await
+        .json();
+    let mut target_actions: Vec<&str> = by_target["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    target_actions.sort();
+    assert_eq!(
+        target_actions,
+        [
+            "account.create",
+            "account.reset_requested",
+            "account.update"
+        ]
+    );
+
+    // Pages follow each other without gaps or repeats.
+    let all = c.get("/api/v1/audit?limit=200").await.json();
+    let all_ids: Vec<Value> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].clone())
+        .collect();
+    assert!(all["next_before"].is_null());
+    let mut walked = Vec::new();
+    let mut before: Option<String> = None;
+    loop {
+        let url = match &before {
+            Some(b) => format!("/api/v1/audit?limit=3&before={b}"),
+            None => "/api/v1/audit?limit=3".to_owned(),
+        };
+        let page = c.get(&url).await.json();
+        walked.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["id"].clone()),
+        );
+        match page["next_before"].as_str() {
+            Some(next) => before = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(walked, all_ids);
+    let future = c
+        .get("/api/v1/audit?from=2999-01-01T00:00:00Z")
+        .await
+        .json();
+    assert_eq!(future["items"], json!([]));
+}
