@@ -54,7 +54,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(audit::list))
         // Anything else under /api/ is a JSON 404, not an HTML page.
         .route("/api/{*rest}", any(not_found))
-        .layer(axum::middleware::map_response(json_errors))
+        // route_layer, not layer: a layered default fallback would win the merge in lib.rs
+        // and turn every unknown page of the site into JSON.
+        .route_layer(axum::middleware::map_response(json_errors))
         .split_for_parts();
     doc.info.title = "Relais API".into();
     doc.info.version = env!("CARGO_PKG_VERSION").into();

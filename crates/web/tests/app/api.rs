@@ -1042,6 +1042,10 @@ async fn bad_input_gets_a_clear_json_error_and_changes_nothing() {
         .await;
     assert_error(&r, StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed");
     assert!(r.headers.get(header::ALLOW).is_some());
+    // …while unknown pages outside /api/ stay HTML pages.
+    let r = app.client("alpha.test").get("/nowhere").await;
+    r.assert_status(StatusCode::NOT_FOUND)
+        .assert_contains("<html");
 
     assert_eq!(app.count("accounts").await, accounts);
     assert_eq!(app.count("audit_log").await, audit);
