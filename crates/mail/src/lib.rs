@@ -62,9 +62,15 @@ pub struct Mail {
 
 impl Mailer {
     pub fn to_files(dir: PathBuf, from: &str) -> Result<Self, MailError> {
-        std::fs::create_dir_all(&dir).map_err(|e| MailError::Build(format!("{}: {e}", dir.display())))?;
-        let from = from.parse().map_err(|_| MailError::Address(from.to_owned()))?;
-        Ok(Self { transport: Transport::Files(dir.clone(), AsyncFileTransport::new(dir)), from })
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| MailError::Build(format!("{}: {e}", dir.display())))?;
+        let from = from
+            .parse()
+            .map_err(|_| MailError::Address(from.to_owned()))?;
+        Ok(Self {
+            transport: Transport::Files(dir.clone(), AsyncFileTransport::new(dir)),
+            from,
+        })
     }
 
     pub fn smtp(settings: &SmtpSettings, from: &str) -> Result<Self, MailError> {
@@ -72,16 +78,22 @@ impl Mailer {
             Tls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&settings.host),
             Tls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&settings.host)
                 .map_err(|e| MailError::Build(e.to_string()))?,
-            Tls::Wrapper => {
-                AsyncSmtpTransport::<Tokio1Executor>::relay(&settings.host).map_err(|e| MailError::Build(e.to_string()))?
-            }
+            Tls::Wrapper => AsyncSmtpTransport::<Tokio1Executor>::relay(&settings.host)
+                .map_err(|e| MailError::Build(e.to_string()))?,
         };
-        let mut builder = builder.port(settings.port).timeout(Some(std::time::Duration::from_secs(20)));
+        let mut builder = builder
+            .port(settings.port)
+            .timeout(Some(std::time::Duration::from_secs(20)));
         if let (Some(user), Some(pass)) = (&settings.username, &settings.password) {
             builder = builder.credentials(Credentials::new(user.clone(), pass.clone()));
         }
-        let from = from.parse().map_err(|_| MailError::Address(from.to_owned()))?;
-        Ok(Self { transport: Transport::Smtp(builder.build()), from })
+        let from = from
+            .parse()
+            .map_err(|_| MailError::Address(from.to_owned()))?;
+        Ok(Self {
+            transport: Transport::Smtp(builder.build()),
+            from,
+        })
     }
 
     /// Where mail goes, for the start-up log.
@@ -93,8 +105,14 @@ impl Mailer {
     }
 
     pub async fn send(&self, mail: Mail) -> Result<(), MailError> {
-        let to: Mailbox = mail.to.parse().map_err(|_| MailError::Address(mail.to.clone()))?;
-        let builder = Message::builder().from(self.from.clone()).to(to).subject(mail.subject);
+        let to: Mailbox = mail
+            .to
+            .parse()
+            .map_err(|_| MailError::Address(mail.to.clone()))?;
+        let builder = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(mail.subject);
         let message = match mail.html {
             Some(html) => builder.multipart(MultiPart::alternative_plain_html(mail.text, html)),
             None => builder.header(ContentType::TEXT_PLAIN).body(mail.text),
@@ -102,11 +120,16 @@ impl Mailer {
         .map_err(|e| MailError::Build(e.to_string()))?;
         match &self.transport {
             Transport::Files(dir, t) => {
-                let id = t.send(message).await.map_err(|e| MailError::Send(e.to_string()))?;
+                let id = t
+                    .send(message)
+                    .await
+                    .map_err(|e| MailError::Send(e.to_string()))?;
                 tracing::info!(file = %dir.join(format!("{id}.eml")).display(), "mail written");
             }
             Transport::Smtp(t) => {
-                t.send(message).await.map_err(|e| MailError::Send(e.to_string()))?;
+                t.send(message)
+                    .await
+                    .map_err(|e| MailError::Send(e.to_string()))?;
             }
         }
         Ok(())
