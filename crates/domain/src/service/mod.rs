@@ -2,6 +2,9 @@
 //! it needs, its workflow and its service levels. Everything here is pure: validation of a
 //! definition, evaluation of conditions, the workflow state machine, business-time arithmetic.
 
+pub mod calendar;
+pub mod form;
+
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
