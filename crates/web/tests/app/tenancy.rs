@@ -115,3 +115,221 @@ async fn revoking_another_tenants_token_by_id_fails() {
         .unwrap();
     assert!(tokens[0].revoked_at.is_none());
 }
+
+/// Rows each tenant-owned table holds for one tenant.
+async fn tenant_rows(app: &TestApp, tenant: uuid::Uuid) -> std::collections::BTreeMap<String, i64> {
+    let mut out = std::collections::BTreeMap::new();
+    for (table, columns) in relais_store::schema::describe(&app.db).await.unwrap() {
+        if !columns.iter().any(|(c, _)| c == "tenant_id") {
+            continue;
+        }
+        let sql = format!("SELECT COUNT(*) FROM {table} WHERE tenant_id = $1");
+        let n: i64 = match &app.db {
+            relais_store::Db::Sqlite(p) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .bind(tenant)
+                .fetch_one(p)
+                .await
+                .unwrap(),
+            relais_store::Db::Postgres(p) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .bind(tenant)
+                .fetch_one(p)
+                .await
+                .unwrap(),
+        };
+        out.insert(table, n);
+    }
+    out
+}
+
+/// Every page route, with `{staff}`, `{team}` and `{token}` standing for ids.
+const PAGE_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/backoffice"),
+    ("GET", "/account"),
+    ("GET", "/account/totp"),
+    ("POST", "/account/locale"),
+    ("POST", "/account/password"),
+    ("POST", "/account/totp"),
+    ("POST", "/account/totp/disable"),
+    ("POST", "/account/tokens"),
+    ("POST", "/account/tokens/{token}/revoke"),
+    ("GET", "/admin"),
+    ("POST", "/admin/settings"),
+    ("POST", "/admin/logo"),
+    ("GET", "/admin/staff"),
+    ("POST", "/admin/staff"),
+    ("GET", "/admin/staff/{staff}"),
+    ("POST", "/admin/staff/{staff}"),
+    ("POST", "/admin/staff/{staff}/reset"),
+    ("GET", "/admin/teams"),
+    ("POST", "/admin/teams"),
+    ("GET", "/admin/teams/{team}"),
+    ("POST", "/admin/teams/{team}"),
+    ("POST", "/admin/teams/{team}/delete"),
+    ("GET", "/admin/roles"),
+    ("GET", "/admin/audit"),
+    ("POST", "/logout"),
+];
+
+/// Plausible form fields for every form, so that a refusal is about the tenant, not the input.
+fn fields_for(path: &str, other_staff: &str) -> Vec<(&'static str, String)> {
+    let f =
+        |pairs: &[(&'static str, &str)]| pairs.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+    if path.starts_with("/admin/staff/") && !path.ends_with("/reset") {
+        f(&[("display_name", "Renamed"), ("role", "viewer")])
+    } else if path == "/admin/staff" {
+        f(&[
+            ("display_name", "New"),
+            ("email", "new@alpha.test"),
+            ("role", "agent"),
+        ])
+    } else if path.starts_with("/admin/teams/") && !path.ends_with("/delete") {
+        vec![
+            ("name", "Renamed".into()),
+            ("member", other_staff.to_owned()),
+        ]
+    } else if path == "/admin/teams" {
+        f(&[("name", "Another team")])
+    } else if path == "/admin/settings" {
+        f(&[
+            ("name", "Hijacked"),
+            ("default_locale", "en"),
+            ("time_zone", "Europe/Paris"),
+            ("primary_colour", "#000000"),
+        ])
+    } else if path == "/account/tokens" {
+        f(&[("name", "cross")])
+    } else if path == "/account/locale" {
+        f(&[("locale", "en")])
+    } else {
+        Vec::new()
+    }
+}
+
+#[tokio::test]
+async fn every_route_refuses_another_tenants_records_and_sessions() {
+    let app = TestApp::new().await;
+    let beta = app.tenant("beta");
+    let beta_admin = app.account("beta", "admin@beta.test").await;
+    let beta_agent = app.account("beta", "agent@beta.test").await;
+    let beta_team = relais_store::teams::create(
+        &app.db,
+        &relais_store::Actor::system(beta, "test"),
+        "Beta team",
+    )
+    .await
+    .unwrap();
+    api_token(&app, "beta", "admin@beta.test").await;
+    let beta_token = relais_store::api_tokens::list(&app.db, beta, beta_admin.id)
+        .await
+        .unwrap()[0]
+        .id;
+    let before = tenant_rows(&app, beta).await;
+
+    let ids = |p: &str| {
+        p.replace("{staff}", &beta_agent.id.to_string())
+            .replace("{team}", &beta_team.id.to_string())
+            .replace("{token}", &beta_token.to_string())
+    };
+
+    // 1. Alpha's administrator, on alpha's host, aiming at beta's records by id.
+    let mut alpha = app.client("alpha.test");
+    alpha.login_staff("admin@alpha.test").await;
+    for (method, template) in PAGE_ROUTES.iter().filter(|(_, p)| p.contains('{')) {
+        let path = ids(template);
+        let r = if *method == "GET" {
+            alpha.get(&path).await
+        } else {
+            let fields = fields_for(&path, &beta_agent.id.to_string());
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            alpha.post_form(&path, &pairs).await
+        };
+        assert!(
+            r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN,
+            "{method} {path}: {}",
+            r.status
+        );
+    }
+    // A team of alpha cannot take beta's agent as a member.
+    let alpha_team = relais_store::teams::create(
+        &app.db,
+        &relais_store::Actor::system(app.tenant("alpha"), "test"),
+        "Alpha team",
+    )
+    .await
+    .unwrap();
+    let r = alpha
+        .post_form(
+            &format!("/admin/teams/{}", alpha_team.id),
+            &[
+                ("name", "Alpha team"),
+                ("member", &beta_agent.id.to_string()),
+            ],
+        )
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    assert!(
+        relais_store::teams::members(&app.db, app.tenant("alpha"), alpha_team.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // 2. Alpha's session cookie presented on beta's host: nobody is signed in there.
+    let mut cross = app.client("beta.test");
+    cross.cookies = alpha.cookies.clone();
+    for (method, template) in PAGE_ROUTES {
+        let path = ids(template);
+        let r = if *method == "GET" {
+            cross.get(&path).await
+        } else {
+            let fields = fields_for(&path, &beta_agent.id.to_string());
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            cross.post_form(&path, &pairs).await
+        };
+        let refused = r.status == StatusCode::SEE_OTHER
+            && r.location()
+                .is_some_and(|l| l.contains("login") || l == "/?notice=signed-out");
+        assert!(
+            refused || r.status.is_client_error(),
+            "{method} {path} on beta with alpha's session: {} {:?}",
+            r.status,
+            r.location()
+        );
+    }
+
+    // 3. Alpha's API token on beta's host: every documented operation answers 401.
+    let token = api_token(&app, "alpha", "admin@alpha.test").await;
+    let doc = app
+        .client("alpha.test")
+        .get("/api/openapi.json")
+        .await
+        .json();
+    let mut api = app.client("beta.test").with_bearer(&token);
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in ["get", "post", "put", "patch", "delete"] {
+            if item.get(method).is_none() {
+                continue;
+            }
+            let concrete = path.replace("{id}", &beta_agent.id.to_string());
+            let m: axum::http::Method = method.to_uppercase().parse().unwrap();
+            let r = api.send_json(m, &concrete, &serde_json::json!({})).await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNAUTHORIZED,
+                "{method} {path} with alpha's token on beta"
+            );
+            operations += 1;
+        }
+    }
+    assert!(
+        operations >= 15,
+        "the document lists the API ({operations} operations)"
+    );
+
+    assert_eq!(
+        tenant_rows(&app, beta).await,
+        before,
+        "beta's data did not change"
+    );
+}
