@@ -14,6 +14,7 @@ mod db;
 pub mod files;
 pub mod password_resets;
 pub mod schema;
+pub mod services;
 pub mod sessions;
 pub mod teams;
 pub mod tenants;

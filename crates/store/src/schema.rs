@@ -12,12 +12,25 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
-    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+        postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "services",
+        sqlite: include_str!("../migrations/sqlite/0002_services.sql"),
+        postgres: include_str!("../migrations/postgres/0002_services.sql"),
+    },
+];
+
+/// Names of the migrations this binary knows, in order.
+pub fn known_migrations() -> Vec<&'static str> {
+    MIGRATIONS.iter().map(|m| m.name).collect()
+}
 
 const LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS relais_migrations (
     version BIGINT PRIMARY KEY NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL)";

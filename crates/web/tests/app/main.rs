@@ -8,4 +8,5 @@ mod api;
 mod auth;
 mod baseline;
 mod schema;
+mod services;
 mod tenancy;
