@@ -3,6 +3,8 @@
 //! definition, evaluation of conditions, the workflow state machine, business-time arithmetic.
 
 pub mod calendar;
+pub mod sla;
+pub mod workflow;
 pub mod form;
 
 use serde::{Deserialize, Serialize};
