@@ -103,9 +103,11 @@ impl Config {
             figment = figment.merge(Toml::file(path));
         }
         // RELAIS_MAIL__SMTP_HOST sets mail.smtp_host.
-        figment = figment
-            .merge(Env::prefixed("RELAIS_").split("__"))
-            .merge(Serialized::defaults(overrides));
+        // RELAIS_CONFIG names the file itself; RELAIS_TEST_* belong to the test suites.
+        let env = Env::prefixed("RELAIS_")
+            .filter(|k| k != "config" && !k.as_str().to_ascii_lowercase().starts_with("test_"))
+            .split("__");
+        figment = figment.merge(env).merge(Serialized::defaults(overrides));
         let config: Config = figment.extract().map_err(|e| {
             let e = e
                 .into_iter()
@@ -244,6 +246,12 @@ mod tests {
     #[test]
     fn malformed_values_name_their_key() {
         figment::Jail::expect_with(|jail| {
+            jail.set_env("RELAIS_CONFIG", "elsewhere.toml");
+            jail.set_env("RELAIS_TEST_DATABASE_URL", "postgres://x/y");
+            assert!(
+                Config::load(None, Overrides::default()).is_ok(),
+                "RELAIS_CONFIG and RELAIS_TEST_* are not settings"
+            );
             jail.set_env("RELAIS_LISTEN", "nowhere");
             let e = Config::load(None, Overrides::default()).unwrap_err();
             assert!(e.0.starts_with("listen = \"nowhere\""), "{}", e.0);
