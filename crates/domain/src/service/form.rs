@@ -101,6 +101,14 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+/// Writes an integral bound as an integer (`0`, not `0.0`), so exports read as written.
+fn tidy_number<S: serde::Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match x {
+        Some(x) => number_value(*x).serialize(s),
+        None => s.serialize_none(),
+    }
+}
+
 /// What a field is filled from in the person's profile when the form opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -153,9 +161,17 @@ pub enum FieldKind {
     },
     /// A number, optionally an integer, within optional bounds (inclusive).
     Number {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "tidy_number"
+        )]
         min: Option<f64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "tidy_number"
+        )]
         max: Option<f64>,
         #[serde(default, skip_serializing_if = "is_false")]
         integer: bool,
@@ -1001,7 +1017,11 @@ impl Checker<'_> {
                 ));
             }
         }
+        // A sub-field shadows a form field of the same id, answered or not.
         let mut context = self.context.clone();
+        for field in fields {
+            context.remove(&field.id);
+        }
         let mut clean = Answers::new();
         for field in fields {
             if !field.show_if.as_ref().is_none_or(|c| c.eval(&context)) {
@@ -1595,15 +1615,6 @@ impl Validator<'_> {
                     } else {
                         seen.insert(&sub.id, j);
                     }
-                    if let Some(other) = self.fields.get(sub.id.as_str()) {
-                        errors.push(DefinitionError::new(
-                            format!("{sub_path}.id"),
-                            format!(
-                                "field id \"{}\" is already used by {} (conditions could not tell them apart)",
-                                sub.id, other.path
-                            ),
-                        ));
-                    }
                     let sub_scope = Scope::SubField {
                         group_order: *order,
                         group: field,
@@ -1944,3 +1955,7 @@ fn report_cycles(nodes: &[(&str, String, Vec<&str>)], errors: &mut Vec<Definitio
         }
     }
 }
+
+#[cfg(test)]
+#[path = "form_tests.rs"]
+mod tests;
