@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod sla;
 pub mod workflow;
+pub mod definition;
 pub mod form;
 
 use serde::{Deserialize, Serialize};
