@@ -85,5 +85,7 @@ export default defineConfig({
     timeout: 180_000,
     stdout: 'pipe',
     stderr: 'pipe',
+    // One line per request is useful in production, noise here; warnings still show.
+    env: { RELAIS_LOG_LEVEL: process.env.RELAIS_LOG_LEVEL ?? 'warn' },
   },
 });
