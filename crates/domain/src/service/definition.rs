@@ -504,4 +504,36 @@ mod tests {
             "{e:#?}"
         );
     }
+
+    #[test]
+    fn the_documented_example_is_valid() {
+        let doc = include_str!("../../../../docs/SERVICE-DEFINITION.md");
+        let section = &doc[doc.find("## A complete example").expect("example section")..];
+        let start = section.find("```json\n").expect("json block") + "```json\n".len();
+        let json = &section[start..start + section[start..].find("```").unwrap()];
+        let def = ServiceDefinition::from_json(json).unwrap_or_else(|e| panic!("{e:#?}"));
+        let today = chrono::NaiveDate::from_ymd_opt(2025, 6, 15).unwrap();
+        let answers = json!({
+            "email": "Lea@Example.fr",
+            "address": {"street": "1 rue Haute", "postcode": "69001", "city": "Lyon"},
+            "vehicle_kind": "car", "electric": false, "plates": 2,
+            "residents": [{"name": "Léa"}], "registration": ["doc-1"]
+        });
+        let clean = def
+            .form
+            .validate_answers(answers.as_object().unwrap(), today)
+            .unwrap();
+        assert_eq!(clean.get("email"), Some(&json!("lea@example.fr")));
+        let answers = json!({"email": "lea@example.fr", "address": {"street": "1 rue Haute",
+            "postcode": "69001", "city": "Lyon"}, "vehicle_kind": "motorbike", "plates": 2});
+        let clean = def
+            .form
+            .validate_answers(answers.as_object().unwrap(), today)
+            .unwrap();
+        assert_eq!(
+            clean.get("plates"),
+            None,
+            "the household page is hidden for a motorbike"
+        );
+    }
 }
