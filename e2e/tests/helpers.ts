@@ -59,6 +59,7 @@ export async function checkA11y(
   page: Page,
   opts: { soft?: boolean; label?: string; testInfo?: TestInfo } = {},
 ): Promise<Violation[]> {
+  await saveHtml(page);
   const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
   const violations = results.violations;
   const where = opts.label ?? new URL(page.url()).pathname;
@@ -133,4 +134,23 @@ export async function signIn(page: Page, lang: Lang, creds = DEMO_ADMIN): Promis
   await page.getByLabel(t.email, { exact: true }).fill(creds.email);
   await page.getByLabel(t.password, { exact: true }).fill(creds.password);
   await page.getByRole('button', { name: t.signIn, exact: true }).click();
+}
+
+/** Where the HTML of every checked page is kept for the validator (validate-html.mjs). */
+export const HTML_DIR = path.join(__dirname, '..', 'html');
+
+/**
+ * Saves the HTML the server sent for the current page (fetched again with the same cookies,
+ * so it is the markup as served, not the browser's serialisation of the DOM).
+ */
+export async function saveHtml(page: Page): Promise<void> {
+  const url = page.url();
+  if (!url.startsWith('http')) return;
+  const response = await page.request.get(url);
+  const type = response.headers()['content-type'] ?? '';
+  if (!type.startsWith('text/html')) return;
+  fs.mkdirSync(HTML_DIR, { recursive: true });
+  const u = new URL(url);
+  const name = slug(`${u.host}${u.pathname}${u.search}`) || 'root';
+  fs.writeFileSync(path.join(HTML_DIR, `${name}.html`), await response.text());
 }
