@@ -57,25 +57,6 @@ impl Locale {
             Self::En => "English",
         }
     }
-
-    /// Picks the first supported language of an `Accept-Language` header.
-    pub fn from_accept_language(header: &str) -> Option<Self> {
-        let mut ranked: Vec<(f32, Locale)> = header
-            .split(',')
-            .filter_map(|part| {
-                let mut pieces = part.trim().split(';');
-                let tag = pieces.next()?.trim();
-                let q = pieces
-                    .find_map(|p| p.trim().strip_prefix("q="))
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .unwrap_or(1.0);
-                let primary = tag.split('-').next()?;
-                Some((q, primary.parse::<Locale>().ok()?))
-            })
-            .collect();
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-        ranked.first().map(|(_, l)| *l)
-    }
 }
 
 impl FromStr for Locale {
@@ -198,20 +179,6 @@ mod tests {
         ] {
             assert!(Slug::parse(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn accept_language_picks_best_supported() {
-        assert_eq!(
-            Locale::from_accept_language("en-GB,en;q=0.9,fr;q=0.8"),
-            Some(Locale::En)
-        );
-        assert_eq!(
-            Locale::from_accept_language("de-DE,fr;q=0.5,en;q=0.4"),
-            Some(Locale::Fr)
-        );
-        assert_eq!(Locale::from_accept_language("de, it"), None);
-        assert_eq!(Locale::from_accept_language(""), None);
     }
 
     #[test]
