@@ -1,8 +1,12 @@
 //! Demo data: a fictional town (public tenant) and a fictional company (private tenant), with
-//! staff, teams and portal accounts. Creating it twice changes nothing.
+//! staff, teams, portal accounts and a published catalogue of services (`demo_catalogue.rs`).
+//! Creating it twice changes nothing.
 
 use relais_domain::{AccountKind, Email, Locale, Role, Slug, TenantKind};
 use relais_store::{Actor, Db, accounts, teams, tenants};
+
+#[path = "demo_catalogue.rs"]
+pub mod catalogue;
 
 pub const PASSWORD: &str = "relais-demo-2026";
 
@@ -63,11 +67,12 @@ pub async fn create(db: &Db) -> Result<(), String> {
         .await
         .map_err(|e| format!("{e:?}"))?;
     for (i, t) in TENANTS.iter().enumerate() {
-        if tenants::by_slug(db, t.slug)
+        if let Some(existing) = tenants::by_slug(db, t.slug)
             .await
             .map_err(|e| e.to_string())?
-            .is_some()
         {
+            // An older data folder may predate the catalogue: fill in what is missing.
+            catalogue::create(db, existing.id, t.slug).await?;
             continue;
         }
         let tenant = tenants::create(
@@ -116,6 +121,7 @@ pub async fn create(db: &Db) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
         }
+        catalogue::create(db, tenant.id, t.slug).await?;
     }
     Ok(())
 }

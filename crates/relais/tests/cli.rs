@@ -73,6 +73,56 @@ fn an_unreachable_database_is_a_clear_failure() {
     );
 }
 
+/// Published services of the demo tenants (belleville, brioche), read from the data folder.
+fn published_services(dir: &std::path::Path) -> [usize; 2] {
+    let url = format!("sqlite://{}/relais.db", dir.display());
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let db = relais_store::Db::connect(&url).await.unwrap();
+            let mut counts = [0; 2];
+            for (count, slug) in counts.iter_mut().zip(["belleville", "brioche"]) {
+                if let Some(t) = relais_store::tenants::by_slug(&db, slug).await.unwrap() {
+                    *count = relais_store::services::list(&db, t.id, true)
+                        .await
+                        .unwrap()
+                        .len();
+                }
+            }
+            db.close().await;
+            counts
+        })
+}
+
+#[test]
+fn demo_on_an_older_data_folder_fills_the_catalogue() {
+    // A demo tenant from before the catalogue: it exists, with no services.
+    let dir = tempfile::tempdir().unwrap();
+    let o = relais(
+        dir.path(),
+        &[
+            "tenant",
+            "create",
+            "--slug",
+            "brioche",
+            "--name",
+            "Brioche & Cie",
+            "--kind",
+            "private",
+            "--host",
+            "brioche.localhost",
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(published_services(dir.path()), [0, 0]);
+    let o = relais(dir.path(), &["demo", "--no-serve"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(published_services(dir.path()), [8, 6]);
+}
+
 #[test]
 fn demo_data_then_users_then_backup_and_restore() {
     let dir = tempfile::tempdir().unwrap();
@@ -98,6 +148,8 @@ fn demo_data_then_users_then_backup_and_restore() {
             && list.contains("brioche.localhost"),
         "{list}"
     );
+    // The demo catalogue: 8 public services, 6 private ones, all published, once each.
+    assert_eq!(published_services(dir.path()), [8, 6]);
 
     // A staff account with a password from standard input.
     let mut child = Command::new(env!("CARGO_BIN_EXE_relais"))
