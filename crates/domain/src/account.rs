@@ -55,16 +55,19 @@ pub enum Permission {
     ManageTeams,
     /// Read the audit log.
     ReadAudit,
+    /// Create, edit, publish and archive the services of the catalogue.
+    ManageCatalogue,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 6] = [
+    pub const ALL: [Permission; 7] = [
         Permission::UseBackOffice,
         Permission::Write,
         Permission::ManageTenant,
         Permission::ManageStaff,
         Permission::ManageTeams,
         Permission::ReadAudit,
+        Permission::ManageCatalogue,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -75,6 +78,7 @@ impl Permission {
             Self::ManageStaff => "manage-staff",
             Self::ManageTeams => "manage-teams",
             Self::ReadAudit => "read-audit",
+            Self::ManageCatalogue => "manage-catalogue",
         }
     }
 }
@@ -300,11 +304,20 @@ mod tests {
         }
         assert!(Role::Supervisor.can(ManageTeams) && Role::Supervisor.can(ReadAudit));
         assert!(!Role::Supervisor.can(ManageStaff) && !Role::Supervisor.can(ManageTenant));
+        assert!(!Role::Supervisor.can(ManageCatalogue));
         assert!(
             Role::Agent.can(Write) && !Role::Agent.can(ManageTeams) && !Role::Agent.can(ReadAudit)
         );
+        assert!(!Role::Agent.can(ManageCatalogue));
         assert!(Role::Viewer.can(UseBackOffice));
-        for p in [Write, ManageTenant, ManageStaff, ManageTeams, ReadAudit] {
+        for p in [
+            Write,
+            ManageTenant,
+            ManageStaff,
+            ManageTeams,
+            ReadAudit,
+            ManageCatalogue,
+        ] {
             assert!(!Role::Viewer.can(p), "viewer must not {p:?}");
         }
     }

@@ -57,6 +57,7 @@ perm-manage-tenant = Organisation settings
 perm-manage-staff = Staff accounts
 perm-manage-teams = Teams
 perm-read-audit = Audit log
+perm-manage-catalogue = Service catalogue
 
 # Sign-in and security
 login-failed = Wrong email address or password.
@@ -241,3 +242,107 @@ invalid-date = Enter a date as YYYY-MM-DD, for example 2026-03-31.
 audit-bad-range = The end date must be on or after the start date.
 audit-bad-cursor = The link to older pages is not valid. Run the filter again.
 invalid-team = One of the chosen teams does not exist in this organisation.
+
+# Service catalogue (administration)
+admin-catalogue = Catalogue
+catalogue-title = Service catalogue
+catalogue-services = Services of the catalogue
+catalogue-none = No services yet.
+catalogue-create = Create a service
+catalogue-create-intro = The service starts with a minimal definition (one page, one field, a workflow and a service level) that can be published at once; then build its form and rules.
+catalogue-created = The service is created as a draft.
+catalogue-saved = The service is saved.
+catalogue-published = The version is published: new requests are filed under it.
+catalogue-archived = The service is archived: it no longer appears in the catalogue.
+catalogue-imported = The definition is imported as the draft.
+catalogue-draft-saved = The draft is saved.
+catalogue-draft-unreadable = This version's definition cannot be read by the builder. Import a valid definition on the service page.
+catalogue-back = Back to the catalogue
+catalogue-service-title = Service
+catalogue-category = Category
+catalogue-category-hint = For example: civil status, roads, billing.
+catalogue-audience = Audience
+catalogue-audience-hint = Who the service is for, for example: residents, companies, associations.
+catalogue-state = State
+catalogue-state-draft = draft
+catalogue-state-published = published
+catalogue-state-archived = archived
+catalogue-published-version = Published version
+catalogue-draft-version = Draft version
+catalogue-slug = Short name (in addresses)
+catalogue-slug-hint = Lowercase letters, digits and hyphens, for example birth-certificate.
+catalogue-title-fr = Title in French
+catalogue-title-en = Title in English
+catalogue-description-fr = Description in French
+catalogue-description-en = Description in English
+catalogue-channels = Channels
+catalogue-channel-portal = Online portal
+catalogue-channel-email = E-mail
+catalogue-channel-phone = Phone
+catalogue-channel-counter = Counter
+catalogue-channel-letter = Letter
+catalogue-channel-chat = Chat
+catalogue-channel-open311 = Open311
+catalogue-who = Who may file a request
+catalogue-who-anyone = Anyone
+catalogue-who-signed_in = Signed-in users
+catalogue-who-organisations = Organisations
+catalogue-invalid-slug = Enter 2 to 64 lowercase letters, digits and single hyphens, starting with a letter.
+catalogue-slug-taken = Another service already has this short name.
+catalogue-invalid-title = Enter a title of 1 to 200 characters.
+catalogue-invalid-title-en = The English title must be 200 characters at most.
+catalogue-invalid-description = The description must be 5000 characters at most.
+catalogue-invalid-category = Enter a category of 1 to 80 characters.
+catalogue-invalid-audience = The audience must be 80 characters at most.
+catalogue-invalid-channels = Choose at least one channel from the list.
+catalogue-invalid-who = Choose who may file a request.
+catalogue-tabs = Sections of the service
+catalogue-tab-overview = Overview
+catalogue-tab-form = Form
+catalogue-tab-documents = Documents
+catalogue-tab-workflow = Workflow
+catalogue-tab-sla = Service levels
+catalogue-none-yet = none yet
+catalogue-no-draft-short = none
+catalogue-no-draft = There is no draft to publish.
+catalogue-no-draft-hint = There is no draft: the builder opens a new version when you change the form or the rules.
+catalogue-publish = Publish
+catalogue-publish-ready = Version { $version } is complete and can be published.
+catalogue-publish-not-ready = Version { $version } cannot be published yet:
+catalogue-publish-version = Publish version { $version }
+catalogue-publish-refused = { $count ->
+    [one] Nothing was published: the definition has one error.
+   *[other] Nothing was published: the definition has { $count } errors.
+}
+catalogue-versions = Versions
+catalogue-version = Version
+catalogue-version-draft = draft
+catalogue-version-published = published
+catalogue-version-superseded = superseded
+catalogue-created-at = Created
+catalogue-published-at = Published
+catalogue-export = Export
+catalogue-export-version = Download version { $version } (JSON)
+catalogue-export-current = Download the current definition (JSON).
+catalogue-import = Import a definition
+catalogue-import-intro = A JSON definition (see the documentation of its format) replaces the draft. It is checked first: if anything is wrong, nothing is saved.
+catalogue-import-file = JSON file
+catalogue-import-text = Or paste the definition
+catalogue-import-submit = Import
+catalogue-import-empty = Choose a file or paste a definition.
+catalogue-import-too-large = The definition must be 1 MB at most.
+catalogue-import-refused = { $count ->
+    [one] Nothing was imported: the definition has one error.
+   *[other] Nothing was imported: the definition has { $count } errors.
+}
+catalogue-meta = Description
+catalogue-archive = Archive the service
+catalogue-archive-hint = The service leaves the catalogue; its versions and requests are kept. Publishing a version brings it back.
+catalogue-checklist = What is left to do
+catalogue-checklist-ok = The definition is complete: it can be published.
+catalogue-checklist-count = { $count ->
+    [one] One error remains:
+   *[other] { $count } errors remain:
+}
+catalogue-editing-draft = You are editing the draft, version { $version }.
+catalogue-editing-new = Version { $version } is published: your changes make a new draft version.

@@ -57,6 +57,7 @@ perm-manage-tenant = Paramètres de l'organisation
 perm-manage-staff = Comptes des agents
 perm-manage-teams = Équipes
 perm-read-audit = Journal d'audit
+perm-manage-catalogue = Catalogue des démarches
 
 # Connexion et sécurité
 login-failed = Adresse e-mail ou mot de passe incorrect.
@@ -241,3 +242,107 @@ invalid-date = Saisissez une date au format AAAA-MM-JJ, par exemple 2026-03-31.
 audit-bad-range = La date de fin doit être postérieure ou égale à la date de début.
 audit-bad-cursor = Le lien vers les pages plus anciennes n'est pas valide. Relancez le filtre.
 invalid-team = Une des équipes choisies n'existe pas dans cette organisation.
+
+# Catalogue des démarches (administration)
+admin-catalogue = Catalogue
+catalogue-title = Catalogue des démarches
+catalogue-services = Démarches du catalogue
+catalogue-none = Aucune démarche pour l'instant.
+catalogue-create = Créer une démarche
+catalogue-create-intro = La démarche commence avec une définition minimale (une page, un champ, un circuit de traitement et un niveau de service) publiable tout de suite ; construisez ensuite son formulaire et ses règles.
+catalogue-created = La démarche est créée en brouillon.
+catalogue-saved = La démarche est enregistrée.
+catalogue-published = La version est publiée : les nouvelles demandes sont déposées sous cette version.
+catalogue-archived = La démarche est archivée : elle n'apparaît plus au catalogue.
+catalogue-imported = La définition est importée comme brouillon.
+catalogue-draft-saved = Le brouillon est enregistré.
+catalogue-draft-unreadable = La définition de cette version n'est pas lisible par l'éditeur. Importez une définition valide depuis la page de la démarche.
+catalogue-back = Retour au catalogue
+catalogue-service-title = Démarche
+catalogue-category = Catégorie
+catalogue-category-hint = Par exemple : état civil, voirie, facturation.
+catalogue-audience = Public
+catalogue-audience-hint = À qui s'adresse la démarche, par exemple : particuliers, entreprises, associations.
+catalogue-state = État
+catalogue-state-draft = brouillon
+catalogue-state-published = publiée
+catalogue-state-archived = archivée
+catalogue-published-version = Version publiée
+catalogue-draft-version = Version en brouillon
+catalogue-slug = Nom court (dans les adresses)
+catalogue-slug-hint = Lettres minuscules, chiffres et tirets, par exemple acte-de-naissance.
+catalogue-title-fr = Titre en français
+catalogue-title-en = Titre en anglais
+catalogue-description-fr = Description en français
+catalogue-description-en = Description en anglais
+catalogue-channels = Canaux
+catalogue-channel-portal = Portail en ligne
+catalogue-channel-email = Courriel
+catalogue-channel-phone = Téléphone
+catalogue-channel-counter = Guichet
+catalogue-channel-letter = Courrier
+catalogue-channel-chat = Messagerie instantanée
+catalogue-channel-open311 = Open311
+catalogue-who = Qui peut déposer une demande
+catalogue-who-anyone = Tout le monde
+catalogue-who-signed_in = Les personnes connectées
+catalogue-who-organisations = Les organisations
+catalogue-invalid-slug = Saisissez de 2 à 64 lettres minuscules, chiffres et tirets simples, en commençant par une lettre.
+catalogue-slug-taken = Une autre démarche a déjà ce nom court.
+catalogue-invalid-title = Saisissez un titre de 1 à 200 caractères.
+catalogue-invalid-title-en = Le titre en anglais doit faire 200 caractères au plus.
+catalogue-invalid-description = La description doit faire 5000 caractères au plus.
+catalogue-invalid-category = Saisissez une catégorie de 1 à 80 caractères.
+catalogue-invalid-audience = Le public doit faire 80 caractères au plus.
+catalogue-invalid-channels = Choisissez au moins un canal dans la liste.
+catalogue-invalid-who = Choisissez qui peut déposer une demande.
+catalogue-tabs = Rubriques de la démarche
+catalogue-tab-overview = Vue d'ensemble
+catalogue-tab-form = Formulaire
+catalogue-tab-documents = Pièces
+catalogue-tab-workflow = Circuit de traitement
+catalogue-tab-sla = Niveaux de service
+catalogue-none-yet = aucune pour l'instant
+catalogue-no-draft-short = aucune
+catalogue-no-draft = Il n'y a pas de brouillon à publier.
+catalogue-no-draft-hint = Il n'y a pas de brouillon : l'éditeur ouvre une nouvelle version dès que vous modifiez le formulaire ou les règles.
+catalogue-publish = Publier
+catalogue-publish-ready = La version { $version } est complète et peut être publiée.
+catalogue-publish-not-ready = La version { $version } ne peut pas encore être publiée :
+catalogue-publish-version = Publier la version { $version }
+catalogue-publish-refused = { $count ->
+    [one] Rien n'a été publié : la définition comporte une erreur.
+   *[other] Rien n'a été publié : la définition comporte { $count } erreurs.
+}
+catalogue-versions = Versions
+catalogue-version = Version
+catalogue-version-draft = brouillon
+catalogue-version-published = publiée
+catalogue-version-superseded = remplacée
+catalogue-created-at = Créée le
+catalogue-published-at = Publiée le
+catalogue-export = Export
+catalogue-export-version = Télécharger la version { $version } (JSON)
+catalogue-export-current = Télécharger la définition en cours (JSON).
+catalogue-import = Importer une définition
+catalogue-import-intro = Une définition JSON (voir la documentation de son format) remplace le brouillon. Elle est d'abord vérifiée : à la moindre erreur, rien n'est enregistré.
+catalogue-import-file = Fichier JSON
+catalogue-import-text = Ou collez la définition
+catalogue-import-submit = Importer
+catalogue-import-empty = Choisissez un fichier ou collez une définition.
+catalogue-import-too-large = La définition doit faire 1 Mo au plus.
+catalogue-import-refused = { $count ->
+    [one] Rien n'a été importé : la définition comporte une erreur.
+   *[other] Rien n'a été importé : la définition comporte { $count } erreurs.
+}
+catalogue-meta = Description
+catalogue-archive = Archiver la démarche
+catalogue-archive-hint = La démarche quitte le catalogue ; ses versions et ses demandes sont conservées. Publier une version la remet au catalogue.
+catalogue-checklist = Ce qu'il reste à faire
+catalogue-checklist-ok = La définition est complète : elle peut être publiée.
+catalogue-checklist-count = { $count ->
+    [one] Il reste une erreur :
+   *[other] Il reste { $count } erreurs :
+}
+catalogue-editing-draft = Vous modifiez le brouillon, version { $version }.
+catalogue-editing-new = La version { $version } est publiée : vos modifications créent une nouvelle version en brouillon.

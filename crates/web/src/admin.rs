@@ -46,10 +46,10 @@ pub const MAX_LOGO_BYTES: usize = 200 * 1024;
 pub const AUDIT_PAGE: usize = 50;
 
 /// (field id, message id) pairs, in the order of the form.
-type Errors = Vec<(&'static str, &'static str)>;
+pub(crate) type Errors = Vec<(&'static str, &'static str)>;
 /// A submitted form as name/value pairs: repeated names (checkboxes) and missing fields are
 /// handled by the page, not refused by the extractor.
-type Fields = Vec<(String, String)>;
+pub(crate) type Fields = Vec<(String, String)>;
 
 /// For the templates: the error of one field and the ARIA attributes that tie it to its input.
 pub trait FieldErrors {
@@ -86,29 +86,29 @@ impl FieldErrors for Vec<(&'static str, &'static str)> {
     }
 }
 
-fn value<'a>(fields: &'a Fields, name: &str) -> &'a str {
+pub(crate) fn value<'a>(fields: &'a Fields, name: &str) -> &'a str {
     fields
         .iter()
         .find(|(k, _)| k == name)
         .map_or("", |(_, v)| v.as_str())
 }
 
-fn checked(fields: &Fields, name: &str) -> bool {
+pub(crate) fn checked(fields: &Fields, name: &str) -> bool {
     fields.iter().any(|(k, v)| k == name && !v.is_empty())
 }
 
-fn values<'a>(fields: &'a Fields, name: &'a str) -> impl Iterator<Item = &'a str> {
+pub(crate) fn values<'a>(fields: &'a Fields, name: &'a str) -> impl Iterator<Item = &'a str> {
     fields
         .iter()
         .filter(move |(k, _)| k == name)
         .map(|(_, v)| v.as_str())
 }
 
-fn parse_id(id: &str) -> AppResult<Uuid> {
+pub(crate) fn parse_id(id: &str) -> AppResult<Uuid> {
     Uuid::parse_str(id).map_err(|_| AppError::NotFound)
 }
 
-fn with_status(mut r: Response, errors: &Errors, status: StatusCode) -> Response {
+pub(crate) fn with_status(mut r: Response, errors: &Errors, status: StatusCode) -> Response {
     if !errors.is_empty() {
         *r.status_mut() = status;
     }
@@ -124,7 +124,7 @@ pub struct NavLink {
 }
 
 /// The sections this actor may open, with the current one marked.
-fn nav(ctx: &Ctx, current: &str, exact: bool) -> Vec<NavLink> {
+pub(crate) fn nav(ctx: &Ctx, current: &str, exact: bool) -> Vec<NavLink> {
     let sections = [
         (
             "/admin",
@@ -140,6 +140,11 @@ fn nav(ctx: &Ctx, current: &str, exact: bool) -> Vec<NavLink> {
             "/admin/teams",
             "admin-teams",
             ctx.can(Permission::ManageTeams),
+        ),
+        (
+            "/admin/services",
+            "admin-catalogue",
+            ctx.can(Permission::ManageCatalogue),
         ),
         (
             "/admin/roles",

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod me;
+pub mod services;
 pub mod staff;
 pub mod teams;
 
@@ -34,6 +35,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "staff", description = "Staff accounts"),
         (name = "teams", description = "Teams and their members"),
         (name = "audit", description = "The audit log"),
+        (name = "catalogue", description = "The service catalogue and its definitions"),
     )
 )]
 struct ApiDoc;
@@ -52,6 +54,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(teams::get, teams::rename, teams::delete))
         .routes(routes!(teams::set_members))
         .routes(routes!(audit::list))
+        .routes(routes!(services::list))
+        .routes(routes!(services::get))
         // Anything else under /api/ is a JSON 404, not an HTML page.
         .route("/api/{*rest}", any(not_found))
         // route_layer, not layer: a layered default fallback would win the merge in lib.rs

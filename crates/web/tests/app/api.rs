@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 /// Every operation the API must offer. A route dropped from the document fails here.
-const EXPECTED: [(&str, &str); 15] = [
+const EXPECTED: [(&str, &str); 17] = [
     ("get", "/api/v1/me"),
     ("get", "/api/v1/tokens"),
     ("delete", "/api/v1/tokens/{id}"),
@@ -24,6 +24,8 @@ const EXPECTED: [(&str, &str); 15] = [
     ("put", "/api/v1/teams/{id}/members"),
     ("delete", "/api/v1/teams/{id}"),
     ("get", "/api/v1/audit"),
+    ("get", "/api/v1/services"),
+    ("get", "/api/v1/services/{slug}"),
 ];
 
 const METHODS: [&str; 8] = [
@@ -287,6 +289,11 @@ async fn the_openapi_document_describes_every_route_truly() {
                     panic!("{method} {path}: no fixture for its {{id}}; add one to this test")
                 };
                 url = url.replace("{id}", &id.to_string());
+            }
+            if url.contains("{slug}") {
+                let slug = format!("fixture-{n}");
+                crate::catalogue::published_service(&app, "alpha", &slug).await;
+                url = url.replace("{slug}", &slug);
             }
             assert!(
                 !url.contains('{'),

@@ -7,6 +7,7 @@ mod admin;
 mod api;
 mod auth;
 mod baseline;
+mod catalogue;
 mod schema;
 mod services;
 mod tenancy;

@@ -167,6 +167,15 @@ const PAGE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/teams/{team}/delete"),
     ("GET", "/admin/roles"),
     ("GET", "/admin/audit"),
+    ("GET", "/admin/services"),
+    ("POST", "/admin/services"),
+    ("GET", "/admin/services/new"),
+    ("GET", "/admin/services/{service}"),
+    ("POST", "/admin/services/{service}"),
+    ("POST", "/admin/services/{service}/publish"),
+    ("POST", "/admin/services/{service}/archive"),
+    ("GET", "/admin/services/{service}/definition.json"),
+    ("POST", "/admin/services/{service}/import"),
     ("POST", "/logout"),
 ];
 
@@ -218,6 +227,7 @@ async fn every_route_refuses_another_tenants_records_and_sessions() {
     )
     .await
     .unwrap();
+    let beta_service = crate::catalogue::published_service(&app, "beta", "beta-service").await;
     api_token(&app, "beta", "admin@beta.test").await;
     let beta_token = relais_store::api_tokens::list(&app.db, beta, beta_admin.id)
         .await
@@ -229,6 +239,7 @@ async fn every_route_refuses_another_tenants_records_and_sessions() {
         p.replace("{staff}", &beta_agent.id.to_string())
             .replace("{team}", &beta_team.id.to_string())
             .replace("{token}", &beta_token.to_string())
+            .replace("{service}", &beta_service.to_string())
     };
 
     // 1. Alpha's administrator, on alpha's host, aiming at beta's records by id.

@@ -1,0 +1,707 @@
+//! The service catalogue's administration and API: creating, publishing and versioning
+//! services, import and export of definitions (bad ones change nothing), the no-code builder,
+//! permissions and tenants.
+
+use crate::common::{TestApp, TestClient, TestResponse, api_token};
+use axum::http::{Method, StatusCode, header};
+use relais_domain::service::definition::ServiceDefinition;
+use relais_store::services;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+async fn admin(app: &TestApp, slug: &str) -> TestClient {
+    let mut c = app.client(&format!("{slug}.test"));
+    c.login_staff(&format!("admin@{slug}.test")).await;
+    c
+}
+
+const META: [(&str, &str); 9] = [
+    ("title_fr", "Acte de naissance"),
+    ("title_en", "Birth certificate"),
+    ("description_fr", "Demander une copie intégrale"),
+    ("description_en", "Ask for a full copy"),
+    ("category", "état civil"),
+    ("audience", "particuliers"),
+    ("channel", "portal"),
+    ("channel", "counter"),
+    ("who_may_file", "signed_in"),
+];
+
+/// Creates a service through the form; returns its id.
+async fn create(c: &mut TestClient, slug: &str) -> Uuid {
+    let mut fields = META.to_vec();
+    fields.push(("slug", slug));
+    let r = c.post_form("/admin/services", &fields).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let location = r.location().unwrap().to_owned();
+    let id = location
+        .strip_prefix("/admin/services/")
+        .and_then(|rest| rest.split('?').next())
+        .unwrap();
+    Uuid::parse_str(id).unwrap()
+}
+
+async fn draft(app: &TestApp, slug: &str, id: Uuid) -> Option<Value> {
+    services::draft(&app.db, app.tenant(slug), id)
+        .await
+        .unwrap()
+        .map(|v| v.definition.0)
+}
+
+async fn versions(app: &TestApp, slug: &str, id: Uuid) -> Vec<(i32, String)> {
+    services::versions(&app.db, app.tenant(slug), id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| (v.version, v.state))
+        .collect()
+}
+
+/// Posts `multipart/form-data` with the CSRF token in the query string, as the import form
+/// does. `parts`: (name, file name if a file, content).
+async fn post_multipart(
+    c: &mut TestClient,
+    path: &str,
+    parts: &[(&str, Option<&str>, &str)],
+) -> TestResponse {
+    let token = c.csrf().await;
+    let boundary = "----relais-test-boundary";
+    let mut body = String::new();
+    for (name, file, content) in parts {
+        body.push_str(&format!("--{boundary}\r\n"));
+        match file {
+            Some(f) => body.push_str(&format!(
+                "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/json\r\n\r\n"
+            )),
+            None => body.push_str(&format!(
+                "Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+            )),
+        }
+        body.push_str(content);
+        body.push_str("\r\n");
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    c.request(
+        Method::POST,
+        &format!("{path}?csrf_token={token}"),
+        Some(&format!("multipart/form-data; boundary={boundary}")),
+        body.into_bytes(),
+        &[],
+    )
+    .await
+}
+
+fn starter() -> Value {
+    serde_json::to_value(relais_web::catalogue::starter_definition()).unwrap()
+}
+
+#[tokio::test]
+async fn the_starter_definition_is_valid() {
+    let def = relais_web::catalogue::starter_definition();
+    assert_eq!(def.validate(), Ok(()));
+    assert_eq!(def.form.pages.len(), 1);
+}
+
+#[tokio::test]
+async fn create_publish_edit_and_publish_again() {
+    let app = TestApp::new().await;
+    let mut c = admin(&app, "alpha").await;
+    c.get("/admin/services")
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("/admin/services/new");
+    c.get("/admin/services/new")
+        .await
+        .assert_status(StatusCode::OK);
+    let id = create(&mut c, "acte-naissance").await;
+    let s = services::get(&app.db, app.tenant("alpha"), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.state, "draft");
+    assert_eq!(s.channels.0, vec!["portal", "counter"]);
+    assert_eq!(s.who_may_file, "signed_in");
+    assert_eq!(s.title_en, "Birth certificate");
+    assert_eq!(draft(&app, "alpha", id).await.unwrap(), starter());
+
+    // The list shows it in the visitor's language, as a draft.
+    c.get("/admin/services")
+        .await
+        .assert_contains("Acte de naissance")
+        .assert_contains("brouillon");
+    c.get(&format!("/admin/services/{id}"))
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("Publier la version 1");
+
+    // Publish version 1 at once: the starter definition is valid.
+    let r = c
+        .post_form(&format!("/admin/services/{id}/publish"), &[])
+        .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(
+        versions(&app, "alpha", id).await,
+        vec![(1, "published".into())]
+    );
+
+    // Editing makes version 2 a draft; version 1 stays published.
+    let mut edited = starter();
+    edited["form"]["pages"][0]["title"]["fr"] = json!("Votre demande d'acte");
+    let r = c
+        .post_form(
+            &format!("/admin/services/{id}/import"),
+            &[("definition", &edited.to_string())],
+        )
+        .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(
+        versions(&app, "alpha", id).await,
+        vec![(2, "draft".into()), (1, "published".into())]
+    );
+    assert_eq!(draft(&app, "alpha", id).await.unwrap(), edited);
+    let s = services::get(&app.db, app.tenant("alpha"), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.published_version, Some(1));
+
+    // Publish again: 2 is published, 1 superseded.
+    c.post_form(&format!("/admin/services/{id}/publish"), &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(
+        versions(&app, "alpha", id).await,
+        vec![(2, "published".into()), (1, "superseded".into())]
+    );
+    // Nothing left to publish.
+    let r = c
+        .post_form(&format!("/admin/services/{id}/publish"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+
+    // The descriptive fields.
+    let mut fields = META.to_vec();
+    fields.retain(|(k, _)| *k != "title_fr");
+    fields.push(("title_fr", "Copie d'acte de naissance"));
+    fields.push(("slug", "copie-acte"));
+    c.post_form(&format!("/admin/services/{id}"), &fields)
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let s = services::get(&app.db, app.tenant("alpha"), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.slug, "copie-acte");
+    assert_eq!(s.title_fr, "Copie d'acte de naissance");
+
+    // Archive.
+    c.post_form(&format!("/admin/services/{id}/archive"), &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let s = services::get(&app.db, app.tenant("alpha"), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.state, "archived");
+}
+
+#[tokio::test]
+async fn invalid_descriptive_fields_are_refused_and_change_nothing() {
+    let app = TestApp::new().await;
+    let mut c = admin(&app, "alpha").await;
+    let id = create(&mut c, "taken").await;
+    create(&mut c, "other").await;
+    for (name, bad) in [
+        ("slug", "Not A Slug"),
+        ("slug", "taken"),
+        ("title_fr", ""),
+        ("category", ""),
+        ("channel", "pigeon"),
+        ("who_may_file", "everybody"),
+    ] {
+        let mut fields: Vec<(&str, &str)> =
+            META.iter().copied().filter(|(k, _)| *k != name).collect();
+        if name != "slug" {
+            fields.push(("slug", "new-one"));
+        }
+        fields.push((name, bad));
+        let before = app.count("services").await;
+        let r = c.post_form("/admin/services", &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}={bad}");
+        assert_eq!(app.count("services").await, before);
+        // The same on the existing service ("taken" is its own slug: another's is refused).
+        let mut f = fields.clone();
+        if name == "slug" && bad == "taken" {
+            f.retain(|(k, _)| *k != "slug");
+            f.push(("slug", "other"));
+        } else if name != "slug" {
+            f.retain(|(k, _)| *k != "slug");
+            f.push(("slug", "taken"));
+        }
+        let r = c.post_form(&format!("/admin/services/{id}"), &f).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}={bad}");
+        let s = services::get(&app.db, app.tenant("alpha"), id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(s.slug, "taken");
+        assert_eq!(s.title_fr, "Acte de naissance");
+    }
+}
+
+/// Bad definitions of the issue, each with the path its error must name.
+fn bad_definitions() -> Vec<(&'static str, Value, &'static str)> {
+    let mut cycle = starter();
+    cycle["form"]["pages"][0]["fields"][0]["show_if"] =
+        json!({"field": "subject", "is_answered": true});
+    let mut unknown_status = starter();
+    unknown_status["workflow"]["transitions"][0]["to"] = json!("nowhere");
+    let mut no_closed = starter();
+    no_closed["workflow"]["statuses"] = json!([
+        {"id": "open", "label": {"fr": "En cours"}, "kind": "open"}
+    ]);
+    no_closed["workflow"]["transitions"] = json!([]);
+    let mut unreachable = starter();
+    unreachable["workflow"]["statuses"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "limbo", "label": {"fr": "Limbes"}, "kind": "waiting_third_party"}));
+    unreachable["workflow"]["transitions"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "out", "from": ["limbo"], "to": "accepted", "label": {"fr": "Sortir"}}));
+    let mut later_page = starter();
+    later_page["form"]["pages"].as_array_mut().unwrap().push(
+        json!({"id": "more", "title": {"fr": "Suite"}, "fields": [
+            {"id": "children_count", "label": {"fr": "Enfants"}, "kind": "number"}
+        ]}),
+    );
+    later_page["form"]["pages"][0]["fields"][0]["show_if"] =
+        json!({"field": "children_count", "greater_than": 2});
+    let mut zero_sla = starter();
+    zero_sla["sla"]["targets"][0]["resolution"] = json!({"days": 0});
+    vec![
+        (
+            "cycle of conditions",
+            cycle,
+            "form.pages[0].fields[0].show_if",
+        ),
+        (
+            "transition to an unknown status",
+            unknown_status,
+            "workflow.transitions[0].to",
+        ),
+        ("no closed status", no_closed, "workflow.statuses"),
+        ("unreachable status", unreachable, "workflow.statuses[4]"),
+        (
+            "condition on a later page",
+            later_page,
+            "form.pages[0].fields[0].show_if",
+        ),
+        ("SLA target of zero", zero_sla, "sla.targets[0].resolution"),
+        ("not JSON", json!("{\"form\": "), "form"),
+    ]
+}
+
+#[tokio::test]
+async fn invalid_imports_are_refused_with_their_paths_and_change_nothing() {
+    let app = TestApp::new().await;
+    let mut c = admin(&app, "alpha").await;
+    let id = create(&mut c, "signalement").await;
+    for (what, bad, path) in bad_definitions() {
+        let text = match &bad {
+            Value::String(s) => s.clone(),
+            v => v.to_string(),
+        };
+        let expected = ServiceDefinition::from_json(&text).expect_err(what);
+        assert!(
+            expected.iter().any(|e| e.path == path),
+            "{what}: the domain reports {expected:#?}"
+        );
+        let before = draft(&app, "alpha", id).await;
+        let audit = app.count("audit_log").await;
+        // As pasted text and as an uploaded file.
+        let r = c
+            .post_form(
+                &format!("/admin/services/{id}/import"),
+                &[("definition", &text)],
+            )
+            .await;
+        r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+        for e in &expected {
+            r.assert_contains(&format!("<code>{}</code>", e.path));
+        }
+        let r = post_multipart(
+            &mut c,
+            &format!("/admin/services/{id}/import"),
+            &[("file", Some("bad.json"), &text), ("definition", None, "")],
+        )
+        .await;
+        r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+        r.assert_contains(&format!("<code>{path}</code>"));
+        assert_eq!(draft(&app, "alpha", id).await, before, "{what}");
+        assert_eq!(app.count("audit_log").await, audit, "{what}");
+    }
+
+    // A bad draft (written straight to the store) cannot be published: every error is
+    // listed and nothing changes.
+    let (_, bad, path) = bad_definitions().remove(1);
+    services::save_draft(
+        &app.db,
+        &relais_store::Actor::system(app.tenant("alpha"), "test"),
+        id,
+        &bad,
+    )
+    .await
+    .unwrap();
+    let r = c
+        .post_form(&format!("/admin/services/{id}/publish"), &[])
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    r.assert_contains(&format!("<code>{path}</code>"));
+    assert_eq!(versions(&app, "alpha", id).await, vec![(1, "draft".into())]);
+    let s = services::get(&app.db, app.tenant("alpha"), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.state, "draft");
+    assert_eq!(s.published_version, None);
+    // Empty imports too.
+    let r = c
+        .post_form(
+            &format!("/admin/services/{id}/import"),
+            &[("definition", " ")],
+        )
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn export_then_import_round_trips() {
+    let app = TestApp::new().await;
+    let mut c = admin(&app, "alpha").await;
+    let id = create(&mut c, "cantine").await;
+    let r = c
+        .get(&format!("/admin/services/{id}/definition.json"))
+        .await;
+    r.assert_status(StatusCode::OK);
+    let disposition = r.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+    assert!(disposition.starts_with("attachment"), "{disposition}");
+    assert!(disposition.contains("cantine-v1.json"), "{disposition}");
+    assert!(
+        r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    let exported = r.body.clone();
+    assert_eq!(r.json(), starter());
+    c.post_form(&format!("/admin/services/{id}/publish"), &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+
+    // Change it, import it as a file: version 2, equal to what was imported.
+    let mut changed: Value = serde_json::from_str(&exported).unwrap();
+    changed["documents"] = json!([{"id": "id_card", "kind": "identity",
+        "label": {"fr": "Pièce d'identité", "en": "Identity document"},
+        "required": true, "reuse_from_safe": true}]);
+    let text = serde_json::to_string_pretty(&changed).unwrap();
+    let r = post_multipart(
+        &mut c,
+        &format!("/admin/services/{id}/import"),
+        &[("file", Some("def.json"), &text), ("definition", None, "")],
+    )
+    .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(draft(&app, "alpha", id).await.unwrap(), changed);
+    let r = c
+        .get(&format!("/admin/services/{id}/definition.json"))
+        .await;
+    assert!(
+        r.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("cantine-v2.json")
+    );
+    assert_eq!(r.json(), changed);
+    // Exporting and importing again changes nothing.
+    let again = r.body.clone();
+    c.post_form(
+        &format!("/admin/services/{id}/import"),
+        &[("definition", &again)],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(draft(&app, "alpha", id).await.unwrap(), changed);
+    // An earlier version by number; an unknown one is 404.
+    let r = c
+        .get(&format!("/admin/services/{id}/definition.json?version=1"))
+        .await;
+    assert_eq!(r.json(), starter());
+    c.get(&format!("/admin/services/{id}/definition.json?version=9"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+}
+
+/// Creates and publishes a service straight in the store (the starter definition); returns
+/// its id.
+pub async fn published_service(app: &TestApp, tenant: &str, slug: &str) -> Uuid {
+    let actor = relais_store::Actor::system(app.tenant(tenant), "test");
+    let meta = services::Meta {
+        slug: slug.into(),
+        category: "voirie".into(),
+        audience: "particuliers".into(),
+        channels: vec!["portal".into()],
+        who_may_file: "anyone".into(),
+        title_fr: format!("Démarche {slug}"),
+        title_en: format!("Service {slug}"),
+        description_fr: String::new(),
+        description_en: String::new(),
+    };
+    let s = services::create(&app.db, &actor, &meta, &starter())
+        .await
+        .unwrap();
+    services::publish(&app.db, &actor, s.id).await.unwrap();
+    s.id
+}
+
+/// Every page route of the catalogue's administration; `{id}` stands for a service id,
+/// `{p}`, `{f}`, `{d}`, `{s}`, `{t}` for positions (0).
+pub const CATALOGUE_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/admin/services"),
+    ("POST", "/admin/services"),
+    ("GET", "/admin/services/new"),
+    ("GET", "/admin/services/{id}"),
+    ("POST", "/admin/services/{id}"),
+    ("POST", "/admin/services/{id}/publish"),
+    ("POST", "/admin/services/{id}/archive"),
+    ("GET", "/admin/services/{id}/definition.json"),
+    ("POST", "/admin/services/{id}/import"),
+];
+
+fn concrete(template: &str, id: Uuid) -> String {
+    template
+        .replace("{id}", &id.to_string())
+        .replace("{p}", "0")
+        .replace("{f}", "0")
+        .replace("{d}", "0")
+        .replace("{s}", "0")
+        .replace("{t}", "0")
+}
+
+/// Plausible fields for each form, so that a refusal is about who asks, not the input.
+fn plausible(path: &str) -> Vec<(&'static str, String)> {
+    let mut f: Vec<(&'static str, String)> =
+        META.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+    f.push(("slug", "hijack".into()));
+    if path.ends_with("/import") {
+        f = vec![("definition", starter().to_string())];
+    }
+    f.extend(
+        [
+            ("id", "x_field"),
+            ("kind", "short_text"),
+            ("label_fr", "X"),
+            ("title_fr", "X"),
+            ("direction", "up"),
+            ("to", "accepted"),
+            ("from", "open"),
+        ]
+        .map(|(k, v)| (k, v.to_owned())),
+    );
+    f
+}
+
+#[tokio::test]
+async fn only_administrators_reach_the_catalogue() {
+    let app = TestApp::new().await;
+    let id = published_service(&app, "alpha", "guarded").await;
+    let before = services::versions(&app.db, app.tenant("alpha"), id)
+        .await
+        .unwrap()
+        .len();
+    let audit = app.count("audit_log").await;
+    for role in ["supervisor", "agent", "viewer"] {
+        let mut c = app.client("alpha.test");
+        c.login_staff(&format!("{role}@alpha.test")).await;
+        let audit = app.count("audit_log").await;
+        for (method, template) in CATALOGUE_ROUTES {
+            let path = concrete(template, id);
+            let r = if *method == "GET" {
+                c.get(&path).await
+            } else {
+                let fields = plausible(&path);
+                let pairs: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                c.post_form(&path, &pairs).await
+            };
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{role} {method} {path}");
+        }
+        // The admin menu has no catalogue link for them.
+        let r = c.get("/admin/teams").await;
+        assert!(!r.body.contains("href=\"/admin/services\""), "{role}");
+        assert_eq!(
+            app.count("audit_log").await,
+            audit,
+            "{role} changed nothing"
+        );
+    }
+    let _ = audit;
+    assert_eq!(
+        services::versions(&app.db, app.tenant("alpha"), id)
+            .await
+            .unwrap()
+            .len(),
+        before
+    );
+    // Signed out: to the sign-in page.
+    let mut anonymous = app.client("alpha.test");
+    let r = anonymous.get("/admin/services").await;
+    assert!(r.status == StatusCode::SEE_OTHER || r.status == StatusCode::UNAUTHORIZED);
+    // The administrator sees the link.
+    let mut c = admin(&app, "alpha").await;
+    c.get("/admin/teams")
+        .await
+        .assert_contains("href=\"/admin/services\"");
+}
+
+#[tokio::test]
+async fn another_tenants_services_are_404() {
+    let app = TestApp::new().await;
+    let beta_id = published_service(&app, "beta", "beta-only").await;
+    let before = services::versions(&app.db, app.tenant("beta"), beta_id)
+        .await
+        .unwrap();
+    let mut c = admin(&app, "alpha").await;
+    for (method, template) in CATALOGUE_ROUTES.iter().filter(|(_, p)| p.contains("{id}")) {
+        let path = concrete(template, beta_id);
+        let r = if *method == "GET" {
+            c.get(&path).await
+        } else {
+            let fields = plausible(&path);
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            if path.ends_with("/import") {
+                post_multipart(
+                    &mut c,
+                    &path,
+                    &[("definition", None, &starter().to_string())],
+                )
+                .await
+            } else {
+                c.post_form(&path, &pairs).await
+            }
+        };
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {path}");
+    }
+    let after = services::versions(&app.db, app.tenant("beta"), beta_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        before
+            .iter()
+            .map(|v| (&v.version, &v.state, &v.definition.0))
+            .collect::<Vec<_>>(),
+        after
+            .iter()
+            .map(|v| (&v.version, &v.state, &v.definition.0))
+            .collect::<Vec<_>>()
+    );
+    let s = services::get(&app.db, app.tenant("beta"), beta_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.slug, "beta-only");
+    // Not in alpha's list either.
+    assert!(!c.get("/admin/services").await.body.contains("beta-only"));
+}
+
+#[tokio::test]
+async fn the_api_lists_published_services_of_the_tenant_only() {
+    let app = TestApp::new().await;
+    let published = published_service(&app, "alpha", "published-one").await;
+    published_service(&app, "beta", "beta-service").await;
+    let mut c = admin(&app, "alpha").await;
+    let draft_only = create(&mut c, "draft-only").await;
+    let _ = draft_only;
+    // A new draft of the published service (version 2) stays private.
+    let mut v2 = starter();
+    v2["form"]["pages"][0]["title"]["fr"] = json!("Version deux");
+    c.post_form(
+        &format!("/admin/services/{published}/import"),
+        &[("definition", &v2.to_string())],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+
+    let token = api_token(&app, "alpha", "agent@alpha.test").await;
+    let mut api = app.client("alpha.test").with_bearer(&token);
+    let r = api.get("/api/v1/services").await;
+    r.assert_status(StatusCode::OK);
+    let list = r.json();
+    let slugs: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs, vec!["published-one"]);
+    assert_eq!(list[0]["title"]["en"], "Service published-one");
+    assert_eq!(list[0]["published_version"], 1);
+    assert_eq!(list[0]["channels"], json!(["portal"]));
+    assert_eq!(list[0]["who_may_file"], "anyone");
+
+    let r = api.get("/api/v1/services/published-one").await;
+    r.assert_status(StatusCode::OK);
+    let body = r.json();
+    assert_eq!(body["version"], 1);
+    assert_eq!(body["state"], "published");
+    assert_eq!(body["definition"], starter());
+    // The draft (version 2) and the draft-only service are not for agents.
+    api.get("/api/v1/services/published-one?version=2")
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    api.get("/api/v1/services/draft-only")
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    api.get("/api/v1/services/beta-service")
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    api.get("/api/v1/services/published-one?version=x")
+        .await
+        .assert_status(StatusCode::BAD_REQUEST);
+
+    // After publishing version 2, version 1 is still readable by number.
+    c.post_form(&format!("/admin/services/{published}/publish"), &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let r = api.get("/api/v1/services/published-one").await;
+    assert_eq!(r.json()["version"], 2);
+    assert_eq!(r.json()["definition"], v2);
+    let r = api.get("/api/v1/services/published-one?version=1").await;
+    r.assert_status(StatusCode::OK);
+    assert_eq!(r.json()["state"], "superseded");
+
+    // A catalogue manager may read drafts.
+    let admin_token = api_token(&app, "alpha", "admin@alpha.test").await;
+    let mut manager = app.client("alpha.test").with_bearer(&admin_token);
+    let r = manager.get("/api/v1/services/draft-only").await;
+    r.assert_status(StatusCode::OK);
+    assert_eq!(r.json()["state"], "draft");
+    // Still only published services in the list.
+    let r = manager.get("/api/v1/services").await;
+    assert_eq!(r.json().as_array().unwrap().len(), 1);
+
+    // Beta's token on beta sees beta's service only.
+    let beta_token = api_token(&app, "beta", "viewer@beta.test").await;
+    let mut beta = app.client("beta.test").with_bearer(&beta_token);
+    let r = beta.get("/api/v1/services").await;
+    let list = r.json();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["slug"], "beta-service");
+    // Alpha's token on beta's host is refused.
+    let mut cross = app.client("beta.test").with_bearer(&token);
+    cross
+        .get("/api/v1/services")
+        .await
+        .assert_status(StatusCode::UNAUTHORIZED);
+}
