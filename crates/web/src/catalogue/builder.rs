@@ -1,9 +1,1050 @@
-//! The no-code builder of a service's form: pages and their fields, each field's settings
-//! and its show-if condition.
+//! The no-code builder of a service's form: pages (add, rename, move, delete), their fields
+//! (add with a kind, settings of each kind, move, delete) and each field's show-if condition.
+//!
+//! Pages and fields are addressed by position. Input that cannot be stored at all (a number
+//! that is not a number, an unknown kind) is refused with 422 and changes nothing; anything
+//! else is saved into the draft, and the page lists what is still wrong with the definition
+//! (ids, labels, conditions…) with the path of each error.
 
-use crate::state::AppState;
-use axum::Router;
+use super::{Editing, ServiceLink, service_nav};
+use crate::{
+    admin::{Errors, FieldErrors, Fields, NavLink, checked, nav, value},
+    ctx::Ctx,
+    error::{AppError, AppResult},
+    pages::render,
+    state::AppState,
+};
+use askama::Template;
+use axum::{
+    Form, Router,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use relais_domain::service::{
+    DefinitionError, Text,
+    form::{ChoiceOption, Condition, DateBound, Field, FieldKind, Page, Prefill},
+};
+use serde_json::Value;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/admin/services/{id}/form", get(form_page))
+        .route("/admin/services/{id}/form/pages", post(add_page))
+        .route("/admin/services/{id}/form/pages/{p}", post(rename_page))
+        .route("/admin/services/{id}/form/pages/{p}/move", post(move_page))
+        .route(
+            "/admin/services/{id}/form/pages/{p}/delete",
+            post(delete_page),
+        )
+        .route(
+            "/admin/services/{id}/form/pages/{p}/fields",
+            post(add_field),
+        )
+        .route(
+            "/admin/services/{id}/form/pages/{p}/fields/{f}",
+            get(field_page).post(save_field),
+        )
+        .route(
+            "/admin/services/{id}/form/pages/{p}/fields/{f}/move",
+            post(move_field),
+        )
+        .route(
+            "/admin/services/{id}/form/pages/{p}/fields/{f}/delete",
+            post(delete_field),
+        )
+}
+
+/// Field kinds offered when adding a field, in the order of the select.
+pub const KINDS: [&str; 13] = [
+    "short_text",
+    "long_text",
+    "number",
+    "date",
+    "email",
+    "phone",
+    "postal_address",
+    "single_choice",
+    "multiple_choice",
+    "yes_no",
+    "file",
+    "group",
+    "explanation",
+];
+
+/// Longest text accepted in any builder input.
+pub const MAX_INPUT: usize = 5000;
+
+/// A position in a list, from the path: anything else names nothing (404).
+pub(crate) fn index(s: &str, len: usize) -> AppResult<usize> {
+    s.parse::<usize>()
+        .ok()
+        .filter(|i| *i < len)
+        .ok_or(AppError::NotFound)
+}
+
+/// A line of text as typed, trimmed; `None` if too long or with control characters.
+pub(crate) fn line(fields: &Fields, name: &str) -> Option<String> {
+    let v = value(fields, name).trim();
+    (v.chars().count() <= MAX_INPUT && !v.chars().any(char::is_control)).then(|| v.to_owned())
+}
+
+/// Multi-line text as typed, trimmed.
+pub(crate) fn multiline(fields: &Fields, name: &str) -> Option<String> {
+    let v = value(fields, name).trim();
+    (v.chars().count() <= MAX_INPUT
+        && !v
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t'))
+    .then(|| v.replace("\r\n", "\n"))
+}
+
+/// `{fr, en}` from two inputs `<prefix>_fr` and `<prefix>_en`.
+pub(crate) fn text(fields: &Fields, prefix: &str) -> Option<Text> {
+    Some(Text {
+        fr: line(fields, &format!("{prefix}_fr"))?,
+        en: line(fields, &format!("{prefix}_en"))?,
+    })
+}
+
+pub(crate) fn redirect(path: String) -> Response {
+    Redirect::to(&path).into_response()
+}
+
+fn new_kind(kind: &str, label: &Text) -> Option<FieldKind> {
+    Some(match kind {
+        "short_text" => FieldKind::ShortText { max_length: None },
+        "long_text" => FieldKind::LongText { max_length: None },
+        "number" => FieldKind::Number {
+            min: None,
+            max: None,
+            integer: false,
+        },
+        "date" => FieldKind::Date {
+            min: None,
+            max: None,
+        },
+        "email" => FieldKind::Email {},
+        "phone" => FieldKind::Phone {},
+        "postal_address" => FieldKind::PostalAddress {},
+        "single_choice" => FieldKind::SingleChoice { options: vec![] },
+        "multiple_choice" => FieldKind::MultipleChoice {
+            options: vec![],
+            min_selections: None,
+            max_selections: None,
+        },
+        "yes_no" => FieldKind::YesNo {},
+        "file" => FieldKind::File {
+            accept: vec![
+                "application/pdf".into(),
+                "image/jpeg".into(),
+                "image/png".into(),
+            ],
+            max_size_bytes: 10 * 1024 * 1024,
+            max_count: 1,
+        },
+        "group" => FieldKind::Group {
+            fields: vec![],
+            min_items: None,
+            max_items: None,
+        },
+        "explanation" => FieldKind::Explanation {
+            text: label.clone(),
+        },
+        _ => return None,
+    })
+}
+
+/// A condition in a few words, for the tables.
+pub fn condition_summary(c: &Condition) -> String {
+    let v = |v: &Value| match v {
+        Value::String(s) => format!("\"{s}\""),
+        other => other.to_string(),
+    };
+    match c {
+        Condition::Equals { field, value } => format!("{field} = {}", v(value)),
+        Condition::NotEquals { field, value } => format!("{field} ≠ {}", v(value)),
+        Condition::IsAnswered {
+            field,
+            answered: true,
+        } => format!("{field} ✓"),
+        Condition::IsAnswered {
+            field,
+            answered: false,
+        } => format!("{field} ∅"),
+        other => serde_json::to_string(other).unwrap_or_default(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The form page: pages and their fields
+
+pub struct FieldRow {
+    pub index: usize,
+    pub id: String,
+    pub label: String,
+    pub kind: String,
+    pub required: bool,
+    pub condition: String,
+}
+
+pub struct PageView {
+    pub index: usize,
+    pub id: String,
+    pub title_fr: String,
+    pub title_en: String,
+    pub condition: String,
+    pub fields: Vec<FieldRow>,
+    pub last: bool,
+}
+
+#[derive(Template)]
+#[template(path = "catalogue/form.html")]
+struct FormTpl<'a> {
+    ctx: &'a Ctx,
+    nav: Vec<NavLink>,
+    tabs: Vec<ServiceLink>,
+    notice: Option<String>,
+    errors: Vec<(String, &'static str)>,
+    title: String,
+    editing: String,
+    service_id: uuid::Uuid,
+    pages: Vec<PageView>,
+    kinds: Vec<(&'static str, String)>,
+    problems: Vec<DefinitionError>,
+}
+
+fn kind_options(ctx: &Ctx) -> Vec<(&'static str, String)> {
+    KINDS
+        .into_iter()
+        .map(|k| (k, ctx.t(&format!("catalogue-kind-{k}"))))
+        .collect()
+}
+
+fn form_view(
+    ctx: &Ctx,
+    e: &Editing,
+    notice: Option<String>,
+    errors: Vec<(String, &'static str)>,
+) -> AppResult<Response> {
+    let count = e.def.form.pages.len();
+    let pages = e
+        .def
+        .form
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| PageView {
+            index: i,
+            id: p.id.clone(),
+            title_fr: p.title.fr.clone(),
+            title_en: p.title.en.clone(),
+            condition: p
+                .show_if
+                .as_ref()
+                .map(condition_summary)
+                .unwrap_or_default(),
+            fields: p
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(j, f)| FieldRow {
+                    index: j,
+                    id: f.id.clone(),
+                    label: f.label.get(ctx.locale).to_owned(),
+                    kind: ctx.t(&format!("catalogue-kind-{}", f.kind.name())),
+                    required: f.required,
+                    condition: f
+                        .show_if
+                        .as_ref()
+                        .map(condition_summary)
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            last: i + 1 == count,
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut r = render(&FormTpl {
+        nav: nav(ctx, "/admin/services", false),
+        tabs: service_nav(ctx, e.service.id, "/form"),
+        notice,
+        errors,
+        title: e.title(ctx),
+        editing: e.editing_line(ctx),
+        service_id: e.service.id,
+        pages,
+        kinds: kind_options(ctx),
+        problems: e.problems.clone(),
+        ctx,
+    })?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+async fn form_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<Fields>,
+) -> AppResult<Response> {
+    let e = Editing::load(&state, &ctx, &id).await?;
+    form_view(&ctx, &e, super::notice(&ctx, &q), Vec::new())
+}
+
+fn to_form(e: &Editing) -> Response {
+    redirect(format!(
+        "/admin/services/{}/form?notice=catalogue-draft-saved",
+        e.service.id
+    ))
+}
+
+async fn add_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    let mut e = Editing::load(&state, &ctx, &id).await?;
+    let (Some(page_id), Some(title)) = (line(&fields, "id"), text(&fields, "title")) else {
+        return form_view(
+            &ctx,
+            &e,
+            None,
+            vec![("new-page-id".into(), "catalogue-invalid-input")],
+        );
+    };
+    e.def.form.pages.push(Page {
+        id: page_id,
+        title,
+        fields: vec![],
+        show_if: None,
+    });
+    e.save(&state, &ctx).await?;
+    Ok(to_form(&e))
+}
+
+async fn rename_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, p)): Path<(String, String)>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    let mut e = Editing::load(&state, &ctx, &id).await?;
+    let p = index(&p, e.def.form.pages.len())?;
+    let (Some(page_id), Some(title)) = (line(&fields, "id"), text(&fields, "title")) else {
+        return form_view(
+            &ctx,
+            &e,
+            None,
+            vec![(format!("page-{p}-id"), "catalogue-invalid-input")],
+        );
+    };
+    let page = &mut e.def.form.pages[p];
+    page.id = page_id;
+    page.title = title;
+    e.save(&state, &ctx).await?;
+    Ok(to_form(&e))
+}
+
+/// Moves item `i` of `list` one place up or down (`direction` = `up` or `down`).
+pub(crate) fn shift<T>(list: &mut [T], i: usize, fields: &Fields) -> AppResult<()> {
+    match value(fields, "direction") {
+        "up" if i > 0 => list.swap(i, i - 1),
+        "down" if i + 1 < list.len() => list.swap(i, i + 1),
+        "up" | "down" => {}
+        _ => return Err(AppError::BadRequest),
+    }
+    Ok(())
+}
+
+async fn move_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, p)): Path<(String, String)>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    let mut e = Editing::load(&state, &ctx, &id).await?;
+    let p = index(&p, e.def.form.pages.len())?;
+    shift(&mut e.def.form.pages, p, &fields)?;
+    e.save(&state, &ctx).await?;
+    Ok(to_form(&e))
+}
+
+async fn delete_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, p)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let mut e = Editing::load(&state, &ctx, &id).await?;
+    let p = index(&p, e.def.form.pages.len())?;
+    e.def.form.pages.remove(p);
+    e.save(&state, &ctx).await?;
+    Ok(to_form(&e))
+}
+
+async fn add_field(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, p)): Path<(String, String)>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    let mut e = Editing::load(&state, &ctx, &id).await?;
+    let p = index(&p, e.def.form.pages.len())?;
+    let (Some(field_id), Some(label)) = (line(&fields, "id"), text(&fields, "label")) else {
+        return form_view(
+            &ctx,
+            &e,
+            None,
+            vec![(format!("add-{p}-id"), "catalogue-invalid-input")],
+        );
+    };
+    let Some(kind) = new_kind(value(&fields, "kind"), &label) else {
+        return form_view(
+            &ctx,
+            &e,
+            None,
+            vec![(format!("add-{p}-kind"), "catalogue-invalid-kind")],
+        );
+    };
+    e.def.form.pages[p].fields.push(Field {
+        id: field_id,
+        label,
+        help: None,
+        required: checked(&fields, "required") && kind.has_value(),
+        show_if: None,
+        prefill: None,
+        kind,
+    });
+    let f = e.def.form.pages[p].fields.len() - 1;
+    e.save(&state, &ctx).await?;
+    // Straight to the new field's settings.
+    Ok(redirect(format!(
+        "/admin/services/{}/form/pages/{p}/fields/{f}?notice=catalogue-draft-saved",
+        e.service.id
+    )))
+}
+
+async fn move_field(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, p, f)): Path<(String, String, String)>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    let mut e = Editing::load(&state, &ctx, &id).await?;
+    let p = index(&p, e.def.form.pages.len())?;
+    let list = &mut e.def.form.pages[p].fields;
+    let f = index(&f, list.len())?;
+    shift(list, f, &fields)?;
+    e.save(&state, &ctx).await?;
+    Ok(to_form(&e))
+}
+
+async fn delete_field(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, p, f)): Path<(String, String, String)>,
+) -> AppResult<Response> {
+    let mut e = Editing::load(&state, &ctx, &id).await?;
+    let p = index(&p, e.def.form.pages.len())?;
+    let list = &mut e.def.form.pages[p].fields;
+    let f = index(&f, list.len())?;
+    list.remove(f);
+    e.save(&state, &ctx).await?;
+    Ok(to_form(&e))
+}
+
+// ---------------------------------------------------------------------------------------
+// One field: its settings and its condition
+
+/// The field's inputs as typed (shown again as typed when refused).
+#[derive(Default)]
+pub struct FieldForm {
+    pub id: String,
+    pub label_fr: String,
+    pub label_en: String,
+    pub help_fr: String,
+    pub help_en: String,
+    pub required: bool,
+    pub prefill: String,
+    pub max_length: String,
+    pub min: String,
+    pub max: String,
+    pub integer: bool,
+    pub options: String,
+    pub accept: String,
+    pub max_size_bytes: String,
+    pub max_count: String,
+    pub text_fr: String,
+    pub text_en: String,
+    pub cond_field: String,
+    pub cond_op: String,
+    pub cond_value: String,
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+fn number_text(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        x.to_string()
+    }
+}
+
+fn date_bound_text(b: &Option<DateBound>) -> String {
+    match b {
+        Some(DateBound::Date(d)) => d.format("%Y-%m-%d").to_string(),
+        Some(DateBound::DaysFromToday(n)) => format!("{n:+}"),
+        None => String::new(),
+    }
+}
+
+fn options_text(options: &[ChoiceOption]) -> String {
+    options
+        .iter()
+        .map(|o| {
+            if o.label.en.is_empty() {
+                format!("{} | {}", o.value, o.label.fr)
+            } else {
+                format!("{} | {} | {}", o.value, o.label.fr, o.label.en)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+impl FieldForm {
+    fn of(f: &Field) -> Self {
+        let mut form = Self {
+            id: f.id.clone(),
+            label_fr: f.label.fr.clone(),
+            label_en: f.label.en.clone(),
+            help_fr: f.help.as_ref().map(|h| h.fr.clone()).unwrap_or_default(),
+            help_en: f.help.as_ref().map(|h| h.en.clone()).unwrap_or_default(),
+            required: f.required,
+            prefill: f.prefill.map(|p| p.as_str().to_owned()).unwrap_or_default(),
+            ..Default::default()
+        };
+        match &f.kind {
+            FieldKind::ShortText { max_length } | FieldKind::LongText { max_length } => {
+                form.max_length = opt(max_length);
+            }
+            FieldKind::Number { min, max, integer } => {
+                form.min = min.map(number_text).unwrap_or_default();
+                form.max = max.map(number_text).unwrap_or_default();
+                form.integer = *integer;
+            }
+            FieldKind::Date { min, max } => {
+                form.min = date_bound_text(min);
+                form.max = date_bound_text(max);
+            }
+            FieldKind::SingleChoice { options } => form.options = options_text(options),
+            FieldKind::MultipleChoice {
+                options,
+                min_selections,
+                max_selections,
+            } => {
+                form.options = options_text(options);
+                form.min = opt(min_selections);
+                form.max = opt(max_selections);
+            }
+            FieldKind::File {
+                accept,
+                max_size_bytes,
+                max_count,
+            } => {
+                form.accept = accept.join(", ");
+                form.max_size_bytes = max_size_bytes.to_string();
+                form.max_count = max_count.to_string();
+            }
+            FieldKind::Group {
+                min_items,
+                max_items,
+                ..
+            } => {
+                form.min = opt(min_items);
+                form.max = opt(max_items);
+            }
+            FieldKind::Explanation { text } => {
+                form.text_fr = text.fr.clone();
+                form.text_en = text.en.clone();
+            }
+            FieldKind::Email {}
+            | FieldKind::Phone {}
+            | FieldKind::PostalAddress {}
+            | FieldKind::YesNo {} => {}
+        }
+        match &f.show_if {
+            None => {}
+            Some(Condition::Equals { field, value }) => {
+                form.cond_field = field.clone();
+                form.cond_op = "equals".into();
+                form.cond_value = value_text(value);
+            }
+            Some(Condition::NotEquals { field, value }) => {
+                form.cond_field = field.clone();
+                form.cond_op = "not_equals".into();
+                form.cond_value = value_text(value);
+            }
+            Some(Condition::IsAnswered {
+                field,
+                answered: true,
+            }) => {
+                form.cond_field = field.clone();
+                form.cond_op = "is_answered".into();
+            }
+            Some(_) => form.cond_field = KEEP.into(),
+        }
+        form
+    }
+
+    fn typed(fields: &Fields) -> Self {
+        let v = |n: &str| value(fields, n).to_owned();
+        Self {
+            id: v("id"),
+            label_fr: v("label_fr"),
+            label_en: v("label_en"),
+            help_fr: v("help_fr"),
+            help_en: v("help_en"),
+            required: checked(fields, "required"),
+            prefill: v("prefill"),
+            max_length: v("max_length"),
+            min: v("min"),
+            max: v("max"),
+            integer: checked(fields, "integer"),
+            options: v("options"),
+            accept: v("accept"),
+            max_size_bytes: v("max_size_bytes"),
+            max_count: v("max_count"),
+            text_fr: v("text_fr"),
+            text_en: v("text_en"),
+            cond_field: v("cond_field"),
+            cond_op: v("cond_op"),
+            cond_value: v("cond_value"),
+        }
+    }
+}
+
+/// The condition select's value for "keep the condition as imported" (one the builder does
+/// not edit: combinations, comparisons, lists).
+const KEEP: &str = "__keep";
+
+fn parse_opt<T: std::str::FromStr>(s: &str) -> Result<Option<T>, ()> {
+    match s.trim() {
+        "" => Ok(None),
+        t => t.parse().map(Some).map_err(|_| ()),
+    }
+}
+
+fn parse_number(s: &str) -> Result<Option<f64>, ()> {
+    match s.trim() {
+        "" => Ok(None),
+        t => t
+            .replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .map(Some)
+            .ok_or(()),
+    }
+}
+
+fn parse_date_bound(s: &str) -> Result<Option<DateBound>, ()> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Ok(Some(DateBound::Date(d)));
+    }
+    t.trim_start_matches('+')
+        .parse::<i32>()
+        .map(|n| Some(DateBound::DaysFromToday(n)))
+        .map_err(|_| ())
+}
+
+/// One option per line: `value | Libellé | Label` (the English label may be left out).
+pub fn parse_options(text: &str) -> Result<Vec<ChoiceOption>, ()> {
+    let mut out = Vec::new();
+    for l in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let parts: Vec<&str> = l.split('|').map(str::trim).collect();
+        let (value, fr, en) = match parts.as_slice() {
+            [v, fr] => (*v, *fr, ""),
+            [v, fr, en] => (*v, *fr, *en),
+            _ => return Err(()),
+        };
+        if value.is_empty() {
+            return Err(());
+        }
+        out.push(ChoiceOption {
+            value: value.to_owned(),
+            label: Text {
+                fr: fr.to_owned(),
+                en: en.to_owned(),
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// A typed condition value as JSON, by the kind of the field it tests.
+fn condition_value(kind: Option<&FieldKind>, typed: &str) -> Result<Value, ()> {
+    let t = typed.trim();
+    match kind {
+        Some(FieldKind::YesNo {}) => match t.to_lowercase().as_str() {
+            "true" | "yes" | "oui" | "1" => Ok(Value::Bool(true)),
+            "false" | "no" | "non" | "0" => Ok(Value::Bool(false)),
+            _ => Err(()),
+        },
+        Some(FieldKind::Number { .. }) => {
+            let x = parse_number(t)?.ok_or(())?;
+            Ok(if x.fract() == 0.0 && x.abs() < 9.0e15 {
+                Value::from(x as i64)
+            } else {
+                Value::from(x)
+            })
+        }
+        _ => Ok(Value::String(t.to_owned())),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "catalogue/field.html")]
+struct FieldTpl<'a> {
+    ctx: &'a Ctx,
+    nav: Vec<NavLink>,
+    tabs: Vec<ServiceLink>,
+    notice: Option<String>,
+    errors: Errors,
+    title: String,
+    editing: String,
+    service_id: uuid::Uuid,
+    page: usize,
+    index: usize,
+    kind: &'static str,
+    kind_label: String,
+    form: FieldForm,
+    prefills: Vec<(&'static str, String)>,
+    earlier: Vec<(String, String)>,
+    keep: &'static str,
+    condition_json: String,
+    problems: Vec<DefinitionError>,
+}
+
+const PREFILLS: [Prefill; 6] = [
+    Prefill::GivenName,
+    Prefill::FamilyName,
+    Prefill::Email,
+    Prefill::Phone,
+    Prefill::Address,
+    Prefill::BirthDate,
+];
+
+/// Fields before position (p, f) that hold an answer: what a condition may test.
+fn earlier_fields(e: &Editing, p: usize, f: usize, ctx: &Ctx) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (i, page) in e.def.form.pages.iter().enumerate().take(p + 1) {
+        for (j, field) in page.fields.iter().enumerate() {
+            if i == p && j >= f {
+                break;
+            }
+            if field.kind.has_value() {
+                out.push((
+                    field.id.clone(),
+                    format!("{} ({})", field.label.get(ctx.locale), field.id),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn field_view(
+    ctx: &Ctx,
+    e: &Editing,
+    (p, f): (usize, usize),
+    form: FieldForm,
+    notice: Option<String>,
+    errors: Errors,
+) -> AppResult<Response> {
+    let field = &e.def.form.pages[p].fields[f];
+    let r = render(&FieldTpl {
+        nav: nav(ctx, "/admin/services", false),
+        tabs: service_nav(ctx, e.service.id, "/form"),
+        notice,
+        errors: errors.clone(),
+        title: ctx.t1("catalogue-field-title", "id", &field.id),
+        editing: e.editing_line(ctx),
+        service_id: e.service.id,
+        page: p,
+        index: f,
+        kind: field.kind.name(),
+        kind_label: ctx.t(&format!("catalogue-kind-{}", field.kind.name())),
+        form,
+        prefills: PREFILLS
+            .into_iter()
+            .map(|x| {
+                (
+                    x.as_str(),
+                    ctx.t(&format!("catalogue-prefill-{}", x.as_str())),
+                )
+            })
+            .collect(),
+        earlier: earlier_fields(e, p, f, ctx),
+        keep: KEEP,
+        condition_json: field
+            .show_if
+            .as_ref()
+            .map(|c| serde_json::to_string(c).unwrap_or_default())
+            .unwrap_or_default(),
+        problems: e.problems.clone(),
+        ctx,
+    })?;
+    Ok(crate::admin::with_status(
+        r,
+        &errors,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    ))
+}
+
+async fn field_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, p, f)): Path<(String, String, String)>,
+    Query(q): Query<Fields>,
+) -> AppResult<Response> {
+    let e = Editing::load(&state, &ctx, &id).await?;
+    let p = index(&p, e.def.form.pages.len())?;
+    let f = index(&f, e.def.form.pages[p].fields.len())?;
+    let form = FieldForm::of(&e.def.form.pages[p].fields[f]);
+    field_view(
+        &ctx,
+        &e,
+        (p, f),
+        form,
+        super::notice(&ctx, &q),
+        Errors::new(),
+    )
+}
+
+async fn save_field(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, p, f)): Path<(String, String, String)>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    let mut e = Editing::load(&state, &ctx, &id).await?;
+    let p = index(&p, e.def.form.pages.len())?;
+    let f = index(&f, e.def.form.pages[p].fields.len())?;
+    let form = FieldForm::typed(&fields);
+    let mut errors = Errors::new();
+    let earlier = earlier_fields(&e, p, f, &ctx);
+    let current = e.def.form.pages[p].fields[f].clone();
+
+    let id_text = line(&fields, "id");
+    let label = text(&fields, "label");
+    let help = text(&fields, "help");
+    if id_text.is_none() {
+        errors.push(("id", "catalogue-invalid-input"));
+    }
+    if label.is_none() {
+        errors.push(("label_fr", "catalogue-invalid-input"));
+    }
+    if help.is_none() {
+        errors.push(("help_fr", "catalogue-invalid-input"));
+    }
+    let prefill = match form.prefill.as_str() {
+        "" => None,
+        p => match PREFILLS.into_iter().find(|x| x.as_str() == p) {
+            Some(x) => Some(x),
+            None => {
+                errors.push(("prefill", "catalogue-invalid-choice"));
+                None
+            }
+        },
+    };
+    let mut bad = |name: &'static str| errors.push((name, "catalogue-invalid-number"));
+    let kind = match &current.kind {
+        FieldKind::ShortText { .. } | FieldKind::LongText { .. } => {
+            let max_length = parse_opt::<u32>(&form.max_length).unwrap_or_else(|_| {
+                bad("max_length");
+                None
+            });
+            if matches!(current.kind, FieldKind::ShortText { .. }) {
+                FieldKind::ShortText { max_length }
+            } else {
+                FieldKind::LongText { max_length }
+            }
+        }
+        FieldKind::Number { .. } => FieldKind::Number {
+            min: parse_number(&form.min).unwrap_or_else(|_| {
+                bad("min");
+                None
+            }),
+            max: parse_number(&form.max).unwrap_or_else(|_| {
+                bad("max");
+                None
+            }),
+            integer: form.integer,
+        },
+        FieldKind::Date { .. } => {
+            let mut bad_date =
+                |name: &'static str| errors.push((name, "catalogue-invalid-date-bound"));
+            FieldKind::Date {
+                min: parse_date_bound(&form.min).unwrap_or_else(|_| {
+                    bad_date("min");
+                    None
+                }),
+                max: parse_date_bound(&form.max).unwrap_or_else(|_| {
+                    bad_date("max");
+                    None
+                }),
+            }
+        }
+        FieldKind::SingleChoice { .. } | FieldKind::MultipleChoice { .. } => {
+            let options = match multiline(&fields, "options").map(|t| parse_options(&t)) {
+                Some(Ok(o)) => o,
+                _ => {
+                    errors.push(("options", "catalogue-invalid-options"));
+                    vec![]
+                }
+            };
+            if matches!(current.kind, FieldKind::SingleChoice { .. }) {
+                FieldKind::SingleChoice { options }
+            } else {
+                let mut bad = |name: &'static str| errors.push((name, "catalogue-invalid-number"));
+                FieldKind::MultipleChoice {
+                    options,
+                    min_selections: parse_opt(&form.min).unwrap_or_else(|_| {
+                        bad("min");
+                        None
+                    }),
+                    max_selections: parse_opt(&form.max).unwrap_or_else(|_| {
+                        bad("max");
+                        None
+                    }),
+                }
+            }
+        }
+        FieldKind::File { .. } => {
+            let accept: Vec<String> = form
+                .accept
+                .split([',', ' ', '\n'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
+            let max_size_bytes = parse_opt::<u64>(&form.max_size_bytes)
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| {
+                    bad("max_size_bytes");
+                    0
+                });
+            let max_count = parse_opt::<u32>(&form.max_count)
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| {
+                    bad("max_count");
+                    0
+                });
+            FieldKind::File {
+                accept,
+                max_size_bytes,
+                max_count,
+            }
+        }
+        FieldKind::Group { fields: sub, .. } => FieldKind::Group {
+            fields: sub.clone(),
+            min_items: parse_opt(&form.min).unwrap_or_else(|_| {
+                bad("min");
+                None
+            }),
+            max_items: parse_opt(&form.max).unwrap_or_else(|_| {
+                bad("max");
+                None
+            }),
+        },
+        FieldKind::Explanation { .. } => match text(&fields, "text") {
+            Some(t) => FieldKind::Explanation { text: t },
+            None => {
+                errors.push(("text_fr", "catalogue-invalid-input"));
+                current.kind.clone()
+            }
+        },
+        other => other.clone(),
+    };
+    let show_if = match form.cond_field.as_str() {
+        "" => None,
+        KEEP => current.show_if.clone(),
+        target if earlier.iter().any(|(id, _)| id == target) => {
+            let target_kind = e.def.form.field(target).map(|f| &f.kind);
+            match form.cond_op.as_str() {
+                "is_answered" => Some(Condition::IsAnswered {
+                    field: target.to_owned(),
+                    answered: true,
+                }),
+                op @ ("equals" | "not_equals") => {
+                    match condition_value(target_kind, &form.cond_value) {
+                        Ok(value) if op == "equals" => Some(Condition::Equals {
+                            field: target.to_owned(),
+                            value,
+                        }),
+                        Ok(value) => Some(Condition::NotEquals {
+                            field: target.to_owned(),
+                            value,
+                        }),
+                        Err(()) => {
+                            errors.push(("cond_value", "catalogue-invalid-condition-value"));
+                            None
+                        }
+                    }
+                }
+                _ => {
+                    errors.push(("cond_op", "catalogue-invalid-choice"));
+                    None
+                }
+            }
+        }
+        _ => {
+            errors.push(("cond_field", "catalogue-invalid-condition-field"));
+            None
+        }
+    };
+    let (Some(field_id), Some(label), Some(help)) = (id_text, label, help) else {
+        return field_view(&ctx, &e, (p, f), form, None, errors);
+    };
+    if !errors.is_empty() {
+        return field_view(&ctx, &e, (p, f), form, None, errors);
+    }
+    let has_value = kind.has_value();
+    e.def.form.pages[p].fields[f] = Field {
+        id: field_id,
+        label,
+        help: (!help.fr.is_empty() || !help.en.is_empty()).then_some(help),
+        required: form.required && has_value,
+        show_if,
+        prefill,
+        kind,
+    };
+    e.save(&state, &ctx).await?;
+    Ok(redirect(format!(
+        "/admin/services/{}/form/pages/{p}/fields/{f}?notice=catalogue-draft-saved",
+        e.service.id
+    )))
 }

@@ -477,6 +477,22 @@ pub const CATALOGUE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/services/{id}/archive"),
     ("GET", "/admin/services/{id}/definition.json"),
     ("POST", "/admin/services/{id}/import"),
+    ("GET", "/admin/services/{id}/form"),
+    ("POST", "/admin/services/{id}/form/pages"),
+    ("POST", "/admin/services/{id}/form/pages/{p}"),
+    ("POST", "/admin/services/{id}/form/pages/{p}/move"),
+    ("POST", "/admin/services/{id}/form/pages/{p}/delete"),
+    ("POST", "/admin/services/{id}/form/pages/{p}/fields"),
+    ("GET", "/admin/services/{id}/form/pages/{p}/fields/{f}"),
+    ("POST", "/admin/services/{id}/form/pages/{p}/fields/{f}"),
+    (
+        "POST",
+        "/admin/services/{id}/form/pages/{p}/fields/{f}/move",
+    ),
+    (
+        "POST",
+        "/admin/services/{id}/form/pages/{p}/fields/{f}/delete",
+    ),
 ];
 
 fn concrete(template: &str, id: Uuid) -> String {
@@ -704,4 +720,343 @@ async fn the_api_lists_published_services_of_the_tenant_only() {
         .get("/api/v1/services")
         .await
         .assert_status(StatusCode::UNAUTHORIZED);
+}
+
+fn page_ids(def: &Value) -> Vec<&str> {
+    def["form"]["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect()
+}
+
+fn field_ids(def: &Value, page: usize) -> Vec<&str> {
+    def["form"]["pages"][page]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_form_builder_edits_pages_fields_and_conditions() {
+    let app = TestApp::new().await;
+    let mut c = admin(&app, "alpha").await;
+    let id = create(&mut c, "voirie").await;
+    let base = format!("/admin/services/{id}/form");
+    c.get(&base)
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("subject")
+        .assert_contains("Vous modifiez le brouillon, version 1.");
+
+    // A new page: saved even though incomplete, and the checklist says what is missing.
+    c.post_form(
+        &format!("{base}/pages"),
+        &[
+            ("id", "details"),
+            ("title_fr", "Détails"),
+            ("title_en", "Details"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let d = draft(&app, "alpha", id).await.unwrap();
+    assert_eq!(page_ids(&d), vec!["request", "details"]);
+    assert_eq!(
+        d["form"]["pages"][1]["title"],
+        json!({"fr": "Détails", "en": "Details"})
+    );
+    c.get(&base)
+        .await
+        .assert_contains("<code>form.pages[1].fields</code>");
+
+    // Fields of several kinds on page 2.
+    let r = c
+        .post_form(
+            &format!("{base}/pages/1/fields"),
+            &[
+                ("kind", "yes_no"),
+                ("id", "urgent"),
+                ("label_fr", "Urgent ?"),
+                ("label_en", "Urgent?"),
+                ("required", "1"),
+            ],
+        )
+        .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.location().unwrap(),
+        format!("{base}/pages/1/fields/0?notice=catalogue-draft-saved")
+    );
+    c.post_form(
+        &format!("{base}/pages/1/fields"),
+        &[
+            ("kind", "single_choice"),
+            ("id", "problem"),
+            ("label_fr", "Problème"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    c.get(&base)
+        .await
+        .assert_contains("<code>form.pages[1].fields[1].options</code>");
+    // Settings of the choice: options one per line.
+    c.post_form(
+        &format!("{base}/pages/1/fields/1"),
+        &[
+            ("id", "problem"),
+            ("label_fr", "Problème"),
+            ("label_en", "Problem"),
+            ("help_fr", "Choisissez"),
+            (
+                "options",
+                "pothole | Nid-de-poule | Pothole\nlight | Éclairage",
+            ),
+            ("cond_field", ""),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let d = draft(&app, "alpha", id).await.unwrap();
+    assert_eq!(
+        d["form"]["pages"][1]["fields"][1],
+        json!({"id": "problem", "label": {"fr": "Problème", "en": "Problem"},
+               "help": {"fr": "Choisissez"}, "kind": "single_choice",
+               "options": [
+                   {"value": "pothole", "label": {"fr": "Nid-de-poule", "en": "Pothole"}},
+                   {"value": "light", "label": {"fr": "Éclairage"}}]})
+    );
+    // A text field shown only when urgent is yes, with a maximum length.
+    c.post_form(
+        &format!("{base}/pages/1/fields"),
+        &[
+            ("kind", "short_text"),
+            ("id", "why_urgent"),
+            ("label_fr", "Pourquoi ?"),
+        ],
+    )
+    .await;
+    c.get(&format!("{base}/pages/1/fields/2"))
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("value=\"urgent\"")
+        .assert_contains("value=\"subject\"");
+    c.post_form(
+        &format!("{base}/pages/1/fields/2"),
+        &[
+            ("id", "why_urgent"),
+            ("label_fr", "Pourquoi ?"),
+            ("required", "1"),
+            ("max_length", "300"),
+            ("cond_field", "urgent"),
+            ("cond_op", "equals"),
+            ("cond_value", "oui"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let d = draft(&app, "alpha", id).await.unwrap();
+    assert_eq!(
+        d["form"]["pages"][1]["fields"][2],
+        json!({"id": "why_urgent", "label": {"fr": "Pourquoi ?"}, "required": true,
+               "show_if": {"field": "urgent", "equals": true},
+               "kind": "short_text", "max_length": 300})
+    );
+    // Number bounds and date bounds.
+    c.post_form(
+        &format!("{base}/pages/1/fields"),
+        &[("kind", "number"), ("id", "count"), ("label_fr", "Nombre")],
+    )
+    .await;
+    c.post_form(
+        &format!("{base}/pages/1/fields/3"),
+        &[
+            ("id", "count"),
+            ("label_fr", "Nombre"),
+            ("min", "1"),
+            ("max", "10,5"),
+            ("integer", "1"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    c.post_form(
+        &format!("{base}/pages/1/fields"),
+        &[
+            ("kind", "date"),
+            ("id", "seen_on"),
+            ("label_fr", "Constaté le"),
+        ],
+    )
+    .await;
+    c.post_form(
+        &format!("{base}/pages/1/fields/4"),
+        &[
+            ("id", "seen_on"),
+            ("label_fr", "Constaté le"),
+            ("min", "-365"),
+            ("max", "+0"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let d = draft(&app, "alpha", id).await.unwrap();
+    let count = &d["form"]["pages"][1]["fields"][3];
+    assert_eq!(
+        (
+            count["min"].clone(),
+            count["max"].clone(),
+            count["integer"].clone()
+        ),
+        (json!(1), json!(10.5), json!(true))
+    );
+    let seen = &d["form"]["pages"][1]["fields"][4];
+    assert_eq!(seen["min"], json!({"days_from_today": -365}));
+    assert_eq!(seen["max"], json!({"days_from_today": 0}));
+    assert_eq!(relais_web::catalogue::check(&d).map(|_| ()), Ok(()));
+
+    // Input that cannot be stored: 422, nothing changes.
+    let before = draft(&app, "alpha", id).await;
+    for (path, fields) in [
+        (
+            format!("{base}/pages/1/fields/2"),
+            vec![
+                ("id", "why_urgent"),
+                ("label_fr", "X"),
+                ("max_length", "long"),
+            ],
+        ),
+        (
+            format!("{base}/pages/1/fields/3"),
+            vec![("id", "count"), ("label_fr", "X"), ("min", "one")],
+        ),
+        (
+            format!("{base}/pages/1/fields/4"),
+            vec![("id", "seen_on"), ("label_fr", "X"), ("min", "yesterday")],
+        ),
+        (
+            format!("{base}/pages/1/fields/1"),
+            vec![
+                ("id", "problem"),
+                ("label_fr", "X"),
+                ("options", "no separator"),
+            ],
+        ),
+        (
+            format!("{base}/pages/1/fields/2"),
+            vec![
+                ("id", "why_urgent"),
+                ("label_fr", "X"),
+                ("cond_field", "count"),
+            ],
+        ),
+        (
+            format!("{base}/pages/1/fields/2"),
+            vec![
+                ("id", "why_urgent"),
+                ("label_fr", "X"),
+                ("cond_field", "urgent"),
+                ("cond_op", "equals"),
+                ("cond_value", "maybe"),
+            ],
+        ),
+        (
+            format!("{base}/pages/1/fields"),
+            vec![("id", "x"), ("label_fr", "X"), ("kind", "dropdown")],
+        ),
+    ] {
+        let r = c.post_form(&path, &fields).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path} {fields:?}"
+        );
+        assert_eq!(draft(&app, "alpha", id).await, before, "{path} {fields:?}");
+    }
+    // Unknown positions are 404.
+    c.get(&format!("{base}/pages/7/fields/0"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    c.post_form(&format!("{base}/pages/1/fields/9/delete"), &[])
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+
+    // Moving: the field down, the page up (the condition now points at a later page: the
+    // checklist says so with its path).
+    c.post_form(
+        &format!("{base}/pages/1/fields/0/move"),
+        &[("direction", "down")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let d = draft(&app, "alpha", id).await.unwrap();
+    assert_eq!(
+        field_ids(&d, 1),
+        vec!["problem", "urgent", "why_urgent", "count", "seen_on"]
+    );
+    c.post_form(&format!("{base}/pages/1/move"), &[("direction", "up")])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let d = draft(&app, "alpha", id).await.unwrap();
+    assert_eq!(page_ids(&d), vec!["details", "request"]);
+    // Rename a page.
+    c.post_form(
+        &format!("{base}/pages/1"),
+        &[("id", "request"), ("title_fr", "Demande"), ("title_en", "")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let d = draft(&app, "alpha", id).await.unwrap();
+    assert_eq!(d["form"]["pages"][1]["title"], json!({"fr": "Demande"}));
+    // Delete a field then a page.
+    c.post_form(&format!("{base}/pages/0/fields/4/delete"), &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let d = draft(&app, "alpha", id).await.unwrap();
+    assert_eq!(
+        field_ids(&d, 0),
+        vec!["problem", "urgent", "why_urgent", "count"]
+    );
+    c.post_form(&format!("{base}/pages/1/delete"), &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let d = draft(&app, "alpha", id).await.unwrap();
+    assert_eq!(page_ids(&d), vec!["details"]);
+    assert_eq!(relais_web::catalogue::check(&d).map(|_| ()), Ok(()));
+}
+
+#[tokio::test]
+async fn building_on_a_published_service_opens_a_new_version() {
+    let app = TestApp::new().await;
+    let mut c = admin(&app, "alpha").await;
+    let id = published_service(&app, "alpha", "published").await;
+    c.get(&format!("/admin/services/{id}/form"))
+        .await
+        .assert_contains("La version 1 est publiée");
+    c.post_form(
+        &format!("/admin/services/{id}/form/pages/0/fields"),
+        &[("kind", "email"), ("id", "email"), ("label_fr", "Courriel")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(
+        versions(&app, "alpha", id).await,
+        vec![(2, "draft".into()), (1, "published".into())]
+    );
+    let v1 = services::version(&app.db, app.tenant("alpha"), id, 1)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(v1.definition.0, starter());
+    assert_eq!(
+        field_ids(&draft(&app, "alpha", id).await.unwrap(), 0),
+        vec!["subject", "email"]
+    );
+    c.get(&format!("/admin/services/{id}/form"))
+        .await
+        .assert_contains("version 2");
 }

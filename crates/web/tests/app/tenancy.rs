@@ -176,6 +176,22 @@ const PAGE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/services/{service}/archive"),
     ("GET", "/admin/services/{service}/definition.json"),
     ("POST", "/admin/services/{service}/import"),
+    ("GET", "/admin/services/{service}/form"),
+    ("POST", "/admin/services/{service}/form/pages"),
+    ("POST", "/admin/services/{service}/form/pages/0"),
+    ("POST", "/admin/services/{service}/form/pages/0/move"),
+    ("POST", "/admin/services/{service}/form/pages/0/delete"),
+    ("POST", "/admin/services/{service}/form/pages/0/fields"),
+    ("GET", "/admin/services/{service}/form/pages/0/fields/0"),
+    ("POST", "/admin/services/{service}/form/pages/0/fields/0"),
+    (
+        "POST",
+        "/admin/services/{service}/form/pages/0/fields/0/move",
+    ),
+    (
+        "POST",
+        "/admin/services/{service}/form/pages/0/fields/0/delete",
+    ),
     ("POST", "/logout"),
 ];
 
