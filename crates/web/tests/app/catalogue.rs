@@ -493,6 +493,20 @@ pub const CATALOGUE_ROUTES: &[(&str, &str)] = &[
         "POST",
         "/admin/services/{id}/form/pages/{p}/fields/{f}/delete",
     ),
+    ("GET", "/admin/services/{id}/documents"),
+    ("POST", "/admin/services/{id}/documents"),
+    ("POST", "/admin/services/{id}/documents/{d}/delete"),
+    ("GET", "/admin/services/{id}/workflow"),
+    ("POST", "/admin/services/{id}/workflow/initial"),
+    ("POST", "/admin/services/{id}/workflow/statuses"),
+    ("POST", "/admin/services/{id}/workflow/statuses/{s}/delete"),
+    ("POST", "/admin/services/{id}/workflow/transitions"),
+    (
+        "POST",
+        "/admin/services/{id}/workflow/transitions/{t}/delete",
+    ),
+    ("GET", "/admin/services/{id}/sla"),
+    ("POST", "/admin/services/{id}/sla"),
 ];
 
 fn concrete(template: &str, id: Uuid) -> String {
@@ -1059,4 +1073,302 @@ async fn building_on_a_published_service_opens_a_new_version() {
     c.get(&format!("/admin/services/{id}/form"))
         .await
         .assert_contains("version 2");
+}
+
+#[tokio::test]
+async fn the_rules_builder_edits_documents_workflow_and_service_levels() {
+    let app = TestApp::new().await;
+    let mut c = admin(&app, "alpha").await;
+    let id = create(&mut c, "parking").await;
+    let base = format!("/admin/services/{id}");
+
+    // Documents.
+    c.get(&format!("{base}/documents"))
+        .await
+        .assert_status(StatusCode::OK);
+    c.post_form(
+        &format!("{base}/documents"),
+        &[
+            ("id", "proof"),
+            ("kind", "proof_of_address"),
+            ("label_fr", "Justificatif de domicile"),
+            ("label_en", "Proof of address"),
+            ("required", "1"),
+            ("reuse_from_safe", "1"),
+            ("max_age_days", "90"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    c.post_form(
+        &format!("{base}/documents"),
+        &[
+            ("id", "card"),
+            ("kind", "vehicle_registration"),
+            ("label_fr", "Carte grise"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let d = draft(&app, "alpha", id).await.unwrap();
+    assert_eq!(
+        d["documents"],
+        json!([
+            {"id": "proof", "kind": "proof_of_address",
+             "label": {"fr": "Justificatif de domicile", "en": "Proof of address"},
+             "required": true, "reuse_from_safe": true, "max_age_days": 90},
+            {"id": "card", "kind": "vehicle_registration", "label": {"fr": "Carte grise"},
+             "required": false, "reuse_from_safe": false}
+        ])
+    );
+    let before = draft(&app, "alpha", id).await;
+    for fields in [
+        vec![("id", "x"), ("kind", "passport"), ("label_fr", "X")],
+        vec![
+            ("id", "x"),
+            ("kind", "identity"),
+            ("label_fr", "X"),
+            ("max_age_days", "soon"),
+        ],
+    ] {
+        let r = c.post_form(&format!("{base}/documents"), &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+        assert_eq!(draft(&app, "alpha", id).await, before);
+    }
+    // A duplicate id is saved but listed with its path.
+    c.post_form(
+        &format!("{base}/documents"),
+        &[("id", "card"), ("kind", "other"), ("label_fr", "Autre")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    c.get(&format!("{base}/documents"))
+        .await
+        .assert_contains("<code>documents[2].id</code>");
+    c.post_form(&format!("{base}/documents/2/delete"), &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(draft(&app, "alpha", id).await, before);
+
+    // Workflow: a waiting status reached by a transition, left by the requester.
+    c.get(&format!("{base}/workflow"))
+        .await
+        .assert_status(StatusCode::OK);
+    c.post_form(
+        &format!("{base}/workflow/statuses"),
+        &[
+            ("status_id", "incomplete"),
+            ("status_label_fr", "Incomplète"),
+            ("status_label_en", "Incomplete"),
+            ("status_kind", "waiting_requester"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    // Not reachable yet: the checklist names it.
+    c.get(&format!("{base}/workflow"))
+        .await
+        .assert_contains("<code>workflow.statuses[4]</code>");
+    c.post_form(
+        &format!("{base}/workflow/transitions"),
+        &[
+            ("transition_id", "ask"),
+            ("from", "open"),
+            ("to", "incomplete"),
+            ("transition_label_fr", "Demander un complément"),
+            ("role", "supervisor"),
+            ("role", "agent"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    c.post_form(
+        &format!("{base}/workflow/transitions"),
+        &[
+            ("transition_id", "complete"),
+            ("from", "incomplete"),
+            ("to", "open"),
+            ("transition_label_fr", "Compléter"),
+            ("by_requester", "1"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let d = draft(&app, "alpha", id).await.unwrap();
+    assert_eq!(
+        d["workflow"]["statuses"][4],
+        json!({"id": "incomplete", "label": {"fr": "Incomplète", "en": "Incomplete"},
+               "kind": "waiting_requester"})
+    );
+    assert_eq!(
+        d["workflow"]["transitions"][3],
+        json!({"id": "ask", "from": ["open"], "to": "incomplete",
+               "label": {"fr": "Demander un complément"}, "roles": ["supervisor", "agent"]})
+    );
+    assert_eq!(d["workflow"]["transitions"][4]["by_requester"], json!(true));
+    assert_eq!(relais_web::catalogue::check(&d).map(|_| ()), Ok(()));
+    // Unknown statuses, kinds and roles are refused.
+    let before = draft(&app, "alpha", id).await;
+    for fields in [
+        vec![
+            ("transition_id", "x"),
+            ("from", "open"),
+            ("to", "nowhere"),
+            ("transition_label_fr", "X"),
+        ],
+        vec![
+            ("transition_id", "x"),
+            ("from", "limbo"),
+            ("to", "open"),
+            ("transition_label_fr", "X"),
+        ],
+        vec![
+            ("transition_id", "x"),
+            ("from", "open"),
+            ("to", "open"),
+            ("transition_label_fr", "X"),
+            ("role", "viewer"),
+        ],
+    ] {
+        let r = c
+            .post_form(&format!("{base}/workflow/transitions"), &fields)
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+    }
+    let r = c
+        .post_form(
+            &format!("{base}/workflow/statuses"),
+            &[
+                ("status_id", "x"),
+                ("status_label_fr", "X"),
+                ("status_kind", "limbo"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = c
+        .post_form(
+            &format!("{base}/workflow/initial"),
+            &[("initial", "nowhere")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(draft(&app, "alpha", id).await, before);
+    c.post_form(
+        &format!("{base}/workflow/initial"),
+        &[("initial", "incomplete")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(
+        draft(&app, "alpha", id).await.unwrap()["workflow"]["initial"],
+        "incomplete"
+    );
+    c.post_form(&format!("{base}/workflow/initial"), &[("initial", "open")])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    // Without the way there, "incomplete" cannot be reached: listed, and publishing is
+    // refused with the path.
+    c.post_form(&format!("{base}/workflow/transitions/3/delete"), &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    c.get(&format!("{base}/workflow"))
+        .await
+        .assert_contains("<code>workflow.statuses[4]</code>");
+    let r = c.post_form(&format!("{base}/publish"), &[]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    r.assert_contains("<code>workflow.statuses[4]</code>");
+    assert_eq!(versions(&app, "alpha", id).await, vec![(1, "draft".into())]);
+    c.post_form(&format!("{base}/workflow/statuses/4/delete"), &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    c.post_form(&format!("{base}/workflow/transitions/3/delete"), &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(
+        draft(&app, "alpha", id).await.unwrap()["workflow"],
+        starter()["workflow"]
+    );
+
+    // Service levels.
+    c.get(&format!("{base}/sla"))
+        .await
+        .assert_status(StatusCode::OK);
+    c.post_form(
+        &format!("{base}/sla"),
+        &[
+            ("warn_at_percent", "75"),
+            ("normal_first_amount", "8"),
+            ("normal_first_unit", "hours"),
+            ("normal_resolution_amount", "5"),
+            ("normal_resolution_unit", "days"),
+            ("urgent_first_amount", "30"),
+            ("urgent_first_unit", "minutes"),
+            ("urgent_resolution_amount", ""),
+            ("urgent_resolution_unit", "days"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let d = draft(&app, "alpha", id).await.unwrap();
+    assert_eq!(
+        d["sla"],
+        json!({"targets": [
+            {"priority": "normal", "first_response": {"hours": 8}, "resolution": {"days": 5}},
+            {"priority": "urgent", "first_response": {"minutes": 30}}
+        ], "warn_at_percent": 75})
+    );
+    assert_eq!(relais_web::catalogue::check(&d).map(|_| ()), Ok(()));
+    // Zero is saved (a draft may be incomplete) and listed; publishing is refused.
+    c.post_form(
+        &format!("{base}/sla"),
+        &[
+            ("warn_at_percent", "80"),
+            ("high_resolution_amount", "0"),
+            ("high_resolution_unit", "days"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    c.get(&format!("{base}/sla"))
+        .await
+        .assert_contains("<code>sla.targets[0].resolution</code>");
+    c.post_form(&format!("{base}/publish"), &[])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let before = draft(&app, "alpha", id).await;
+    for fields in [
+        vec![("warn_at_percent", "eighty")],
+        vec![
+            ("warn_at_percent", "80"),
+            ("low_first_amount", "2"),
+            ("low_first_unit", "weeks"),
+        ],
+        vec![
+            ("warn_at_percent", "80"),
+            ("low_first_amount", "-2"),
+            ("low_first_unit", "days"),
+        ],
+    ] {
+        let r = c.post_form(&format!("{base}/sla"), &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+        assert_eq!(draft(&app, "alpha", id).await, before);
+    }
+    c.post_form(
+        &format!("{base}/sla"),
+        &[
+            ("warn_at_percent", "80"),
+            ("high_resolution_amount", "3"),
+            ("high_resolution_unit", "days"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    c.post_form(&format!("{base}/publish"), &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(
+        versions(&app, "alpha", id).await,
+        vec![(1, "published".into())]
+    );
 }
