@@ -25,6 +25,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_services.sql"),
         postgres: include_str!("../migrations/postgres/0002_services.sql"),
     },
+    Migration {
+        version: 3,
+        name: "business_calendar",
+        sqlite: include_str!("../migrations/sqlite/0003_business_calendar.sql"),
+        postgres: include_str!("../migrations/postgres/0003_business_calendar.sql"),
+    },
 ];
 
 /// Names of the migrations this binary knows, in order.

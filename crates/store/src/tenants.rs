@@ -266,3 +266,44 @@ pub async fn add_host(db: &Db, actor: &Actor, host: &str) -> Result<()> {
         Ok(())
     })
 }
+
+/// The tenant's business calendar as stored (JSON), or `None` for the default one.
+pub async fn business_calendar(db: &Db, tenant_id: Uuid) -> Result<Option<serde_json::Value>> {
+    let found: Option<Option<sqlx::types::Json<serde_json::Value>>> =
+        on_pool!(db, |p| sqlx::query_scalar(
+            "SELECT business_calendar FROM tenants WHERE id = $1"
+        )
+        .bind(tenant_id)
+        .fetch_optional(p)
+        .await)?;
+    Ok(found.flatten().map(|j| j.0))
+}
+
+/// Replaces the tenant's business calendar (validated by the caller).
+pub async fn set_business_calendar(
+    db: &Db,
+    actor: &Actor,
+    calendar: &serde_json::Value,
+) -> Result<()> {
+    on_pool!(db, |p| {
+        let mut tx = p.begin_write().await?;
+        sqlx::query("UPDATE tenants SET business_calendar = $2, updated_at = $3 WHERE id = $1")
+            .bind(actor.tenant_id)
+            .bind(sqlx::types::Json(calendar))
+            .bind(Utc::now())
+            .execute(&mut *tx)
+            .await?;
+        record!(
+            tx,
+            actor,
+            Change::new(
+                "tenant.calendar",
+                "tenant",
+                actor.tenant_id,
+                calendar.clone()
+            )
+        );
+        tx.commit().await?;
+        Ok(())
+    })
+}

@@ -132,6 +132,11 @@ pub(crate) fn nav(ctx: &Ctx, current: &str, exact: bool) -> Vec<NavLink> {
             ctx.can(Permission::ManageTenant),
         ),
         (
+            "/admin/calendar",
+            "admin-calendar",
+            ctx.can(Permission::ManageTenant),
+        ),
+        (
             "/admin/staff",
             "admin-staff",
             ctx.can(Permission::ManageStaff),

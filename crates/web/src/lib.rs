@@ -7,6 +7,7 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod catalogue;
+pub mod calendar;
 pub mod ctx;
 pub mod error;
 pub mod i18n;
@@ -56,6 +57,7 @@ pub fn app(state: AppState) -> Router {
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .merge(admin::routes())
         .merge(catalogue::routes())
+        .merge(calendar::routes())
         .merge(api_routes)
         .route("/api/openapi.json", get(move || { let doc = openapi.clone(); async move { axum::Json(doc.as_ref().clone()) } }))
         .route("/static/app.css", get(pages::app_css))

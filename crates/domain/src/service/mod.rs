@@ -36,6 +36,7 @@ impl fmt::Display for DefinitionError {
 /// Text in both interface languages. French is required (the default locale); English falls
 /// back to French when empty.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Text {
     pub fr: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]

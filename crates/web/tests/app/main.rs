@@ -8,6 +8,7 @@ mod api;
 mod auth;
 mod baseline;
 mod catalogue;
+mod calendar;
 mod schema;
 mod services;
 mod tenancy;
