@@ -216,10 +216,13 @@ fn parse_time(s: &str) -> Option<NaiveTime> {
 }
 
 /// Reads the weekly hours from the form; every problem names the day and slot it is in.
-fn read_hours(fields: &Fields) -> Result<[Vec<(NaiveTime, NaiveTime)>; 7], (Errors, Vec<String>)> {
+/// Opening intervals per weekday, Monday first.
+type WeekHours = [Vec<(NaiveTime, NaiveTime)>; 7];
+
+fn read_hours(fields: &Fields) -> Result<WeekHours, (Errors, Vec<String>)> {
     let mut errors: Errors = Vec::new();
     let mut invalid = Vec::new();
-    let mut hours: [Vec<(NaiveTime, NaiveTime)>; 7] = Default::default();
+    let mut hours: WeekHours = Default::default();
     let flag = |(d, s): (usize, usize),
                 code: &'static str,
                 errors: &mut Errors,

@@ -3,10 +3,10 @@
 //! definition, evaluation of conditions, the workflow state machine, business-time arithmetic.
 
 pub mod calendar;
-pub mod sla;
-pub mod workflow;
 pub mod definition;
 pub mod form;
+pub mod sla;
+pub mod workflow;
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -23,7 +23,10 @@ pub struct DefinitionError {
 
 impl DefinitionError {
     pub fn new(path: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self { path: path.into(), reason: reason.into() }
+        Self {
+            path: path.into(),
+            reason: reason.into(),
+        }
     }
 }
 
