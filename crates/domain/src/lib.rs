@@ -4,6 +4,7 @@
 pub mod account;
 pub mod colour;
 pub mod error;
+pub mod people;
 pub mod service;
 pub mod tenant;
 pub mod totp;
