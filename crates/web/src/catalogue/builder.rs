@@ -703,7 +703,7 @@ pub fn parse_options(text: &str) -> Result<Vec<ChoiceOption>, ()> {
 }
 
 /// A typed condition value as JSON, by the kind of the field it tests.
-fn condition_value(kind: Option<&FieldKind>, typed: &str) -> Result<Value, ()> {
+pub(crate) fn condition_value(kind: Option<&FieldKind>, typed: &str) -> Result<Value, ()> {
     let t = typed.trim();
     match kind {
         Some(FieldKind::YesNo {}) => match t.to_lowercase().as_str() {

@@ -11,6 +11,7 @@
 
 mod builder;
 mod rules;
+mod transition;
 
 use crate::{
     admin::{Errors, FieldErrors, Fields, NavLink, nav, parse_id, value, values},
@@ -48,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/services/{id}/import", post(import))
         .merge(builder::routes())
         .merge(rules::routes())
+        .merge(transition::routes())
 }
 
 /// Channels a service may be offered on.

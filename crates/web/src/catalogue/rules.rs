@@ -3,7 +3,8 @@
 //!
 //! Same rules as the form builder: input that cannot be stored is refused with 422 and
 //! changes nothing; the rest is saved into the draft and the page lists what is still wrong.
-//! Transition conditions, actions and timeouts are kept as imported (edit them in JSON).
+//! Each transition's actions, timeout and condition are edited on its own page
+//! (`transition`).
 
 use super::builder::{index, line, redirect, text};
 use super::{Editing, ServiceLink, service_nav};
@@ -28,7 +29,7 @@ use relais_domain::{
         DefinitionError,
         definition::{DocumentKind, RequiredDocument},
         sla::{BusinessDuration, Priority, SlaTarget},
-        workflow::{Status, StatusKind, Transition},
+        workflow::{Status, StatusKind, Transition, TransitionCondition},
     },
 };
 
@@ -247,7 +248,7 @@ pub struct TransitionRow {
     pub to: String,
     pub label: String,
     pub who: String,
-    /// Condition, actions or timeout, as imported.
+    /// Condition, actions and timeout, in words.
     pub more: String,
 }
 
@@ -312,14 +313,20 @@ fn workflow_view(
                 who.push(ctx.t("catalogue-all-staff"));
             }
             let mut more = Vec::new();
-            if let Some(c) = &t.condition {
-                more.push(serde_json::to_string(c).unwrap_or_default());
+            match &t.condition {
+                Some(TransitionCondition::AllDocumentsValidated) => {
+                    more.push(ctx.t("catalogue-tcond-all_documents_validated"));
+                }
+                Some(TransitionCondition::FieldEquals { field, value }) => {
+                    more.push(format!("{field} = {value}"));
+                }
+                None => {}
             }
             for a in &t.actions {
-                more.push(a.kind().to_owned());
+                more.push(super::transition::action_summary(ctx, a));
             }
             if let Some(timeout) = &t.timeout {
-                more.push(ctx.t1("catalogue-timeout", "days", timeout.after_days));
+                more.push(super::transition::timeout_summary(ctx, timeout));
             }
             TransitionRow {
                 index: i,

@@ -1372,3 +1372,240 @@ async fn the_rules_builder_edits_documents_workflow_and_service_levels() {
         vec![(1, "published".into())]
     );
 }
+
+#[tokio::test]
+async fn the_transition_builder_edits_actions_timeout_and_condition() {
+    let app = TestApp::new().await;
+    let mut c = admin(&app, "alpha").await;
+    let id = create(&mut c, "tacit").await;
+    // Transition 0 of the starter: accept, from open to accepted.
+    let base = format!("/admin/services/{id}/workflow/transitions/0");
+    c.get(&format!("/admin/services/{id}/workflow"))
+        .await
+        .assert_contains(&format!("href=\"{base}\""));
+    c.get(&base).await.assert_status(StatusCode::OK);
+
+    // Message the requester on acceptance, assign, deadline, corrections, document, webhook.
+    for fields in [
+        vec![
+            ("type", "message_requester"),
+            ("subject_fr", "Demande acceptée"),
+            ("subject_en", "Request accepted"),
+            ("body_fr", "Bonjour,\r\nvotre demande est acceptée."),
+            ("body_en", ""),
+        ],
+        vec![("type", "assign_team"), ("team", "etat-civil")],
+        vec![
+            ("type", "assign_agent"),
+            ("agent_email", " Agent@Alpha.test "),
+        ],
+        vec![
+            ("type", "set_deadline"),
+            ("deadline_days", "15"),
+            ("deadline_business_days", "1"),
+        ],
+        vec![("type", "clear_deadline")],
+        vec![
+            ("type", "request_corrections"),
+            ("correction_field", "subject"),
+        ],
+        vec![("type", "generate_document"), ("template", "certificate")],
+        vec![
+            ("type", "call_webhook"),
+            ("url", "https://hooks.example.org/relais"),
+        ],
+    ] {
+        c.post_form(&format!("{base}/actions"), &fields)
+            .await
+            .assert_status(StatusCode::SEE_OTHER);
+    }
+    let d = draft(&app, "alpha", id).await.unwrap();
+    assert_eq!(
+        d["workflow"]["transitions"][0]["actions"],
+        json!([
+            {"type": "message_requester",
+             "subject": {"fr": "Demande acceptée", "en": "Request accepted"},
+             "body": {"fr": "Bonjour,\nvotre demande est acceptée."}},
+            {"type": "assign_team", "team": "etat-civil"},
+            {"type": "assign_agent", "agent_email": "agent@alpha.test"},
+            {"type": "set_deadline", "days": 15, "business_days": true},
+            {"type": "clear_deadline"},
+            {"type": "request_corrections", "fields": ["subject"]},
+            {"type": "generate_document", "template": "certificate"},
+            {"type": "call_webhook", "url": "https://hooks.example.org/relais"}
+        ])
+    );
+    assert_eq!(relais_web::catalogue::check(&d).map(|_| ()), Ok(()));
+    c.get(&base)
+        .await
+        .assert_contains("Écrire au demandeur : « Demande acceptée »")
+        .assert_contains("Échéance dans 15 jours ouvrés");
+    c.get(&format!("/admin/services/{id}/workflow"))
+        .await
+        .assert_contains("Affecter à l&#39;équipe etat-civil");
+
+    // Move the webhook first, delete the clear_deadline (now at 5).
+    c.post_form(&format!("{base}/actions/7/move"), &[("direction", "up")])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    c.post_form(&format!("{base}/actions/5/delete"), &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let kinds = |d: &Value| -> Vec<String> {
+        d["workflow"]["transitions"][0]["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["type"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        kinds(&draft(&app, "alpha", id).await.unwrap()),
+        vec![
+            "message_requester",
+            "assign_team",
+            "assign_agent",
+            "set_deadline",
+            "clear_deadline",
+            "call_webhook",
+            "generate_document"
+        ]
+    );
+
+    // Timeout: accepted by default after 60 days of silence; then in business days; cleared.
+    c.post_form(&format!("{base}/timeout"), &[("after_days", "60")])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let d = draft(&app, "alpha", id).await.unwrap();
+    assert_eq!(
+        d["workflow"]["transitions"][0]["timeout"],
+        json!({"after_days": 60, "business_days": false})
+    );
+    c.get(&format!("/admin/services/{id}/workflow"))
+        .await
+        .assert_contains("se déclenche seule après 60 jours");
+    c.post_form(
+        &format!("{base}/timeout"),
+        &[("after_days", "40"), ("timeout_business_days", "1")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(
+        draft(&app, "alpha", id).await.unwrap()["workflow"]["transitions"][0]["timeout"],
+        json!({"after_days": 40, "business_days": true})
+    );
+
+    // Condition: all documents validated, then a form answer.
+    c.post_form(
+        &format!("{base}/condition"),
+        &[
+            ("cond_type", "field_equals"),
+            ("cond_field", "subject"),
+            ("cond_value", "ok"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(
+        draft(&app, "alpha", id).await.unwrap()["workflow"]["transitions"][0]["condition"],
+        json!({"type": "field_equals", "field": "subject", "value": "ok"})
+    );
+    c.post_form(
+        &format!("{base}/condition"),
+        &[("cond_type", "all_documents_validated")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+
+    // Bad input: 422, nothing changed.
+    let before = draft(&app, "alpha", id).await;
+    for (path, fields) in [
+        ("actions", vec![("type", "send_fax")]),
+        (
+            "actions",
+            vec![
+                ("type", "message_requester"),
+                ("subject_fr", ""),
+                ("body_fr", "x"),
+            ],
+        ),
+        (
+            "actions",
+            vec![
+                ("type", "message_requester"),
+                ("subject_fr", "x"),
+                ("body_fr", " "),
+            ],
+        ),
+        ("actions", vec![("type", "assign_team"), ("team", " ")]),
+        (
+            "actions",
+            vec![("type", "assign_agent"), ("agent_email", "agent")],
+        ),
+        (
+            "actions",
+            vec![("type", "set_deadline"), ("deadline_days", "0")],
+        ),
+        (
+            "actions",
+            vec![("type", "set_deadline"), ("deadline_days", "soon")],
+        ),
+        (
+            "actions",
+            vec![("type", "set_deadline"), ("deadline_days", "4000")],
+        ),
+        ("actions", vec![("type", "request_corrections")]),
+        (
+            "actions",
+            vec![
+                ("type", "request_corrections"),
+                ("correction_field", "nope"),
+            ],
+        ),
+        (
+            "actions",
+            vec![("type", "generate_document"), ("template", "")],
+        ),
+        (
+            "actions",
+            vec![("type", "call_webhook"), ("url", "http://example.org")],
+        ),
+        ("timeout", vec![("after_days", "0")]),
+        ("timeout", vec![("after_days", "sixty")]),
+        ("timeout", vec![("after_days", "3651")]),
+        ("condition", vec![("cond_type", "moon_is_full")]),
+        (
+            "condition",
+            vec![("cond_type", "field_equals"), ("cond_field", "nope")],
+        ),
+    ] {
+        let r = c.post_form(&format!("{base}/{path}"), &fields).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path} {fields:?}"
+        );
+        assert_eq!(draft(&app, "alpha", id).await, before, "{path} {fields:?}");
+    }
+    c.get(&format!("/admin/services/{id}/workflow/transitions/9"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    c.post_form(&format!("{base}/actions/9/delete"), &[])
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+
+    // Clearing: the timeout (empty or the clear button), the condition.
+    c.post_form(
+        &format!("{base}/timeout"),
+        &[("after_days", "40"), ("clear", "1")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    c.post_form(&format!("{base}/condition"), &[("cond_type", "")])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let d = draft(&app, "alpha", id).await.unwrap();
+    assert_eq!(d["workflow"]["transitions"][0].get("timeout"), None);
+    assert_eq!(d["workflow"]["transitions"][0].get("condition"), None);
+    assert_eq!(relais_web::catalogue::check(&d).map(|_| ()), Ok(()));
+}
