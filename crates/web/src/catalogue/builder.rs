@@ -6,6 +6,7 @@
 //! else is saved into the draft, and the page lists what is still wrong with the definition
 //! (ids, labels, conditions…) with the path of each error.
 
+use super::condition::{self, ConditionForm, KEEP, OPS};
 use super::{Editing, ServiceLink, service_nav};
 use crate::{
     admin::{Errors, FieldErrors, Fields, NavLink, checked, nav, value},
@@ -32,7 +33,14 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/services/{id}/form", get(form_page))
         .route("/admin/services/{id}/form/pages", post(add_page))
-        .route("/admin/services/{id}/form/pages/{p}", post(rename_page))
+        .route(
+            "/admin/services/{id}/form/pages/{p}",
+            get(page_page).post(rename_page),
+        )
+        .route(
+            "/admin/services/{id}/form/pages/{p}/condition",
+            post(save_page_condition),
+        )
         .route("/admin/services/{id}/form/pages/{p}/move", post(move_page))
         .route(
             "/admin/services/{id}/form/pages/{p}/delete",
@@ -156,15 +164,34 @@ fn new_kind(kind: &str, label: &Text) -> Option<FieldKind> {
     })
 }
 
+pub(crate) fn op_options(ctx: &Ctx) -> Vec<(&'static str, String)> {
+    OPS.into_iter()
+        .map(|o| (o, ctx.t(&format!("catalogue-op-{}", o.replace('_', "-")))))
+        .collect()
+}
+
 /// A condition in a few words, for the tables.
 pub fn condition_summary(c: &Condition) -> String {
     let v = |v: &Value| match v {
         Value::String(s) => format!("\"{s}\""),
         other => other.to_string(),
     };
+    let join = |cs: &[Condition], sep: &str| {
+        cs.iter()
+            .map(|c| match c {
+                Condition::All(_) | Condition::Any(_) => format!("({})", condition_summary(c)),
+                _ => condition_summary(c),
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
     match c {
         Condition::Equals { field, value } => format!("{field} = {}", v(value)),
         Condition::NotEquals { field, value } => format!("{field} ≠ {}", v(value)),
+        Condition::In { field, values } => format!(
+            "{field} ∈ {{{}}}",
+            values.iter().map(v).collect::<Vec<_>>().join(", ")
+        ),
         Condition::IsAnswered {
             field,
             answered: true,
@@ -173,7 +200,11 @@ pub fn condition_summary(c: &Condition) -> String {
             field,
             answered: false,
         } => format!("{field} ∅"),
-        other => serde_json::to_string(other).unwrap_or_default(),
+        Condition::GreaterThan { field, value } => format!("{field} > {}", v(value)),
+        Condition::LessThan { field, value } => format!("{field} < {}", v(value)),
+        Condition::All(cs) => join(cs, " ∧ "),
+        Condition::Any(cs) => join(cs, " ∨ "),
+        Condition::Not(c) => format!("¬({})", condition_summary(c)),
     }
 }
 
@@ -352,6 +383,122 @@ async fn rename_page(
     Ok(to_form(&e))
 }
 
+#[derive(Template)]
+#[template(path = "catalogue/page.html")]
+struct PageTpl<'a> {
+    ctx: &'a Ctx,
+    nav: Vec<NavLink>,
+    tabs: Vec<ServiceLink>,
+    notice: Option<String>,
+    errors: Errors,
+    title: String,
+    heading: String,
+    editing: String,
+    service_id: uuid::Uuid,
+    page: usize,
+    earlier: Vec<(String, String)>,
+    cond: ConditionForm,
+    ops: Vec<(&'static str, String)>,
+    keep: &'static str,
+    cond_hint: String,
+    problems: Vec<DefinitionError>,
+}
+
+/// Fields of the pages before page `p` that hold an answer: what its condition may test.
+fn earlier_pages_fields(e: &Editing, p: usize, ctx: &Ctx) -> Vec<(String, String)> {
+    e.def.form.pages[..p]
+        .iter()
+        .flat_map(|page| page.fields.iter())
+        .filter(|f| f.kind.has_value())
+        .map(|f| {
+            (
+                f.id.clone(),
+                format!("{} ({})", f.label.get(ctx.locale), f.id),
+            )
+        })
+        .collect()
+}
+
+fn page_view(
+    ctx: &Ctx,
+    e: &Editing,
+    p: usize,
+    cond: ConditionForm,
+    notice: Option<String>,
+    errors: Errors,
+) -> AppResult<Response> {
+    let page = &e.def.form.pages[p];
+    let r = render(&PageTpl {
+        nav: nav(ctx, "/admin/services", false),
+        tabs: service_nav(ctx, e.service.id, "/form"),
+        notice,
+        errors: errors.clone(),
+        title: e.title(ctx),
+        heading: format!(
+            "{} — {}",
+            ctx.t1("catalogue-page-n", "n", p + 1),
+            page.title.get(ctx.locale)
+        ),
+        editing: e.editing_line(ctx),
+        service_id: e.service.id,
+        page: p,
+        earlier: earlier_pages_fields(e, p, ctx),
+        cond,
+        ops: op_options(ctx),
+        keep: KEEP,
+        cond_hint: ctx.t("catalogue-page-condition-hint"),
+        problems: e.problems.clone(),
+        ctx,
+    })?;
+    Ok(crate::admin::with_status(
+        r,
+        &errors,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    ))
+}
+
+async fn page_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, p)): Path<(String, String)>,
+    Query(q): Query<Fields>,
+) -> AppResult<Response> {
+    let e = Editing::load(&state, &ctx, &id).await?;
+    let p = index(&p, e.def.form.pages.len())?;
+    let cond = ConditionForm::of(e.def.form.pages[p].show_if.as_ref());
+    page_view(&ctx, &e, p, cond, super::notice(&ctx, &q), Errors::new())
+}
+
+async fn save_page_condition(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, p)): Path<(String, String)>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    let mut e = Editing::load(&state, &ctx, &id).await?;
+    let p = index(&p, e.def.form.pages.len())?;
+    let earlier = earlier_pages_fields(&e, p, &ctx);
+    let current = e.def.form.pages[p].show_if.clone();
+    let mut errors = Errors::new();
+    let show_if = condition::parse(
+        &fields,
+        &earlier,
+        |id| e.def.form.field(id).map(|f| &f.kind),
+        current.as_ref(),
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        let cond = ConditionForm::typed(&fields, current.as_ref());
+        return page_view(&ctx, &e, p, cond, None, errors);
+    }
+    e.def.form.pages[p].show_if = show_if;
+    e.save(&state, &ctx).await?;
+    Ok(redirect(format!(
+        "/admin/services/{}/form/pages/{p}?notice=catalogue-draft-saved",
+        e.service.id
+    )))
+}
+
 /// Moves item `i` of `list` one place up or down (`direction` = `up` or `down`).
 pub(crate) fn shift<T>(list: &mut [T], i: usize, fields: &Fields) -> AppResult<()> {
     match value(fields, "direction") {
@@ -482,9 +629,6 @@ pub struct FieldForm {
     pub max_count: String,
     pub text_fr: String,
     pub text_en: String,
-    pub cond_field: String,
-    pub cond_op: String,
-    pub cond_value: String,
 }
 
 fn opt<T: ToString>(v: &Option<T>) -> String {
@@ -519,13 +663,6 @@ fn options_text(options: &[ChoiceOption]) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn value_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 impl FieldForm {
@@ -589,27 +726,6 @@ impl FieldForm {
             | FieldKind::PostalAddress {}
             | FieldKind::YesNo {} => {}
         }
-        match &f.show_if {
-            None => {}
-            Some(Condition::Equals { field, value }) => {
-                form.cond_field = field.clone();
-                form.cond_op = "equals".into();
-                form.cond_value = value_text(value);
-            }
-            Some(Condition::NotEquals { field, value }) => {
-                form.cond_field = field.clone();
-                form.cond_op = "not_equals".into();
-                form.cond_value = value_text(value);
-            }
-            Some(Condition::IsAnswered {
-                field,
-                answered: true,
-            }) => {
-                form.cond_field = field.clone();
-                form.cond_op = "is_answered".into();
-            }
-            Some(_) => form.cond_field = KEEP.into(),
-        }
         form
     }
 
@@ -633,16 +749,9 @@ impl FieldForm {
             max_count: v("max_count"),
             text_fr: v("text_fr"),
             text_en: v("text_en"),
-            cond_field: v("cond_field"),
-            cond_op: v("cond_op"),
-            cond_value: v("cond_value"),
         }
     }
 }
-
-/// The condition select's value for "keep the condition as imported" (one the builder does
-/// not edit: combinations, comparisons, lists).
-const KEEP: &str = "__keep";
 
 fn parse_opt<T: std::str::FromStr>(s: &str) -> Result<Option<T>, ()> {
     match s.trim() {
@@ -741,8 +850,10 @@ struct FieldTpl<'a> {
     form: FieldForm,
     prefills: Vec<(&'static str, String)>,
     earlier: Vec<(String, String)>,
+    cond: ConditionForm,
+    ops: Vec<(&'static str, String)>,
     keep: &'static str,
-    condition_json: String,
+    cond_hint: String,
     problems: Vec<DefinitionError>,
 }
 
@@ -778,7 +889,7 @@ fn field_view(
     ctx: &Ctx,
     e: &Editing,
     (p, f): (usize, usize),
-    form: FieldForm,
+    (form, cond): (FieldForm, ConditionForm),
     notice: Option<String>,
     errors: Errors,
 ) -> AppResult<Response> {
@@ -806,12 +917,10 @@ fn field_view(
             })
             .collect(),
         earlier: earlier_fields(e, p, f, ctx),
+        cond,
+        ops: op_options(ctx),
         keep: KEEP,
-        condition_json: field
-            .show_if
-            .as_ref()
-            .map(|c| serde_json::to_string(c).unwrap_or_default())
-            .unwrap_or_default(),
+        cond_hint: ctx.t("catalogue-condition-hint"),
         problems: e.problems.clone(),
         ctx,
     })?;
@@ -831,7 +940,11 @@ async fn field_page(
     let e = Editing::load(&state, &ctx, &id).await?;
     let p = index(&p, e.def.form.pages.len())?;
     let f = index(&f, e.def.form.pages[p].fields.len())?;
-    let form = FieldForm::of(&e.def.form.pages[p].fields[f]);
+    let field = &e.def.form.pages[p].fields[f];
+    let form = (
+        FieldForm::of(field),
+        ConditionForm::of(field.show_if.as_ref()),
+    );
     field_view(
         &ctx,
         &e,
@@ -989,43 +1102,17 @@ async fn save_field(
         },
         other => other.clone(),
     };
-    let show_if = match form.cond_field.as_str() {
-        "" => None,
-        KEEP => current.show_if.clone(),
-        target if earlier.iter().any(|(id, _)| id == target) => {
-            let target_kind = e.def.form.field(target).map(|f| &f.kind);
-            match form.cond_op.as_str() {
-                "is_answered" => Some(Condition::IsAnswered {
-                    field: target.to_owned(),
-                    answered: true,
-                }),
-                op @ ("equals" | "not_equals") => {
-                    match condition_value(target_kind, &form.cond_value) {
-                        Ok(value) if op == "equals" => Some(Condition::Equals {
-                            field: target.to_owned(),
-                            value,
-                        }),
-                        Ok(value) => Some(Condition::NotEquals {
-                            field: target.to_owned(),
-                            value,
-                        }),
-                        Err(()) => {
-                            errors.push(("cond_value", "catalogue-invalid-condition-value"));
-                            None
-                        }
-                    }
-                }
-                _ => {
-                    errors.push(("cond_op", "catalogue-invalid-choice"));
-                    None
-                }
-            }
-        }
-        _ => {
-            errors.push(("cond_field", "catalogue-invalid-condition-field"));
-            None
-        }
-    };
+    let show_if = condition::parse(
+        &fields,
+        &earlier,
+        |id| e.def.form.field(id).map(|f| &f.kind),
+        current.show_if.as_ref(),
+        &mut errors,
+    );
+    let form = (
+        form,
+        ConditionForm::typed(&fields, current.show_if.as_ref()),
+    );
     let (Some(field_id), Some(label), Some(help)) = (id_text, label, help) else {
         return field_view(&ctx, &e, (p, f), form, None, errors);
     };
@@ -1037,7 +1124,7 @@ async fn save_field(
         id: field_id,
         label,
         help: (!help.fr.is_empty() || !help.en.is_empty()).then_some(help),
-        required: form.required && has_value,
+        required: form.0.required && has_value,
         show_if,
         prefill,
         kind,

@@ -10,6 +10,7 @@
 //! requires the definition to be valid.
 
 mod builder;
+mod condition;
 mod rules;
 mod transition;
 

@@ -1609,3 +1609,247 @@ async fn the_transition_builder_edits_actions_timeout_and_condition() {
     assert_eq!(d["workflow"]["transitions"][0].get("condition"), None);
     assert_eq!(relais_web::catalogue::check(&d).map(|_| ()), Ok(()));
 }
+
+/// Adds a page, then fields of these kinds to it, through the builder.
+async fn add_page_with(
+    c: &mut TestClient,
+    id: Uuid,
+    page: usize,
+    page_id: &str,
+    fields: &[(&str, &str)],
+) {
+    let base = format!("/admin/services/{id}/form");
+    c.post_form(
+        &format!("{base}/pages"),
+        &[("id", page_id), ("title_fr", page_id)],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    for (kind, field_id) in fields {
+        c.post_form(
+            &format!("{base}/pages/{page}/fields"),
+            &[("kind", kind), ("id", field_id), ("label_fr", field_id)],
+        )
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    }
+}
+
+#[tokio::test]
+async fn the_condition_editor_combines_tests_on_fields_and_pages() {
+    let app = TestApp::new().await;
+    let mut c = admin(&app, "alpha").await;
+    let id = create(&mut c, "conditions").await;
+    let base = format!("/admin/services/{id}/form");
+    add_page_with(
+        &mut c,
+        id,
+        1,
+        "details",
+        &[
+            ("number", "count"),
+            ("date", "since"),
+            ("single_choice", "sort"),
+            ("short_text", "why"),
+        ],
+    )
+    .await;
+    c.post_form(
+        &format!("{base}/pages/1/fields/2"),
+        &[
+            ("id", "sort"),
+            ("label_fr", "Sorte"),
+            ("options", "a | A\nb | B\nc | C"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    add_page_with(&mut c, id, 2, "extra", &[("long_text", "more")]).await;
+
+    // A field shown when any of: count > 3, since < 2020-01-01, sort in {a, b}.
+    c.get(&format!("{base}/pages/1/fields/3"))
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("name=\"cond_field_1\"");
+    c.post_form(
+        &format!("{base}/pages/1/fields/3"),
+        &[
+            ("id", "why"),
+            ("label_fr", "Pourquoi"),
+            ("cond_combine", "any"),
+            ("cond_field", "count"),
+            ("cond_op", "greater_than"),
+            ("cond_value", "3"),
+            ("cond_field_1", "since"),
+            ("cond_op_1", "less_than"),
+            ("cond_value_1", "2020-01-01"),
+            ("cond_field_2", "sort"),
+            ("cond_op_2", "in"),
+            ("cond_value_2", "a | b"),
+            ("cond_field_3", ""),
+            ("cond_op_3", "equals"),
+            ("cond_value_3", ""),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let d = draft(&app, "alpha", id).await.unwrap();
+    assert_eq!(
+        d["form"]["pages"][1]["fields"][3]["show_if"],
+        json!({"any": [
+            {"field": "count", "greater_than": 3},
+            {"field": "since", "less_than": "2020-01-01"},
+            {"field": "sort", "in": ["a", "b"]}
+        ]})
+    );
+    // Shown again as rows, with one more empty row.
+    c.get(&format!("{base}/pages/1/fields/3"))
+        .await
+        .assert_contains("value=\"a | b\"")
+        .assert_contains("name=\"cond_field_3\"");
+
+    // The page "extra" shown when all of: count is answered, sort is not "c".
+    c.get(&format!("{base}/pages/2"))
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("value=\"count\"");
+    c.post_form(
+        &format!("{base}/pages/2/condition"),
+        &[
+            ("cond_combine", "all"),
+            ("cond_field", "count"),
+            ("cond_op", "is_answered"),
+            ("cond_field_1", "sort"),
+            ("cond_op_1", "not_equals"),
+            ("cond_value_1", "c"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let d = draft(&app, "alpha", id).await.unwrap();
+    assert_eq!(
+        d["form"]["pages"][2]["show_if"],
+        json!({"all": [
+            {"field": "count", "is_answered": true},
+            {"field": "sort", "not_equals": "c"}
+        ]})
+    );
+    assert_eq!(relais_web::catalogue::check(&d).map(|_| ()), Ok(()));
+    c.get(&base)
+        .await
+        .assert_contains("count ✓ ∧ sort ≠ &#34;c&#34;");
+
+    // Bad input: 422 and nothing changed.
+    let before = draft(&app, "alpha", id).await;
+    let field = format!("{base}/pages/1/fields/3");
+    let page = format!("{base}/pages/2/condition");
+    for (path, fields) in [
+        // Greater than on a choice.
+        (
+            &field,
+            vec![
+                ("id", "why"),
+                ("label_fr", "P"),
+                ("cond_field", "sort"),
+                ("cond_op", "greater_than"),
+                ("cond_value", "a"),
+            ],
+        ),
+        // Not a number, not a date.
+        (
+            &field,
+            vec![
+                ("id", "why"),
+                ("label_fr", "P"),
+                ("cond_field", "count"),
+                ("cond_op", "less_than"),
+                ("cond_value", "many"),
+            ],
+        ),
+        (
+            &field,
+            vec![
+                ("id", "why"),
+                ("label_fr", "P"),
+                ("cond_field", "since"),
+                ("cond_op", "greater_than"),
+                ("cond_value", "yesterday"),
+            ],
+        ),
+        // An empty list.
+        (
+            &field,
+            vec![
+                ("id", "why"),
+                ("label_fr", "P"),
+                ("cond_field", "sort"),
+                ("cond_op", "in"),
+                ("cond_value", " | "),
+            ],
+        ),
+        // An unknown operator or combination.
+        (
+            &field,
+            vec![
+                ("id", "why"),
+                ("label_fr", "P"),
+                ("cond_field", "sort"),
+                ("cond_op", "near"),
+            ],
+        ),
+        (
+            &field,
+            vec![
+                ("id", "why"),
+                ("label_fr", "P"),
+                ("cond_combine", "xor"),
+                ("cond_field", "count"),
+                ("cond_op", "is_answered"),
+            ],
+        ),
+        // A later field, in the second row.
+        (
+            &field,
+            vec![
+                ("id", "why"),
+                ("label_fr", "P"),
+                ("cond_field", "count"),
+                ("cond_op", "is_answered"),
+                ("cond_field_1", "more"),
+                ("cond_op_1", "is_answered"),
+            ],
+        ),
+        // A page condition on a field of the same page.
+        (
+            &page,
+            vec![("cond_field", "more"), ("cond_op", "is_answered")],
+        ),
+        (
+            &page,
+            vec![
+                ("cond_field", "count"),
+                ("cond_op", "equals"),
+                ("cond_value", "three"),
+            ],
+        ),
+    ] {
+        let r = c.post_form(path, &fields).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path} {fields:?}"
+        );
+        assert_eq!(draft(&app, "alpha", id).await, before, "{path} {fields:?}");
+    }
+    // A page's condition is removed by leaving the first test empty.
+    c.post_form(&page, &[("cond_field", "")])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(
+        draft(&app, "alpha", id).await.unwrap()["form"]["pages"][2].get("show_if"),
+        None
+    );
+    c.get(&format!("{base}/pages/9"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+}
