@@ -13,6 +13,7 @@ pub mod backup;
 mod db;
 pub mod files;
 pub mod password_resets;
+pub mod people;
 pub mod schema;
 pub mod services;
 pub mod sessions;

@@ -31,6 +31,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_business_calendar.sql"),
         postgres: include_str!("../migrations/postgres/0003_business_calendar.sql"),
     },
+    Migration {
+        version: 4,
+        name: "people",
+        sqlite: include_str!("../migrations/sqlite/0004_people.sql"),
+        postgres: include_str!("../migrations/postgres/0004_people.sql"),
+    },
 ];
 
 /// Names of the migrations this binary knows, in order.
