@@ -62,6 +62,22 @@ pub fn routes() -> Router<AppState> {
             "/admin/services/{id}/form/pages/{p}/fields/{f}/delete",
             post(delete_field),
         )
+        .route(
+            "/admin/services/{id}/form/pages/{p}/fields/{f}/sub",
+            post(add_sub_field),
+        )
+        .route(
+            "/admin/services/{id}/form/pages/{p}/fields/{f}/sub/{s}",
+            get(sub_field_page).post(save_sub_field),
+        )
+        .route(
+            "/admin/services/{id}/form/pages/{p}/fields/{f}/sub/{s}/move",
+            post(move_sub_field),
+        )
+        .route(
+            "/admin/services/{id}/form/pages/{p}/fields/{f}/sub/{s}/delete",
+            post(delete_sub_field),
+        )
 }
 
 /// Field kinds offered when adding a field, in the order of the select.
@@ -845,6 +861,12 @@ struct FieldTpl<'a> {
     service_id: uuid::Uuid,
     page: usize,
     index: usize,
+    /// Where the settings are posted.
+    action: String,
+    /// The sub-fields, for a repeatable group.
+    subs: Vec<FieldRow>,
+    sub_kinds: Vec<(&'static str, String)>,
+    is_sub: bool,
     kind: &'static str,
     kind_label: String,
     form: FieldForm,
@@ -885,15 +907,110 @@ fn earlier_fields(e: &Editing, p: usize, f: usize, ctx: &Ctx) -> Vec<(String, St
     out
 }
 
+/// A field's place: page, field, and sub-field of a repeatable group.
+type At = (usize, usize, Option<usize>);
+
+fn field_at(e: &Editing, (p, f, s): At) -> &Field {
+    let field = &e.def.form.pages[p].fields[f];
+    match (s, &field.kind) {
+        (Some(s), FieldKind::Group { fields, .. }) => &fields[s],
+        _ => field,
+    }
+}
+
+fn field_at_mut(e: &mut Editing, (p, f, s): At) -> &mut Field {
+    let field = &mut e.def.form.pages[p].fields[f];
+    match s {
+        Some(s) => match &mut field.kind {
+            FieldKind::Group { fields, .. } => &mut fields[s],
+            _ => unreachable!("positions are checked by sub_list"),
+        },
+        None => field,
+    }
+}
+
+/// The sub-fields of field (p, f); 404 when it is not a repeatable group.
+fn sub_list(e: &mut Editing, p: usize, f: usize) -> AppResult<&mut Vec<Field>> {
+    match &mut e.def.form.pages[p].fields[f].kind {
+        FieldKind::Group { fields, .. } => Ok(fields),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// Positions from the path: 404 for anything that names nothing.
+fn at_of(e: &mut Editing, p: &str, f: &str, s: Option<&str>) -> AppResult<At> {
+    let p = index(p, e.def.form.pages.len())?;
+    let f = index(f, e.def.form.pages[p].fields.len())?;
+    let s = match s {
+        Some(s) => Some(index(s, sub_list(e, p, f)?.len())?),
+        None => None,
+    };
+    Ok((p, f, s))
+}
+
+fn field_url(e: &Editing, (p, f, s): At) -> String {
+    let base = format!("/admin/services/{}/form/pages/{p}/fields/{f}", e.service.id);
+    match s {
+        Some(s) => format!("{base}/sub/{s}"),
+        None => base,
+    }
+}
+
+/// What a condition at this place may test: the earlier fields, and for a sub-field the
+/// earlier fields of its group as well.
+fn earlier_at(e: &Editing, (p, f, s): At, ctx: &Ctx) -> Vec<(String, String)> {
+    let mut out = earlier_fields(e, p, f, ctx);
+    if let (Some(s), FieldKind::Group { fields, .. }) = (s, &e.def.form.pages[p].fields[f].kind) {
+        out.extend(fields[..s].iter().filter(|x| x.kind.has_value()).map(|x| {
+            (
+                x.id.clone(),
+                format!("{} ({})", x.label.get(ctx.locale), x.id),
+            )
+        }));
+    }
+    out
+}
+
+/// The kind of a field a condition at this place may test.
+fn kind_at<'a>(e: &'a Editing, (p, f, s): At, id: &str) -> Option<&'a FieldKind> {
+    if s.is_some()
+        && let FieldKind::Group { fields, .. } = &e.def.form.pages[p].fields[f].kind
+        && let Some(x) = fields.iter().find(|x| x.id == id)
+    {
+        return Some(&x.kind);
+    }
+    e.def.form.field(id).map(|x| &x.kind)
+}
+
 fn field_view(
     ctx: &Ctx,
     e: &Editing,
-    (p, f): (usize, usize),
+    at: At,
     (form, cond): (FieldForm, ConditionForm),
     notice: Option<String>,
     errors: Errors,
 ) -> AppResult<Response> {
-    let field = &e.def.form.pages[p].fields[f];
+    let (p, f, s) = at;
+    let field = field_at(e, at);
+    let subs = match (&field.kind, s) {
+        (FieldKind::Group { fields, .. }, None) => fields
+            .iter()
+            .enumerate()
+            .map(|(j, x)| FieldRow {
+                index: j,
+                id: x.id.clone(),
+                label: x.label.get(ctx.locale).to_owned(),
+                kind: ctx.t(&format!("catalogue-kind-{}", x.kind.name())),
+                required: x.required,
+                condition: x
+                    .show_if
+                    .as_ref()
+                    .map(condition_summary)
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        _ => vec![],
+    };
     let r = render(&FieldTpl {
         nav: nav(ctx, "/admin/services", false),
         tabs: service_nav(ctx, e.service.id, "/form"),
@@ -904,6 +1021,13 @@ fn field_view(
         service_id: e.service.id,
         page: p,
         index: f,
+        action: field_url(e, at),
+        subs,
+        sub_kinds: kind_options(ctx)
+            .into_iter()
+            .filter(|(k, _)| *k != "group")
+            .collect(),
+        is_sub: s.is_some(),
         kind: field.kind.name(),
         kind_label: ctx.t(&format!("catalogue-kind-{}", field.kind.name())),
         form,
@@ -916,7 +1040,7 @@ fn field_view(
                 )
             })
             .collect(),
-        earlier: earlier_fields(e, p, f, ctx),
+        earlier: earlier_at(e, at, ctx),
         cond,
         ops: op_options(ctx),
         keep: KEEP,
@@ -937,22 +1061,122 @@ async fn field_page(
     Path((id, p, f)): Path<(String, String, String)>,
     Query(q): Query<Fields>,
 ) -> AppResult<Response> {
-    let e = Editing::load(&state, &ctx, &id).await?;
-    let p = index(&p, e.def.form.pages.len())?;
-    let f = index(&f, e.def.form.pages[p].fields.len())?;
-    let field = &e.def.form.pages[p].fields[f];
+    let mut e = Editing::load(&state, &ctx, &id).await?;
+    let at = at_of(&mut e, &p, &f, None)?;
+    show_field(&ctx, &e, at, &q)
+}
+
+async fn sub_field_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, p, f, s)): Path<(String, String, String, String)>,
+    Query(q): Query<Fields>,
+) -> AppResult<Response> {
+    let mut e = Editing::load(&state, &ctx, &id).await?;
+    let at = at_of(&mut e, &p, &f, Some(&s))?;
+    show_field(&ctx, &e, at, &q)
+}
+
+fn show_field(ctx: &Ctx, e: &Editing, at: At, q: &Fields) -> AppResult<Response> {
+    let field = field_at(e, at);
     let form = (
         FieldForm::of(field),
         ConditionForm::of(field.show_if.as_ref()),
     );
-    field_view(
-        &ctx,
-        &e,
-        (p, f),
-        form,
-        super::notice(&ctx, &q),
-        Errors::new(),
-    )
+    field_view(ctx, e, at, form, super::notice(ctx, q), Errors::new())
+}
+
+async fn save_sub_field(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, p, f, s)): Path<(String, String, String, String)>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    let mut e = Editing::load(&state, &ctx, &id).await?;
+    let at = at_of(&mut e, &p, &f, Some(&s))?;
+    save_field_at(&state, &ctx, e, at, fields).await
+}
+
+async fn add_sub_field(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, p, f)): Path<(String, String, String)>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    let mut e = Editing::load(&state, &ctx, &id).await?;
+    let (p, f, _) = at_of(&mut e, &p, &f, None)?;
+    sub_list(&mut e, p, f)?;
+    let mut errors = Errors::new();
+    let (sub_id, label) = (line(&fields, "sub_id"), text(&fields, "sub_label"));
+    if sub_id.is_none() {
+        errors.push(("sub_id", "catalogue-invalid-input"));
+    }
+    if label.is_none() {
+        errors.push(("sub_label_fr", "catalogue-invalid-input"));
+    }
+    let kind = match (value(&fields, "sub_kind"), &label) {
+        ("group", _) => None,
+        (k, Some(l)) => new_kind(k, l),
+        (k, None) => new_kind(k, &Text::default()),
+    };
+    if kind.is_none() {
+        errors.push(("sub_kind", "catalogue-invalid-kind"));
+    }
+    let (Some(sub_id), Some(label), Some(kind)) = (sub_id, label, kind) else {
+        let field = &e.def.form.pages[p].fields[f];
+        let form = (
+            FieldForm::of(field),
+            ConditionForm::of(field.show_if.as_ref()),
+        );
+        return field_view(&ctx, &e, (p, f, None), form, None, errors);
+    };
+    let list = sub_list(&mut e, p, f)?;
+    list.push(Field {
+        id: sub_id,
+        label,
+        help: None,
+        required: checked(&fields, "sub_required") && kind.has_value(),
+        show_if: None,
+        prefill: None,
+        kind,
+    });
+    let s = list.len() - 1;
+    e.save(&state, &ctx).await?;
+    Ok(redirect(format!(
+        "{}?notice=catalogue-draft-saved",
+        field_url(&e, (p, f, Some(s)))
+    )))
+}
+
+async fn move_sub_field(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, p, f, s)): Path<(String, String, String, String)>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    let mut e = Editing::load(&state, &ctx, &id).await?;
+    let (p, f, s) = at_of(&mut e, &p, &f, Some(&s))?;
+    shift(sub_list(&mut e, p, f)?, s.unwrap_or(0), &fields)?;
+    e.save(&state, &ctx).await?;
+    Ok(redirect(format!(
+        "{}?notice=catalogue-draft-saved",
+        field_url(&e, (p, f, None))
+    )))
+}
+
+async fn delete_sub_field(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, p, f, s)): Path<(String, String, String, String)>,
+) -> AppResult<Response> {
+    let mut e = Editing::load(&state, &ctx, &id).await?;
+    let (p, f, s) = at_of(&mut e, &p, &f, Some(&s))?;
+    sub_list(&mut e, p, f)?.remove(s.unwrap_or(0));
+    e.save(&state, &ctx).await?;
+    Ok(redirect(format!(
+        "{}?notice=catalogue-draft-saved",
+        field_url(&e, (p, f, None))
+    )))
 }
 
 async fn save_field(
@@ -962,12 +1186,21 @@ async fn save_field(
     Form(fields): Form<Fields>,
 ) -> AppResult<Response> {
     let mut e = Editing::load(&state, &ctx, &id).await?;
-    let p = index(&p, e.def.form.pages.len())?;
-    let f = index(&f, e.def.form.pages[p].fields.len())?;
+    let at = at_of(&mut e, &p, &f, None)?;
+    save_field_at(&state, &ctx, e, at, fields).await
+}
+
+async fn save_field_at(
+    state: &AppState,
+    ctx: &Ctx,
+    mut e: Editing,
+    at: At,
+    fields: Fields,
+) -> AppResult<Response> {
     let form = FieldForm::typed(&fields);
     let mut errors = Errors::new();
-    let earlier = earlier_fields(&e, p, f, &ctx);
-    let current = e.def.form.pages[p].fields[f].clone();
+    let earlier = earlier_at(&e, at, ctx);
+    let current = field_at(&e, at).clone();
 
     let id_text = line(&fields, "id");
     let label = text(&fields, "label");
@@ -1105,7 +1338,7 @@ async fn save_field(
     let show_if = condition::parse(
         &fields,
         &earlier,
-        |id| e.def.form.field(id).map(|f| &f.kind),
+        |id| kind_at(&e, at, id),
         current.show_if.as_ref(),
         &mut errors,
     );
@@ -1114,13 +1347,13 @@ async fn save_field(
         ConditionForm::typed(&fields, current.show_if.as_ref()),
     );
     let (Some(field_id), Some(label), Some(help)) = (id_text, label, help) else {
-        return field_view(&ctx, &e, (p, f), form, None, errors);
+        return field_view(ctx, &e, at, form, None, errors);
     };
     if !errors.is_empty() {
-        return field_view(&ctx, &e, (p, f), form, None, errors);
+        return field_view(ctx, &e, at, form, None, errors);
     }
     let has_value = kind.has_value();
-    e.def.form.pages[p].fields[f] = Field {
+    *field_at_mut(&mut e, at) = Field {
         id: field_id,
         label,
         help: (!help.fr.is_empty() || !help.en.is_empty()).then_some(help),
@@ -1129,9 +1362,9 @@ async fn save_field(
         prefill,
         kind,
     };
-    e.save(&state, &ctx).await?;
+    e.save(state, ctx).await?;
     Ok(redirect(format!(
-        "/admin/services/{}/form/pages/{p}/fields/{f}?notice=catalogue-draft-saved",
-        e.service.id
+        "{}?notice=catalogue-draft-saved",
+        field_url(&e, at)
     )))
 }

@@ -1853,3 +1853,153 @@ async fn the_condition_editor_combines_tests_on_fields_and_pages() {
         .await
         .assert_status(StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_builder_edits_the_fields_of_a_repeatable_group() {
+    let app = TestApp::new().await;
+    let mut c = admin(&app, "alpha").await;
+    let id = create(&mut c, "canteen").await;
+    add_page_with(
+        &mut c,
+        id,
+        1,
+        "family",
+        &[("yes_no", "many"), ("group", "children")],
+    )
+    .await;
+    let group = format!("/admin/services/{id}/form/pages/1/fields/1");
+    c.get(&group)
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains(&format!("action=\"{group}/sub\""));
+    for (kind, sub_id, label) in [
+        ("short_text", "name", "Prénom"),
+        ("date", "born", "Né le"),
+        ("single_choice", "school", "École"),
+    ] {
+        c.post_form(
+            &format!("{group}/sub"),
+            &[
+                ("sub_kind", kind),
+                ("sub_id", sub_id),
+                ("sub_label_fr", label),
+                ("sub_required", "1"),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    }
+    // Settings of a sub-field, with a condition on an earlier sub-field and a page field.
+    c.get(&format!("{group}/sub/2"))
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("value=\"born\"")
+        .assert_contains("value=\"many\"");
+    c.post_form(
+        &format!("{group}/sub/2"),
+        &[
+            ("id", "school"),
+            ("label_fr", "École"),
+            ("required", "1"),
+            ("options", "north | Nord\nsouth | Sud"),
+            ("cond_field", "born"),
+            ("cond_op", "greater_than"),
+            ("cond_value", "2015-09-01"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    c.post_form(
+        &format!("{group}/sub/1"),
+        &[
+            ("id", "born"),
+            ("label_fr", "Né le"),
+            ("required", "1"),
+            ("min", "-7000"),
+            ("max", "0"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    // Move "school" up, delete "name".
+    c.post_form(&format!("{group}/sub/2/move"), &[("direction", "up")])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    c.post_form(&format!("{group}/sub/0/delete"), &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let d = draft(&app, "alpha", id).await.unwrap();
+    assert_eq!(
+        d["form"]["pages"][1]["fields"][1]["fields"],
+        json!([
+            {"id": "school", "label": {"fr": "École"}, "required": true,
+             "show_if": {"field": "born", "greater_than": "2015-09-01"},
+             "kind": "single_choice",
+             "options": [{"value": "north", "label": {"fr": "Nord"}},
+                         {"value": "south", "label": {"fr": "Sud"}}]},
+            {"id": "born", "label": {"fr": "Né le"}, "required": true, "kind": "date",
+             "min": {"days_from_today": -7000}, "max": {"days_from_today": 0}}
+        ])
+    );
+    // The condition now tests a later field: listed with its path.
+    c.get(&group)
+        .await
+        .assert_contains("<code>form.pages[1].fields[1].fields[0].show_if</code>");
+
+    // Bad input: 422 and unchanged.
+    let before = draft(&app, "alpha", id).await;
+    for (path, fields) in [
+        (
+            format!("{group}/sub"),
+            vec![
+                ("sub_kind", "group"),
+                ("sub_id", "g"),
+                ("sub_label_fr", "G"),
+            ],
+        ),
+        (
+            format!("{group}/sub"),
+            vec![
+                ("sub_kind", "dropdown"),
+                ("sub_id", "g"),
+                ("sub_label_fr", "G"),
+            ],
+        ),
+        (
+            format!("{group}/sub/1"),
+            vec![("id", "born"), ("label_fr", "Né"), ("min", "yesterday")],
+        ),
+        (
+            format!("{group}/sub/1"),
+            vec![
+                ("id", "born"),
+                ("label_fr", "Né"),
+                ("cond_field", "born"),
+                ("cond_op", "is_answered"),
+            ],
+        ),
+    ] {
+        let r = c.post_form(&path, &fields).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path} {fields:?}"
+        );
+        assert_eq!(draft(&app, "alpha", id).await, before, "{path} {fields:?}");
+    }
+    // Not a group, or no such sub-field: 404.
+    let not_group = format!("/admin/services/{id}/form/pages/1/fields/0");
+    c.post_form(
+        &format!("{not_group}/sub"),
+        &[
+            ("sub_kind", "email"),
+            ("sub_id", "x"),
+            ("sub_label_fr", "X"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::NOT_FOUND);
+    c.get(&format!("{group}/sub/5"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+}
