@@ -154,3 +154,12 @@ export async function saveHtml(page: Page): Promise<void> {
   const name = slug(`${u.host}${u.pathname}${u.search}`) || 'root';
   fs.writeFileSync(path.join(HTML_DIR, `${name}.html`), await response.text());
 }
+
+/**
+ * Keeps markup the browser received but `saveHtml` cannot fetch again with a GET — the answer
+ * to a form POST, such as a refused submission — for the validator, under `name`.
+ */
+export function saveHtmlText(name: string, html: string): void {
+  fs.mkdirSync(HTML_DIR, { recursive: true });
+  fs.writeFileSync(path.join(HTML_DIR, `${slug(name)}.html`), html);
+}
