@@ -125,6 +125,73 @@ impl ServiceDefinition {
         Ok(def)
     }
 
+    /// Renames the top-level form field `old` to `new` and every reference to it: the
+    /// conditions of pages, fields and sub-fields, the workflow's `field_equals` conditions
+    /// and `request_corrections` actions. The field itself is renamed too.
+    pub fn rename_field(&mut self, old: &str, new: &str) {
+        for page in &mut self.form.pages {
+            if let Some(c) = &mut page.show_if {
+                c.rename_field(old, new);
+            }
+            for field in &mut page.fields {
+                if field.id == old {
+                    field.id = new.to_owned();
+                }
+                if let Some(c) = &mut field.show_if {
+                    c.rename_field(old, new);
+                }
+                if let FieldKind::Group { fields, .. } = &mut field.kind
+                    && !fields.iter().any(|f| f.id == old || f.id == new)
+                {
+                    // A sub-field of the same name hides the form field inside its group.
+                    for sub in fields {
+                        if let Some(c) = &mut sub.show_if {
+                            c.rename_field(old, new);
+                        }
+                    }
+                }
+            }
+        }
+        for t in &mut self.workflow.transitions {
+            if let Some(TransitionCondition::FieldEquals { field, .. }) = &mut t.condition
+                && field == old
+            {
+                *field = new.to_owned();
+            }
+            for a in &mut t.actions {
+                if let Action::RequestCorrections { fields } = a {
+                    fields
+                        .iter_mut()
+                        .filter(|f| *f == old)
+                        .for_each(|f| *f = new.to_owned());
+                }
+            }
+        }
+    }
+
+    /// Renames the workflow status `old` to `new` and every reference to it: the initial
+    /// status and the transitions' `from` and `to`.
+    pub fn rename_status(&mut self, old: &str, new: &str) {
+        let w = &mut self.workflow;
+        for s in &mut w.statuses {
+            if s.id == old {
+                s.id = new.to_owned();
+            }
+        }
+        if w.initial == old {
+            w.initial = new.to_owned();
+        }
+        for t in &mut w.transitions {
+            if t.to == old {
+                t.to = new.to_owned();
+            }
+            t.from
+                .iter_mut()
+                .filter(|f| *f == old)
+                .for_each(|f| *f = new.to_owned());
+        }
+    }
+
     /// The definition as exported: pretty JSON, keys in a stable order.
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).expect("a definition always serialises")
@@ -298,6 +365,53 @@ mod tests {
             "workflow": workflow(),
             "sla": {"targets": [{"priority": "normal", "resolution": {"days": 10}}]}
         })
+    }
+
+    fn parsed() -> ServiceDefinition {
+        let mut v = definition();
+        v["form"]["pages"][0]["fields"][1]["show_if"] = json!({"any": [{"field": "reason", "is_answered": true}, {"not": {"field": "reason", "equals": "x"}}]});
+        ServiceDefinition::from_json(&v.to_string()).expect("valid")
+    }
+
+    #[test]
+    fn renaming_a_field_renames_every_reference() {
+        let mut d = parsed();
+        d.rename_field("urgency", "priority");
+        d.rename_field("reason", "motive");
+        assert_eq!(d.validate(), Ok(()));
+        let v = serde_json::to_value(&d).unwrap();
+        assert_eq!(v["form"]["pages"][0]["fields"][0]["id"], "motive");
+        assert_eq!(
+            v["form"]["pages"][0]["fields"][1]["show_if"],
+            json!({"any": [{"field": "motive", "is_answered": true}, {"not": {"field": "motive", "equals": "x"}}]})
+        );
+        assert_eq!(
+            v["workflow"]["transitions"][2]["actions"][0]["fields"],
+            json!(["motive"])
+        );
+        assert_eq!(
+            v["workflow"]["transitions"][4]["condition"]["field"],
+            "priority"
+        );
+        // Renaming an unknown field changes nothing.
+        let before = d.clone();
+        d.rename_field("nothing", "else");
+        assert_eq!(d, before);
+    }
+
+    #[test]
+    fn renaming_a_status_renames_every_reference() {
+        let mut d = parsed();
+        d.rename_status("submitted", "received");
+        d.rename_status("accepted", "granted");
+        assert_eq!(d.validate(), Ok(()));
+        let w = &d.workflow;
+        assert_eq!(w.initial, "received");
+        assert_eq!(w.statuses[0].id, "received");
+        assert_eq!(w.transitions[0].from, vec!["received"]);
+        assert_eq!(w.transitions[0].to, "granted");
+        assert_eq!(w.transitions[1].from, vec!["*"]);
+        assert_eq!(w.transitions[3].to, "received");
     }
 
     fn errors(v: Value) -> Vec<String> {

@@ -504,6 +504,24 @@ impl Condition {
         out
     }
 
+    /// Makes every test on field `old` test field `new` instead.
+    pub fn rename_field(&mut self, old: &str, new: &str) {
+        match self {
+            Self::Equals { field, .. }
+            | Self::NotEquals { field, .. }
+            | Self::In { field, .. }
+            | Self::IsAnswered { field, .. }
+            | Self::GreaterThan { field, .. }
+            | Self::LessThan { field, .. } => {
+                if field == old {
+                    *field = new.to_owned();
+                }
+            }
+            Self::All(cs) | Self::Any(cs) => cs.iter_mut().for_each(|c| c.rename_field(old, new)),
+            Self::Not(c) => c.rename_field(old, new),
+        }
+    }
+
     fn collect_fields<'a>(&'a self, out: &mut Vec<&'a str>) {
         match self {
             Self::Equals { field, .. }

@@ -1353,6 +1353,25 @@ async fn save_field_at(
         return field_view(ctx, &e, at, form, None, errors);
     }
     let has_value = kind.has_value();
+    // A new id: every reference follows (unless the id is taken: then the checklist says so).
+    if field_id != current.id {
+        match at {
+            (_, _, None) if e.def.form.field(&field_id).is_none() => {
+                e.def.rename_field(&current.id, &field_id);
+            }
+            (p, f, Some(_)) => {
+                let siblings = sub_list(&mut e, p, f)?;
+                if !siblings.iter().any(|x| x.id == field_id) {
+                    for x in siblings.iter_mut() {
+                        if let Some(c) = &mut x.show_if {
+                            c.rename_field(&current.id, &field_id);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
     *field_at_mut(&mut e, at) = Field {
         id: field_id,
         label,

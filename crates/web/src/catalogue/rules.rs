@@ -47,6 +47,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/services/{id}/workflow/initial", post(set_initial))
         .route("/admin/services/{id}/workflow/statuses", post(add_status))
         .route(
+            "/admin/services/{id}/workflow/statuses/{s}",
+            post(edit_status),
+        )
+        .route(
             "/admin/services/{id}/workflow/statuses/{s}/delete",
             post(delete_status),
         )
@@ -237,6 +241,9 @@ pub struct StatusRow {
     pub index: usize,
     pub id: String,
     pub label: String,
+    pub label_fr: String,
+    pub label_en: String,
+    pub kind_code: &'static str,
     pub kind: String,
     pub initial: bool,
 }
@@ -296,6 +303,9 @@ fn workflow_view(
             index: i,
             id: s.id.clone(),
             label: s.label.get(ctx.locale).to_owned(),
+            label_fr: s.label.fr.clone(),
+            label_en: s.label.en.clone(),
+            kind_code: s.kind.as_str(),
             kind: ctx.t(&format!("catalogue-status-{}", s.kind.as_str())),
             initial: s.id == w.initial,
         })
@@ -441,6 +451,46 @@ async fn add_status(
         label,
         kind,
     });
+    e.save(&state, &ctx).await?;
+    Ok(to(&e, "workflow"))
+}
+
+/// Changes a status's id, label and kind; a new id is followed by the initial status and the
+/// transitions (unless it is taken: then the checklist says so).
+async fn edit_status(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, s)): Path<(String, String)>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    let mut e = Editing::load(&state, &ctx, &id).await?;
+    let s = index(&s, e.def.workflow.statuses.len())?;
+    let mut errors = Errors::new();
+    let status_id = line(&fields, "status_id").filter(|x| !x.is_empty());
+    if status_id.is_none() {
+        errors.push(("status_id", "catalogue-invalid-input"));
+    }
+    let label = text(&fields, "status_label");
+    if label.is_none() {
+        errors.push(("status_label_fr", "catalogue-invalid-input"));
+    }
+    let kind = StatusKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == value(&fields, "status_kind"));
+    if kind.is_none() {
+        errors.push(("status_kind", "catalogue-invalid-choice"));
+    }
+    let (Some(status_id), Some(label), Some(kind)) = (status_id, label, kind) else {
+        return workflow_view(&ctx, &e, None, errors, fields);
+    };
+    let old = e.def.workflow.statuses[s].id.clone();
+    if status_id != old && e.def.workflow.status(&status_id).is_none() {
+        e.def.rename_status(&old, &status_id);
+    }
+    let status = &mut e.def.workflow.statuses[s];
+    status.id = status_id;
+    status.label = label;
+    status.kind = kind;
     e.save(&state, &ctx).await?;
     Ok(to(&e, "workflow"))
 }

@@ -2003,3 +2003,86 @@ async fn the_builder_edits_the_fields_of_a_repeatable_group() {
         .await
         .assert_status(StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn renaming_a_field_or_a_status_updates_every_reference() {
+    let app = TestApp::new().await;
+    let mut c = admin(&app, "alpha").await;
+    let id = create(&mut c, "renames").await;
+    let base = format!("/admin/services/{id}");
+    add_page_with(&mut c, id, 1, "more", &[("long_text", "details")]).await;
+    // A condition and a correction on "subject".
+    c.post_form(
+        &format!("{base}/form/pages/1/condition"),
+        &[("cond_field", "subject"), ("cond_op", "is_answered")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    c.post_form(
+        &format!("{base}/workflow/transitions/1/actions"),
+        &[
+            ("type", "request_corrections"),
+            ("correction_field", "subject"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    c.post_form(
+        &format!("{base}/form/pages/0/fields/0"),
+        &[
+            ("id", "topic"),
+            ("label_fr", "Objet"),
+            ("required", "1"),
+            ("max_length", "200"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    // Status "open" becomes "received".
+    c.post_form(
+        &format!("{base}/workflow/statuses/0"),
+        &[
+            ("status_id", "received"),
+            ("status_label_fr", "Reçue"),
+            ("status_kind", "open"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let d = draft(&app, "alpha", id).await.unwrap();
+    assert_eq!(
+        d["form"]["pages"][1]["show_if"],
+        json!({"field": "topic", "is_answered": true})
+    );
+    assert_eq!(
+        d["workflow"]["transitions"][1]["actions"][0]["fields"],
+        json!(["topic"])
+    );
+    assert_eq!(d["workflow"]["initial"], "received");
+    assert_eq!(
+        d["workflow"]["statuses"][0]["label"],
+        json!({"fr": "Reçue"})
+    );
+    assert_eq!(d["workflow"]["transitions"][0]["from"], json!(["received"]));
+    assert_eq!(relais_web::catalogue::check(&d).map(|_| ()), Ok(()));
+    // Bad input: 422 and unchanged.
+    let before = draft(&app, "alpha", id).await;
+    for fields in [
+        vec![
+            ("status_id", ""),
+            ("status_label_fr", "X"),
+            ("status_kind", "open"),
+        ],
+        vec![
+            ("status_id", "x"),
+            ("status_label_fr", "X"),
+            ("status_kind", "limbo"),
+        ],
+    ] {
+        let r = c
+            .post_form(&format!("{base}/workflow/statuses/0"), &fields)
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+        assert_eq!(draft(&app, "alpha", id).await, before);
+    }
+}
