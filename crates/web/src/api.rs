@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod me;
+pub mod persons;
 pub mod services;
 pub mod staff;
 pub mod teams;
@@ -36,6 +37,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "teams", description = "Teams and their members"),
         (name = "audit", description = "The audit log"),
         (name = "catalogue", description = "The service catalogue and its definitions"),
+        (name = "persons", description = "People served: identity, contact points, consents, relationships, interactions"),
     )
 )]
 struct ApiDoc;
@@ -56,6 +58,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(audit::list))
         .routes(routes!(services::list))
         .routes(routes!(services::get))
+        .routes(routes!(persons::list, persons::create))
+        .routes(routes!(persons::search))
+        .routes(routes!(persons::get, persons::update, persons::archive))
         // Anything else under /api/ is a JSON 404, not an HTML page.
         .route("/api/{*rest}", any(not_found))
         // route_layer, not layer: a layered default fallback would win the merge in lib.rs

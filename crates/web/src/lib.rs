@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod metrics;
 pub mod middleware;
 pub mod pages;
+pub mod people;
 pub mod rate_limit;
 pub mod state;
 
@@ -58,6 +59,7 @@ pub fn app(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(catalogue::routes())
         .merge(calendar::routes())
+        .merge(people::routes())
         .merge(api_routes)
         .route("/api/openapi.json", get(move || { let doc = openapi.clone(); async move { axum::Json(doc.as_ref().clone()) } }))
         .route("/static/app.css", get(pages::app_css))

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 /// Every operation the API must offer. A route dropped from the document fails here.
-const EXPECTED: [(&str, &str); 17] = [
+const EXPECTED: [(&str, &str); 23] = [
     ("get", "/api/v1/me"),
     ("get", "/api/v1/tokens"),
     ("delete", "/api/v1/tokens/{id}"),
@@ -26,6 +26,12 @@ const EXPECTED: [(&str, &str); 17] = [
     ("get", "/api/v1/audit"),
     ("get", "/api/v1/services"),
     ("get", "/api/v1/services/{slug}"),
+    ("get", "/api/v1/persons"),
+    ("post", "/api/v1/persons"),
+    ("get", "/api/v1/persons/search"),
+    ("get", "/api/v1/persons/{id}"),
+    ("patch", "/api/v1/persons/{id}"),
+    ("delete", "/api/v1/persons/{id}"),
 ];
 
 const METHODS: [&str; 8] = [
@@ -273,6 +279,8 @@ async fn the_openapi_document_describes_every_route_truly() {
                     agent.id
                 } else if path.starts_with("/api/v1/teams/") {
                     new_team(&app, "alpha", &format!("Fixture {n}")).await
+                } else if path.starts_with("/api/v1/persons/") {
+                    crate::people::person(&app, "alpha", "Fixture", &n).await
                 } else if path.starts_with("/api/v1/tokens/") {
                     let spare = format!("rls_spare_{n}");
                     api_tokens::create(
@@ -306,6 +314,8 @@ async fn the_openapi_document_describes_every_route_truly() {
                 ("post", "/api/v1/teams") => json!({"name": format!("Team {n}")}),
                 ("patch", "/api/v1/teams/{id}") => json!({"name": format!("Renamed {n}")}),
                 ("put", "/api/v1/teams/{id}/members") => json!({"members": [agent.id]}),
+                ("post", "/api/v1/persons") => json!({"given_name": "Hélène", "family_name": n, "emails": ["h@example.fr"], "phones": ["06 12 34 56 78"]}),
+                ("patch", "/api/v1/persons/{id}") => json!({"family_name": "Renamed"}),
                 _ => minimal_body(&doc, &rb["content"]["application/json"]["schema"]),
             });
             let m: Method = method.to_ascii_uppercase().parse().expect("method");

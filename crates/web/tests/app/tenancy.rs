@@ -213,6 +213,30 @@ const PAGE_ROUTES: &[(&str, &str)] = &[
         "POST",
         "/admin/services/{service}/form/pages/0/fields/0/delete",
     ),
+    ("GET", "/backoffice/people"),
+    ("POST", "/backoffice/people"),
+    ("GET", "/backoffice/people/new"),
+    ("GET", "/backoffice/people/{person}"),
+    ("POST", "/backoffice/people/{person}"),
+    ("GET", "/backoffice/people/{person}/edit"),
+    ("POST", "/backoffice/people/{person}/archive"),
+    ("POST", "/backoffice/people/{person}/emails"),
+    ("POST", "/backoffice/people/{person}/phones"),
+    ("POST", "/backoffice/people/{person}/addresses"),
+    (
+        "POST",
+        "/backoffice/people/{person}/contact-points/{point}/delete",
+    ),
+    ("POST", "/backoffice/people/{person}/tags"),
+    ("POST", "/backoffice/people/{person}/consents"),
+    ("POST", "/backoffice/people/{person}/interactions"),
+    ("POST", "/backoffice/people/{person}/relationships"),
+    ("GET", "/backoffice/organisations"),
+    ("POST", "/backoffice/organisations"),
+    ("GET", "/backoffice/organisations/new"),
+    ("GET", "/backoffice/organisations/{organisation}"),
+    ("POST", "/backoffice/organisations/{organisation}"),
+    ("POST", "/backoffice/organisations/{organisation}/archive"),
     ("POST", "/logout"),
 ];
 
@@ -246,6 +270,26 @@ fn fields_for(path: &str, other_staff: &str) -> Vec<(&'static str, String)> {
         f(&[("name", "cross")])
     } else if path == "/account/locale" {
         f(&[("locale", "en")])
+    } else if path.starts_with("/backoffice/people") {
+        f(&[
+            ("given_name", "Hijacked"),
+            ("family_name", "Person"),
+            ("email", "x@example.fr"),
+            ("phone", "0612345678"),
+            ("address_lines", "1 rue de la Paix"),
+            ("postcode", "75002"),
+            ("city", "Paris"),
+            ("tags", "hijacked"),
+            ("consent_purpose", "newsletter"),
+            ("consent_state", "given"),
+            ("consent_source", "counter"),
+            ("channel", "phone"),
+            ("direction", "inbound"),
+            ("summary", "Hijacked"),
+            ("relationship_kind", "household"),
+        ])
+    } else if path.starts_with("/backoffice/organisations") {
+        f(&[("name", "Hijacked")])
     } else {
         Vec::new()
     }
@@ -270,6 +314,16 @@ async fn every_route_refuses_another_tenants_records_and_sessions() {
         .await
         .unwrap()[0]
         .id;
+    let beta_person = crate::people::person(&app, "beta", "Bea", "Beta").await;
+    let beta_org = crate::people::organisation(&app, "beta", "Beta Org").await;
+    let beta_point = relais_store::people::add_email(
+        &app.db,
+        &relais_store::Actor::system(beta, "test"),
+        beta_person,
+        &relais_domain::Email::parse("bea@beta.test").unwrap(),
+    )
+    .await
+    .unwrap();
     let before = tenant_rows(&app, beta).await;
 
     let ids = |p: &str| {
@@ -277,6 +331,9 @@ async fn every_route_refuses_another_tenants_records_and_sessions() {
             .replace("{team}", &beta_team.id.to_string())
             .replace("{token}", &beta_token.to_string())
             .replace("{service}", &beta_service.to_string())
+            .replace("{person}", &beta_person.to_string())
+            .replace("{organisation}", &beta_org.to_string())
+            .replace("{point}", &beta_point.to_string())
     };
 
     // 1. Alpha's administrator, on alpha's host, aiming at beta's records by id.

@@ -1,0 +1,956 @@
+//! Back office pages for people and organisations: the list with its search box, the
+//! creation and identity forms, and the 360° page of a person (identity, contact points,
+//! tags, consents with their history, relationships, interactions by channel) with the forms
+//! that add to it.
+//!
+//! Staff with `UseBackOffice` read, `Write` changes; each staff view of a person is written
+//! to the audit log (`person.view`). Ids are looked up in the request's tenant only (another
+//! tenant's id is a 404). A form with an invalid field is shown again with status 422 and
+//! changes nothing.
+
+use crate::{
+    admin::{Errors, FieldErrors, Fields, parse_id, value, with_status},
+    ctx::Ctx,
+    error::{AppError, AppResult},
+    pages::{NoticeQuery, render},
+    state::AppState,
+};
+use askama::Template;
+use axum::{
+    Form, Router,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use relais_domain::{
+    Invalid, Locale, Permission,
+    people::{
+        self, Channel, ConsentChange, ConsentSource, ConsentState, Direction, NewInteraction,
+        Party, PersonIdentity, Phone, PostalAddress, RelationshipKind,
+    },
+};
+use relais_store::{StoreError, people as store};
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// Persons per page of the list.
+pub const PAGE: i64 = 50;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/backoffice/people", get(list).post(create))
+        .route("/backoffice/people/new", get(new_form))
+        .route("/backoffice/people/{person}", get(show).post(save_identity))
+        .route("/backoffice/people/{person}/edit", get(edit_form))
+        .route("/backoffice/people/{person}/archive", post(archive))
+        .route("/backoffice/people/{person}/emails", post(add_email))
+        .route("/backoffice/people/{person}/phones", post(add_phone))
+        .route("/backoffice/people/{person}/addresses", post(add_address))
+        .route(
+            "/backoffice/people/{person}/contact-points/{point}/delete",
+            post(remove_contact_point),
+        )
+        .route("/backoffice/people/{person}/tags", post(set_tags))
+        .route("/backoffice/people/{person}/consents", post(set_consent))
+        .route(
+            "/backoffice/people/{person}/interactions",
+            post(log_interaction),
+        )
+        .route(
+            "/backoffice/people/{person}/relationships",
+            post(add_relationship),
+        )
+        .route("/backoffice/organisations", get(org_list).post(org_create))
+        .route("/backoffice/organisations/new", get(org_new_form))
+        .route(
+            "/backoffice/organisations/{organisation}",
+            get(org_show).post(org_save),
+        )
+        .route(
+            "/backoffice/organisations/{organisation}/archive",
+            post(org_archive),
+        )
+}
+
+/// Values as typed, for forms shown again.
+#[derive(Default, Clone)]
+pub struct Typed(pub Fields);
+
+impl Typed {
+    pub fn get(&self, name: &str) -> &str {
+        value(&self.0, name)
+    }
+    pub fn is(&self, name: &str, v: &str) -> bool {
+        self.get(name) == v
+    }
+}
+
+fn push_all(errors: &mut Errors, invalid: Vec<Invalid>) {
+    errors.extend(invalid.into_iter().map(|e| (e.field, e.code)));
+}
+
+pub fn date(d: &Option<NaiveDate>) -> String {
+    d.map(|d| d.format("%d/%m/%Y").to_string())
+        .unwrap_or_default()
+}
+
+pub fn when(d: &DateTime<Utc>) -> String {
+    d.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+fn notice(q: &NoticeQuery, ctx: &Ctx) -> Option<String> {
+    const OURS: &[&str] = &[
+        "person-created",
+        "person-saved",
+        "person-archived",
+        "person-contact-added",
+        "person-contact-removed",
+        "person-tags-saved",
+        "person-consent-recorded",
+        "person-interaction-logged",
+        "person-relationship-added",
+        "organisation-created",
+        "organisation-saved",
+        "organisation-archived",
+    ];
+    q.text(ctx).or_else(|| {
+        q.notice
+            .as_deref()
+            .filter(|n| OURS.contains(n))
+            .map(|n| ctx.t(n))
+    })
+}
+
+async fn person_of(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<store::Person> {
+    let id = parse_id(id)?;
+    store::get_person(&state.db, ctx.tenant.id, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+// ---------------------------------------------------------------------------------------
+// List and search
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub after: Option<String>,
+    pub notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "people/list.html")]
+struct ListTpl<'a> {
+    ctx: &'a Ctx,
+    notice: Option<String>,
+    q: String,
+    searched: bool,
+    rows: Vec<store::PersonSummary>,
+    next: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::UseBackOffice)?;
+    let q = query.q.clone().unwrap_or_default();
+    let q = q.trim().chars().take(100).collect::<String>();
+    let (rows, next) = if q.is_empty() {
+        let after = query.after.as_deref().and_then(|a| Uuid::parse_str(a).ok());
+        let rows = store::list_persons(&state.db, ctx.tenant.id, after, PAGE, false).await?;
+        let next = (rows.len() as i64 == PAGE)
+            .then(|| {
+                rows.last()
+                    .map(|r| format!("/backoffice/people?after={}", r.id))
+            })
+            .flatten();
+        (rows, next)
+    } else {
+        (
+            store::search_persons(&state.db, ctx.tenant.id, &q, PAGE).await?,
+            None,
+        )
+    };
+    let n = NoticeQuery {
+        notice: query.notice.clone(),
+    };
+    render(&ListTpl {
+        notice: notice(&n, &ctx),
+        ctx: &ctx,
+        searched: !q.is_empty(),
+        q,
+        rows,
+        next,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Identity: create and edit
+
+#[derive(Template)]
+#[template(path = "people/identity.html")]
+struct IdentityTpl<'a> {
+    ctx: &'a Ctx,
+    title: String,
+    action: String,
+    errors: Errors,
+    form: Typed,
+    back: String,
+}
+
+fn identity_page(
+    ctx: &Ctx,
+    person: Option<&store::Person>,
+    form: Typed,
+    errors: Errors,
+) -> AppResult<Response> {
+    let (title, action, back) = match person {
+        Some(p) => (
+            ctx.t1("person-edit-title", "name", p.full_name()),
+            format!("/backoffice/people/{}", p.id),
+            format!("/backoffice/people/{}", p.id),
+        ),
+        None => (
+            ctx.t("person-new-title"),
+            "/backoffice/people".to_owned(),
+            "/backoffice/people".to_owned(),
+        ),
+    };
+    let r = render(&IdentityTpl {
+        ctx,
+        title,
+        action,
+        errors: errors.clone(),
+        form,
+        back,
+    })?;
+    Ok(with_status(r, &errors, StatusCode::UNPROCESSABLE_ENTITY))
+}
+
+fn parse_identity(fields: &Fields) -> Result<PersonIdentity, Errors> {
+    PersonIdentity::parse(
+        value(fields, "given_name"),
+        value(fields, "family_name"),
+        Some(value(fields, "birth_date")),
+        value(fields, "locale"),
+        Utc::now().date_naive(),
+    )
+    .map_err(|e| {
+        let mut errors = Errors::new();
+        push_all(&mut errors, e);
+        errors
+    })
+}
+
+async fn new_form(ctx: Ctx) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    let form = Typed(vec![("locale".into(), ctx.locale.as_str().into())]);
+    identity_page(&ctx, None, form, Errors::new())
+}
+
+async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    let identity = match parse_identity(&fields) {
+        Ok(i) => i,
+        Err(errors) => return identity_page(&ctx, None, Typed(fields), errors),
+    };
+    let person = store::create_person(&state.db, &ctx.actor(), &identity).await?;
+    Ok(Redirect::to(&format!(
+        "/backoffice/people/{}?notice=person-created",
+        person.id
+    ))
+    .into_response())
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    let p = person_of(&state, &ctx, &id).await?;
+    let form = Typed(vec![
+        ("given_name".into(), p.given_name.clone()),
+        ("family_name".into(), p.family_name.clone()),
+        (
+            "birth_date".into(),
+            p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+        ),
+        ("locale".into(), p.locale.clone()),
+    ]);
+    identity_page(&ctx, Some(&p), form, Errors::new())
+}
+
+async fn save_identity(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    let p = person_of(&state, &ctx, &id).await?;
+    let identity = match parse_identity(&fields) {
+        Ok(i) => i,
+        Err(errors) => return identity_page(&ctx, Some(&p), Typed(fields), errors),
+    };
+    store::update_person(&state.db, &ctx.actor(), p.id, &identity).await?;
+    Ok(Redirect::to(&format!("/backoffice/people/{}?notice=person-saved", p.id)).into_response())
+}
+
+async fn archive(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    let p = person_of(&state, &ctx, &id).await?;
+    store::archive_person(&state.db, &ctx.actor(), p.id).await?;
+    Ok(Redirect::to(&format!(
+        "/backoffice/people/{}?notice=person-archived",
+        p.id
+    ))
+    .into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// The 360° page
+
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    pub channel: Option<String>,
+    pub notice: Option<String>,
+}
+
+/// A choice of a select: value, label, selected.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "people/show.html")]
+struct ShowTpl<'a> {
+    ctx: &'a Ctx,
+    notice: Option<String>,
+    errors: Errors,
+    form: Typed,
+    r: store::PersonRecord,
+    can_write: bool,
+    channels: Vec<Choice>,
+    relationship_targets: Vec<Choice>,
+}
+
+impl ShowTpl<'_> {
+    fn consent_history(&self, purpose: &str) -> Vec<&store::ConsentRecord> {
+        self.r
+            .consents
+            .iter()
+            .filter(|c| c.purpose == purpose)
+            .collect()
+    }
+    fn tags_text(&self) -> String {
+        self.r.tags.join(", ")
+    }
+}
+
+async fn show_page(
+    state: &AppState,
+    ctx: &Ctx,
+    person_id: Uuid,
+    channel: Option<Channel>,
+    notice: Option<String>,
+    form: Typed,
+    errors: Errors,
+) -> AppResult<Response> {
+    let r = store::person_record(&state.db, ctx.tenant.id, person_id, channel)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let can_write = ctx.can(Permission::Write);
+    let mut relationship_targets = Vec::new();
+    if can_write {
+        let chosen = form.get("target").to_owned();
+        for o in store::list_organisations(&state.db, ctx.tenant.id, None, None, 100).await? {
+            let value = format!("organisation:{}", o.id);
+            relationship_targets.push(Choice {
+                selected: value == chosen,
+                value,
+                label: o.name,
+            });
+        }
+        for p in store::list_persons(&state.db, ctx.tenant.id, None, 100, false).await? {
+            if p.id == person_id {
+                continue;
+            }
+            let value = format!("person:{}", p.id);
+            relationship_targets.push(Choice {
+                selected: value == chosen,
+                value,
+                label: format!("{} {}", p.given_name, p.family_name),
+            });
+        }
+    }
+    let channels = Channel::ALL
+        .into_iter()
+        .map(|c| Choice {
+            value: c.as_str().to_owned(),
+            label: ctx.t(&format!("channel-{}", c.as_str())),
+            selected: channel == Some(c),
+        })
+        .collect();
+    let r = render(&ShowTpl {
+        ctx,
+        notice,
+        errors: errors.clone(),
+        form,
+        r,
+        can_write,
+        channels,
+        relationship_targets,
+    })?;
+    Ok(with_status(r, &errors, StatusCode::UNPROCESSABLE_ENTITY))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::UseBackOffice)?;
+    let p = person_of(&state, &ctx, &id).await?;
+    let channel = q
+        .channel
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .and_then(|c| c.parse::<Channel>().ok());
+    store::record_view(&state.db, &ctx.actor(), p.id).await?;
+    let n = NoticeQuery {
+        notice: q.notice.clone(),
+    };
+    show_page(
+        &state,
+        &ctx,
+        p.id,
+        channel,
+        notice(&n, &ctx),
+        Typed::default(),
+        Errors::new(),
+    )
+    .await
+}
+
+/// After a write on the 360° page: back to it with a notice, or the page again with the
+/// errors (422) and the values as typed.
+async fn after_write(
+    state: &AppState,
+    ctx: &Ctx,
+    person_id: Uuid,
+    fields: Fields,
+    result: Result<&'static str, Errors>,
+) -> AppResult<Response> {
+    match result {
+        Ok(notice) => Ok(
+            Redirect::to(&format!("/backoffice/people/{person_id}?notice={notice}"))
+                .into_response(),
+        ),
+        Err(errors) => show_page(state, ctx, person_id, None, None, Typed(fields), errors).await,
+    }
+}
+
+async fn add_email(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    let p = person_of(&state, &ctx, &id).await?;
+    let result = match people::person_email(value(&fields, "email")) {
+        Err(e) => Err(vec![(e.field, e.code)]),
+        Ok(email) => match store::add_email(&state.db, &ctx.actor(), p.id, &email).await {
+            Ok(_) => Ok("person-contact-added"),
+            Err(StoreError::Conflict) => Err(vec![("email", "person-email-exists")]),
+            Err(e) => return Err(e.into()),
+        },
+    };
+    after_write(&state, &ctx, p.id, fields, result).await
+}
+
+async fn add_phone(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    let p = person_of(&state, &ctx, &id).await?;
+    let result = match Phone::parse(value(&fields, "phone")) {
+        Err(e) => Err(vec![(e.field, e.code)]),
+        Ok(phone) => match store::add_phone(&state.db, &ctx.actor(), p.id, &phone).await {
+            Ok(_) => Ok("person-contact-added"),
+            Err(StoreError::Conflict) => Err(vec![("phone", "person-phone-exists")]),
+            Err(e) => return Err(e.into()),
+        },
+    };
+    after_write(&state, &ctx, p.id, fields, result).await
+}
+
+async fn add_address(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    let p = person_of(&state, &ctx, &id).await?;
+    let result = match PostalAddress::parse(
+        value(&fields, "address_lines"),
+        value(&fields, "postcode"),
+        value(&fields, "city"),
+        value(&fields, "country"),
+    ) {
+        Err(e) => {
+            let mut errors = Errors::new();
+            push_all(&mut errors, e);
+            Err(errors)
+        }
+        Ok(a) => {
+            store::add_address(&state.db, &ctx.actor(), p.id, &a).await?;
+            Ok("person-contact-added")
+        }
+    };
+    after_write(&state, &ctx, p.id, fields, result).await
+}
+
+async fn remove_contact_point(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, point)): Path<(String, String)>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    let p = person_of(&state, &ctx, &id).await?;
+    let point = parse_id(&point)?;
+    store::remove_contact_point(&state.db, &ctx.actor(), p.id, point).await?;
+    Ok(Redirect::to(&format!(
+        "/backoffice/people/{}?notice=person-contact-removed",
+        p.id
+    ))
+    .into_response())
+}
+
+async fn set_tags(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    let p = person_of(&state, &ctx, &id).await?;
+    let parsed: Result<Vec<String>, Invalid> = value(&fields, "tags")
+        .split(',')
+        .filter(|t| !t.trim().is_empty())
+        .map(people::tag)
+        .collect();
+    let result = match parsed {
+        Ok(tags) if tags.len() <= 50 => {
+            store::set_tags(&state.db, &ctx.actor(), p.id, &tags).await?;
+            Ok("person-tags-saved")
+        }
+        Ok(_) => Err(vec![("tags", "person-too-many-tags")]),
+        Err(_) => Err(vec![("tags", "person-invalid-tag")]),
+    };
+    after_write(&state, &ctx, p.id, fields, result).await
+}
+
+async fn set_consent(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    let p = person_of(&state, &ctx, &id).await?;
+    let result = match ConsentChange::parse(
+        value(&fields, "consent_purpose"),
+        value(&fields, "consent_state"),
+        value(&fields, "consent_source"),
+        None,
+        Utc::now(),
+    ) {
+        Err(e) => {
+            let mut errors = Errors::new();
+            push_all(&mut errors, e);
+            Err(errors)
+        }
+        Ok(c) => {
+            store::set_consent(&state.db, &ctx.actor(), p.id, &c).await?;
+            Ok("person-consent-recorded")
+        }
+    };
+    after_write(&state, &ctx, p.id, fields, result).await
+}
+
+async fn log_interaction(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    let p = person_of(&state, &ctx, &id).await?;
+    let result = match NewInteraction::parse(
+        value(&fields, "channel"),
+        value(&fields, "direction"),
+        value(&fields, "summary"),
+        value(&fields, "duration"),
+        value(&fields, "case_ref"),
+        None,
+        Utc::now(),
+    ) {
+        Err(e) => {
+            let mut errors = Errors::new();
+            push_all(&mut errors, e);
+            Err(errors)
+        }
+        Ok(i) => {
+            store::log_interaction(&state.db, &ctx.actor(), p.id, &i).await?;
+            Ok("person-interaction-logged")
+        }
+    };
+    after_write(&state, &ctx, p.id, fields, result).await
+}
+
+/// `person:<id>` or `organisation:<id>`.
+fn parse_party(s: &str) -> Option<Party> {
+    let (kind, id) = s.split_once(':')?;
+    let id = Uuid::parse_str(id).ok()?;
+    match kind {
+        "person" => Some(Party::Person(id)),
+        "organisation" => Some(Party::Organisation(id)),
+        _ => None,
+    }
+}
+
+async fn add_relationship(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    let p = person_of(&state, &ctx, &id).await?;
+    let mut errors = Errors::new();
+    let kind = value(&fields, "relationship_kind")
+        .parse::<RelationshipKind>()
+        .map_err(|e| errors.push((e.field, e.code)))
+        .ok();
+    let target = parse_party(value(&fields, "target"));
+    if target.is_none() {
+        errors.push(("target", "person-invalid-relationship-target"));
+    }
+    let result = match (kind, target) {
+        (Some(kind), Some(to)) if errors.is_empty() => {
+            match store::add_relationship(&state.db, &ctx.actor(), p.id, kind, to).await {
+                Ok(_) => Ok("person-relationship-added"),
+                Err(StoreError::Rule(code)) => Err(vec![("target", code)]),
+                // Another tenant's or an unknown id: not something this form offered.
+                Err(StoreError::NotFound) => {
+                    Err(vec![("target", "person-invalid-relationship-target")])
+                }
+                Err(StoreError::Conflict) => Err(vec![("target", "person-relationship-exists")]),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        _ => Err(errors),
+    };
+    after_write(&state, &ctx, p.id, fields, result).await
+}
+
+// ---------------------------------------------------------------------------------------
+// Organisations
+
+#[derive(Template)]
+#[template(path = "people/organisations.html")]
+struct OrgListTpl<'a> {
+    ctx: &'a Ctx,
+    notice: Option<String>,
+    q: String,
+    rows: Vec<store::Organisation>,
+    next: Option<String>,
+}
+
+async fn org_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::UseBackOffice)?;
+    let q: String = query
+        .q
+        .clone()
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(100)
+        .collect();
+    let after = query.after.as_deref().and_then(|a| Uuid::parse_str(a).ok());
+    let rows = store::list_organisations(
+        &state.db,
+        ctx.tenant.id,
+        Some(q.as_str()).filter(|q| !q.is_empty()),
+        after,
+        PAGE,
+    )
+    .await?;
+    let next = (rows.len() as i64 == PAGE)
+        .then(|| {
+            rows.last().map(|r| {
+                format!(
+                    "/backoffice/organisations?after={}&q={}",
+                    r.id,
+                    urlencode(&q)
+                )
+            })
+        })
+        .flatten();
+    let n = NoticeQuery {
+        notice: query.notice.clone(),
+    };
+    render(&OrgListTpl {
+        notice: notice(&n, &ctx),
+        ctx: &ctx,
+        q,
+        rows,
+        next,
+    })
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|s| s.trim_start_matches('=').to_owned())
+        .unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "people/organisation_form.html")]
+struct OrgFormTpl<'a> {
+    ctx: &'a Ctx,
+    title: String,
+    action: String,
+    errors: Errors,
+    form: Typed,
+    back: String,
+}
+
+fn org_form_page(
+    ctx: &Ctx,
+    org: Option<&store::Organisation>,
+    form: Typed,
+    errors: Errors,
+) -> AppResult<Response> {
+    let (title, action, back) = match org {
+        Some(o) => (
+            ctx.t1("organisation-edit-title", "name", &o.name),
+            format!("/backoffice/organisations/{}", o.id),
+            format!("/backoffice/organisations/{}", o.id),
+        ),
+        None => (
+            ctx.t("organisation-new-title"),
+            "/backoffice/organisations".to_owned(),
+            "/backoffice/organisations".to_owned(),
+        ),
+    };
+    let r = render(&OrgFormTpl {
+        ctx,
+        title,
+        action,
+        errors: errors.clone(),
+        form,
+        back,
+    })?;
+    Ok(with_status(r, &errors, StatusCode::UNPROCESSABLE_ENTITY))
+}
+
+async fn org_new_form(ctx: Ctx) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    org_form_page(&ctx, None, Typed::default(), Errors::new())
+}
+
+fn parse_org(fields: &Fields) -> Result<(String, Option<people::Siret>), Errors> {
+    let mut errors = Errors::new();
+    let name = people::organisation_name(value(fields, "name"))
+        .map_err(|e| errors.push((e.field, e.code)))
+        .ok();
+    let siret = people::optional_siret(value(fields, "siret"))
+        .map_err(|e| errors.push((e.field, e.code)))
+        .ok();
+    match (name, siret) {
+        (Some(n), Some(s)) if errors.is_empty() => Ok((n, s)),
+        _ => Err(errors),
+    }
+}
+
+async fn org_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    let (name, siret) = match parse_org(&fields) {
+        Ok(v) => v,
+        Err(errors) => return org_form_page(&ctx, None, Typed(fields), errors),
+    };
+    match store::create_organisation(&state.db, &ctx.actor(), &name, siret.as_ref()).await {
+        Ok(o) => Ok(Redirect::to(&format!(
+            "/backoffice/organisations/{}?notice=organisation-created",
+            o.id
+        ))
+        .into_response()),
+        Err(StoreError::Conflict) => org_form_page(
+            &ctx,
+            None,
+            Typed(fields),
+            vec![("siret", "organisation-siret-exists")],
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn org_of(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<store::Organisation> {
+    let id = parse_id(id)?;
+    store::get_organisation(&state.db, ctx.tenant.id, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+#[derive(Template)]
+#[template(path = "people/organisation.html")]
+struct OrgTpl<'a> {
+    ctx: &'a Ctx,
+    notice: Option<String>,
+    errors: Errors,
+    form: Typed,
+    org: store::Organisation,
+    members: Vec<store::Member>,
+    can_write: bool,
+}
+
+async fn org_page(
+    state: &AppState,
+    ctx: &Ctx,
+    org: store::Organisation,
+    notice: Option<String>,
+    form: Typed,
+    errors: Errors,
+) -> AppResult<Response> {
+    let members = store::members(&state.db, ctx.tenant.id, org.id).await?;
+    let r = render(&OrgTpl {
+        ctx,
+        notice,
+        errors: errors.clone(),
+        form,
+        org,
+        members,
+        can_write: ctx.can(Permission::Write),
+    })?;
+    Ok(with_status(r, &errors, StatusCode::UNPROCESSABLE_ENTITY))
+}
+
+async fn org_show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::UseBackOffice)?;
+    let org = org_of(&state, &ctx, &id).await?;
+    let form = Typed(vec![
+        ("name".into(), org.name.clone()),
+        ("siret".into(), org.siret.clone().unwrap_or_default()),
+    ]);
+    org_page(&state, &ctx, org, notice(&q, &ctx), form, Errors::new()).await
+}
+
+async fn org_save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    let org = org_of(&state, &ctx, &id).await?;
+    let (name, siret) = match parse_org(&fields) {
+        Ok(v) => v,
+        Err(errors) => return org_page(&state, &ctx, org, None, Typed(fields), errors).await,
+    };
+    match store::update_organisation(&state.db, &ctx.actor(), org.id, &name, siret.as_ref()).await {
+        Ok(o) => Ok(Redirect::to(&format!(
+            "/backoffice/organisations/{}?notice=organisation-saved",
+            o.id
+        ))
+        .into_response()),
+        Err(StoreError::Conflict) => {
+            org_page(
+                &state,
+                &ctx,
+                org,
+                None,
+                Typed(fields),
+                vec![("siret", "organisation-siret-exists")],
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn org_archive(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    let org = org_of(&state, &ctx, &id).await?;
+    store::archive_organisation(&state.db, &ctx.actor(), org.id).await?;
+    Ok(Redirect::to(&format!(
+        "/backoffice/organisations/{}?notice=organisation-archived",
+        org.id
+    ))
+    .into_response())
+}
+
+/// For the templates: the label of a value of an enumeration (`channel-phone`…).
+pub fn label(ctx: &Ctx, prefix: &str, value: &str) -> String {
+    ctx.t(&format!("{prefix}-{value}"))
+}
+
+/// Options of the selects of the 360° page.
+pub fn consent_states() -> Vec<&'static str> {
+    ConsentState::ALL.iter().map(|s| s.as_str()).collect()
+}
+pub fn consent_sources() -> Vec<&'static str> {
+    ConsentSource::ALL.iter().map(|s| s.as_str()).collect()
+}
+pub fn directions() -> Vec<&'static str> {
+    Direction::ALL.iter().map(|s| s.as_str()).collect()
+}
+pub fn relationship_kinds() -> Vec<&'static str> {
+    RelationshipKind::ALL.iter().map(|s| s.as_str()).collect()
+}
+pub fn locales() -> Vec<Locale> {
+    Locale::ALL.to_vec()
+}
+
+/// For the templates: whether the actor may change records.
+pub fn can_write(ctx: &Ctx) -> bool {
+    ctx.can(Permission::Write)
+}
