@@ -815,6 +815,25 @@ impl Form {
         }
     }
 
+    /// One answer checked on its own against the top-level field `id`, as
+    /// [`Form::validate_answers`] would check it but ignoring conditions and `required` (a
+    /// draft is incomplete): its clean value, or `None` when the field does not exist, holds no
+    /// answer, the value is empty or it does not fit. `context` is what the conditions of a
+    /// group's sub-fields see.
+    pub fn check_answer(
+        &self,
+        id: &str,
+        value: &Value,
+        context: &Answers,
+        today: NaiveDate,
+    ) -> Option<Value> {
+        let field = self.field(id)?;
+        let mut errors = Vec::new();
+        let checker = Checker { today, context };
+        let clean = checker.field(field, Some(value), id, &mut errors);
+        if errors.is_empty() { clean } else { None }
+    }
+
     /// What the summary page before submission shows: each answered field's label and its
     /// answer as text in `locale`, in the form's order. A repeatable group gives a line with
     /// its number of items, then one line per answered sub-field labelled `Group 1 — Field`.
