@@ -31,7 +31,10 @@ use axum::{
 };
 use relais_domain::{
     Permission,
-    service::{DefinitionError, definition::ServiceDefinition},
+    service::{
+        DefinitionError,
+        definition::{self, ServiceDefinition},
+    },
 };
 use relais_store::{
     StoreError,
@@ -542,6 +545,8 @@ struct ServiceTpl<'a> {
     versions: Vec<VersionRow>,
     draft: Option<i32>,
     problems: Vec<DefinitionError>,
+    /// What the draft changes from the published version: `(description, affects answers)`.
+    changes: Vec<(String, bool)>,
     publish_errors: Vec<DefinitionError>,
     import_errors: Vec<DefinitionError>,
     import_text: String,
@@ -560,6 +565,10 @@ async fn service_page(
         Some(d) => check(&d.definition.0).err().unwrap_or_default(),
         None => Vec::new(),
     };
+    let published = all
+        .iter()
+        .find(|v| Some(v.version) == service.published_version);
+    let changes = draft_changes(ctx, published, draft);
     let draft = draft.map(|d| d.version);
     let versions = all
         .iter()
@@ -586,6 +595,7 @@ async fn service_page(
         versions,
         draft,
         problems,
+        changes,
         publish_errors: extras.publish_errors,
         import_errors: extras.import_errors,
         import_text: extras.import_text,
@@ -594,6 +604,25 @@ async fn service_page(
     })?;
     *r.status_mut() = status;
     Ok(r)
+}
+
+/// What the draft changes from the published version, described in the visitor's language,
+/// each with whether it affects answers in progress. Empty without both versions or when
+/// either is not even shaped like a definition (the draft's problems say why).
+fn draft_changes(
+    ctx: &Ctx,
+    published: Option<&Version>,
+    draft: Option<&Version>,
+) -> Vec<(String, bool)> {
+    let parse =
+        |v: &Version| serde_json::from_value::<ServiceDefinition>(v.definition.0.clone()).ok();
+    let (Some(old), Some(new)) = (published.and_then(parse), draft.and_then(parse)) else {
+        return Vec::new();
+    };
+    definition::changes(&old, &new)
+        .iter()
+        .map(|c| (c.describe(ctx.locale), c.affects_answers()))
+        .collect()
 }
 
 async fn show(

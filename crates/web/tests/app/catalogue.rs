@@ -2086,3 +2086,63 @@ async fn renaming_a_field_or_a_status_updates_every_reference() {
         assert_eq!(draft(&app, "alpha", id).await, before);
     }
 }
+
+#[tokio::test]
+async fn the_service_page_lists_what_the_draft_changes_from_the_published_version() {
+    let app = TestApp::new().await;
+    let mut c = admin(&app, "alpha").await;
+    let id = create(&mut c, "voirie").await;
+    let mut v1 = starter();
+    v1["form"]["pages"][0]["fields"] = json!([
+        {"id": "subject", "label": {"fr": "Objet", "en": "Subject"}, "kind": "short_text",
+         "required": true},
+        {"id": "details", "label": {"fr": "Détails", "en": "Details"}, "kind": "long_text"},
+        {"id": "phone", "label": {"fr": "Téléphone", "en": "Phone"}, "kind": "phone"}
+    ]);
+    c.post_form(
+        &format!("/admin/services/{id}/import"),
+        &[("definition", &v1.to_string())],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    // A draft and nothing published: nothing to compare with.
+    let page = c.get(&format!("/admin/services/{id}")).await;
+    assert!(!page.body.contains("Modifications depuis"), "{}", page.body);
+    c.post_form(&format!("/admin/services/{id}/publish"), &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+
+    // Version 2 drops the details and asks for the phone.
+    let mut v2 = v1.clone();
+    v2["form"]["pages"][0]["fields"]
+        .as_array_mut()
+        .unwrap()
+        .remove(1);
+    v2["form"]["pages"][0]["fields"][1]["required"] = json!(true);
+    c.post_form(
+        &format!("/admin/services/{id}/import"),
+        &[("definition", &v2.to_string())],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let page = c.get(&format!("/admin/services/{id}")).await;
+    page.assert_status(StatusCode::OK)
+        .assert_contains("Modifications depuis la version publiée")
+        .assert_contains("Champ « Détails » (details) supprimé.")
+        .assert_contains("Le champ « Téléphone » (phone) devient obligatoire.")
+        .assert_contains("peut invalider des réponses en cours");
+    assert!(!page.body.contains("Objet"), "the subject did not change");
+    c.get(&format!("/admin/services/{id}?lang=en"))
+        .await
+        .assert_contains("Changes since the published version")
+        .assert_contains("Field “Details” (details) removed.")
+        .assert_contains("Field “Phone” (phone) is now required.")
+        .assert_contains("may invalidate answers in progress");
+
+    // Once published, there is nothing left to list.
+    c.post_form(&format!("/admin/services/{id}/publish"), &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let page = c.get(&format!("/admin/services/{id}")).await;
+    assert!(!page.body.contains("(details)"), "{}", page.body);
+}
