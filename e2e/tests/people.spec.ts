@@ -1,0 +1,324 @@
+import { expect, test, type Locator, type Page, type Response, type TestInfo } from '@playwright/test';
+import { checkA11y, expectLang, expectPath, pathOf, reveal, saveHtmlText, signIn, snap } from './helpers';
+
+/**
+ * A demo agent (not an admin) works with the back office People pages, as a user would (plain
+ * clicks and typing): open "Personnes" from the header, create a person, add an e-mail and a
+ * phone typed the French way, record a consent, log interactions and filter the timeline by
+ * channel, create an organisation and link the person to it, open the organisation page from
+ * the person's links, and find the person from the list's search box (with and without the
+ * accents). An invalid phone is refused with its error and changes nothing.
+ * Every page visited gets an axe check (its HTML is kept for `npm run validate-html`), a reflow
+ * check (no horizontal scroll at the project's width) and a full-page screenshot.
+ */
+
+const DEMO_AGENT = { email: 'agent@belleville.example', password: 'relais-demo-2026' };
+const MAIN_NAV = 'Navigation principale';
+const PEOPLE_NAV = 'Personnes et organisations';
+
+/** Signs in as the demo agent on the French sign-in page; the back office ends up in French. */
+async function signInAsAgent(page: Page) {
+  await page.goto('/backoffice/login');
+  await signIn(page, 'fr', DEMO_AGENT);
+  await expectPath(page, '/backoffice');
+  if ((await page.locator('html').getAttribute('lang'))?.startsWith('en')) {
+    await (await reveal(page, page.getByRole('link', { name: 'Français', exact: true }))).click();
+  }
+  await expectLang(page, 'fr');
+}
+
+/**
+ * One h1 with the given text, no horizontal scrolling at the project's width (WCAG 1.4.10
+ * Reflow; tables scroll inside their own wrapper), axe, screenshot.
+ */
+async function checkPage(page: Page, testInfo: TestInfo, name: string, h1: string | RegExp) {
+  await expectLang(page, 'fr');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(h1);
+  const width = page.viewportSize()?.width ?? 0;
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect.soft(scrollWidth, `page width of ${pathOf(page)} at ${width}px`).toBeLessThanOrEqual(width);
+  await checkA11y(page, { soft: true, testInfo, label: `${pathOf(page)} (${name})` });
+  await snap(page, testInfo, name);
+}
+
+/**
+ * Clicks a submit button and returns the answer to the form's POST (a redirect when accepted,
+ * the page itself when refused), once the resulting page has loaded.
+ */
+async function submit(page: Page, button: Locator): Promise<Response> {
+  const answer = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && r.request().isNavigationRequest() && r.frame() === page.mainFrame(),
+  );
+  await button.click();
+  const response = await answer;
+  await page.waitForLoadState();
+  return response;
+}
+
+/** The notice shown after a successful change. */
+async function expectNotice(page: Page, text: string) {
+  await expect(page.getByRole('main').getByText(text, { exact: true })).toBeVisible();
+}
+
+/** The rows of the contact points table of the 360° page (empty when there is no table). */
+function contactRows(page: Page): Locator {
+  return page.getByRole('table', { name: 'Coordonnées', exact: true }).locator('tbody tr');
+}
+
+/** Opens the "Ajouter une coordonnée" disclosure unless it is open already. */
+async function openAddContact(page: Page) {
+  const details = page.locator('details').filter({ has: page.locator('summary', { hasText: 'Ajouter une coordonnée' }) });
+  if ((await details.getAttribute('open')) === null) {
+    await details.locator('summary').click();
+  }
+  await expect(page.getByLabel('Téléphone', { exact: true })).toBeVisible();
+}
+
+test('an agent manages a person, their contact points, consents and interactions', async ({ page }, testInfo) => {
+  const project = testInfo.project.name;
+  const run = Date.now().toString(36);
+  const given = 'Hélène';
+  const family = `Aubépine-${project[0].toUpperCase()}${project.slice(1)}-${run}`;
+  const fullName = `${given} ${family}`;
+  const email = `helene.${project}.${run}@example.org`;
+  const orgName = `Association des Lilas ${project} ${run}`;
+  let personPath = '';
+
+  await signInAsAgent(page);
+  // The agent is not an admin: no "Administration" link.
+  await expect(page.getByRole('link', { name: 'Administration', exact: true })).toHaveCount(0);
+
+  await test.step('open "Personnes" from the header', async () => {
+    const link = await reveal(
+      page,
+      page.getByRole('navigation', { name: MAIN_NAV, exact: true }).getByRole('link', { name: 'Personnes', exact: true }),
+    );
+    await link.click();
+    await expectPath(page, '/backoffice/people');
+    await expect(link).toHaveAttribute('aria-current', 'page');
+    await expect(
+      page.getByRole('navigation', { name: PEOPLE_NAV, exact: true }).getByRole('link', { name: 'Personnes', exact: true }),
+    ).toHaveAttribute('aria-current', 'true');
+    await checkPage(page, testInfo, 'people-list', 'Personnes');
+  });
+
+  await test.step('create a person', async () => {
+    await page.getByRole('link', { name: 'Nouvelle personne', exact: true }).click();
+    await expectPath(page, '/backoffice/people/new');
+    await checkPage(page, testInfo, 'person-new', 'Nouvelle personne');
+    await page.getByLabel('Prénom', { exact: true }).fill(given);
+    await page.getByLabel('Nom de famille', { exact: true }).fill(family);
+    await page.getByLabel('Langue préférée', { exact: true }).selectOption({ label: 'Français' });
+    const answer = await submit(page, page.getByRole('button', { name: 'Enregistrer', exact: true }));
+    expect(answer.status()).toBe(303);
+    await expect.poll(() => pathOf(page)).toMatch(/^\/backoffice\/people\/[0-9a-f-]{36}$/);
+    personPath = pathOf(page);
+    await expectNotice(page, 'La personne a été créée.');
+    await expect(page.getByText('Aucune coordonnée pour l’instant.', { exact: true })).toBeVisible();
+    await checkPage(page, testInfo, 'person-created', fullName);
+  });
+
+  await test.step('add an e-mail address', async () => {
+    await openAddContact(page);
+    await page.getByLabel('Adresse électronique', { exact: true }).fill(email);
+    await submit(page, page.getByRole('button', { name: 'Ajouter l’adresse électronique', exact: true }));
+    await expectPath(page, personPath);
+    await expectNotice(page, 'La coordonnée a été ajoutée.');
+    await expect(contactRows(page)).toHaveCount(1);
+    await expect(page.getByRole('link', { name: email, exact: true })).toHaveAttribute('href', `mailto:${email}`);
+    await checkPage(page, testInfo, 'person-email-added', fullName);
+  });
+
+  await test.step('an invalid phone "12" is refused and changes nothing', async () => {
+    await openAddContact(page);
+    await page.getByLabel('Téléphone', { exact: true }).fill('12');
+    const answer = await submit(page, page.getByRole('button', { name: 'Ajouter le numéro', exact: true }));
+    expect(answer.status()).toBe(422);
+    saveHtmlText(`people-phone-refused-${project}`, await answer.text());
+    const error = 'Saisissez un numéro de téléphone, par exemple 06 12 34 56 78 ou +33 6 12 34 56 78.';
+    const alert = page.locator('#form-errors');
+    await expect(alert).toHaveAttribute('role', 'alert');
+    await expect(alert).toContainText('Le formulaire contient une erreur.');
+    await expect(alert.getByRole('link', { name: error, exact: true })).toHaveAttribute('href', '#phone');
+    // The field says what is wrong, keeps what was typed, and is described by its error.
+    const phone = page.getByLabel('Téléphone', { exact: true });
+    await expect(phone).toBeVisible(); // the disclosure is open again
+    await expect(phone).toHaveValue('12');
+    await expect(phone).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.locator('#phone-error')).toHaveText(error);
+    await expect(phone).toHaveAccessibleDescription(new RegExp(error.replace(/[.+]/g, '\\$&')));
+    // Nothing changed: still the e-mail address only.
+    await expect(contactRows(page)).toHaveCount(1);
+    await checkPage(page, testInfo, 'person-phone-refused', fullName);
+    await page.goto(personPath);
+    await expect(contactRows(page)).toHaveCount(1);
+    await expect(page.locator('a[href^="tel:"]')).toHaveCount(0);
+  });
+
+  await test.step('add a phone written "06 12 34 56 78"', async () => {
+    await openAddContact(page);
+    await page.getByLabel('Téléphone', { exact: true }).fill('06 12 34 56 78');
+    await submit(page, page.getByRole('button', { name: 'Ajouter le numéro', exact: true }));
+    await expectPath(page, personPath);
+    await expectNotice(page, 'La coordonnée a été ajoutée.');
+    await expect(contactRows(page)).toHaveCount(2);
+    const tel = page.locator('a[href^="tel:"]');
+    await expect(tel).toHaveCount(1);
+    await expect(tel).toHaveAttribute('href', 'tel:+33612345678');
+    await expect(tel).toHaveText(/^\+33 ?6 ?12 ?34 ?56 ?78$/);
+    await checkPage(page, testInfo, 'person-phone-added', fullName);
+  });
+
+  await test.step('record a consent', async () => {
+    await page.getByLabel('Finalité', { exact: true }).fill('lettre-information');
+    await page.getByLabel('État', { exact: true }).selectOption({ label: 'Donné' });
+    await page.getByLabel('Origine', { exact: true }).selectOption({ label: 'Téléphone' });
+    await submit(page, page.getByRole('button', { name: 'Enregistrer le consentement', exact: true }));
+    await expectPath(page, personPath);
+    await expectNotice(page, 'Le consentement a été enregistré.');
+    const row = page.getByRole('table', { name: 'Consentements', exact: true }).locator('tbody tr');
+    await expect(row).toHaveCount(1);
+    await expect(row.getByRole('rowheader')).toHaveText('lettre-information');
+    await expect(row).toContainText('Donné');
+    await expect(row).toContainText('Téléphone');
+    await checkPage(page, testInfo, 'person-consent-recorded', fullName);
+  });
+
+  const log = page.getByRole('form', { name: 'Noter un contact', exact: true });
+  const timeline = page.locator('ol.timeline > li');
+  const phoneSummary = `Appel de ${given} au sujet de la cantine (${run}).`;
+  const counterSummary = `Passage au guichet de ${given} avec un justificatif (${run}).`;
+
+  await test.step('log a phone interaction, and one at the counter', async () => {
+    await expect(page.getByText('Rien pour l’instant.', { exact: true })).toBeVisible();
+    await log.getByLabel('Canal', { exact: true }).selectOption({ label: 'Téléphone' });
+    await log.getByLabel('Sens', { exact: true }).selectOption({ label: 'Entrant' });
+    await log.getByLabel('Résumé', { exact: true }).fill(phoneSummary);
+    await log.getByLabel('Durée en minutes', { exact: false }).fill('5');
+    await submit(page, log.getByRole('button', { name: 'Noter un contact', exact: true }));
+    await expectPath(page, personPath);
+    await expectNotice(page, 'Le contact a été noté.');
+    await expect(timeline).toHaveCount(1);
+    await expect(timeline.first()).toContainText('Téléphone');
+    await expect(timeline.first()).toContainText('Entrant');
+    await expect(timeline.first()).toContainText('Karim Benali'); // the demo agent
+    await expect(timeline.first()).toContainText(phoneSummary);
+    // A valid HTML date and time (at most three digits of fractions of a second).
+    await expect(timeline.first().locator('time')).toHaveAttribute(
+      'datetime',
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?(Z|[+-]\d\d:\d\d)$/,
+    );
+    await checkPage(page, testInfo, 'person-interaction-logged', fullName);
+
+    await log.getByLabel('Canal', { exact: true }).selectOption({ label: 'Guichet' });
+    await log.getByLabel('Sens', { exact: true }).selectOption({ label: 'Entrant' });
+    await log.getByLabel('Résumé', { exact: true }).fill(counterSummary);
+    await submit(page, log.getByRole('button', { name: 'Noter un contact', exact: true }));
+    await expectNotice(page, 'Le contact a été noté.');
+    await expect(timeline).toHaveCount(2);
+  });
+
+  await test.step('filter the timeline by channel', async () => {
+    const filter = page.locator('form').filter({ has: page.getByRole('button', { name: 'Filtrer', exact: true }) });
+    await filter.getByLabel('Canal', { exact: true }).selectOption({ label: 'Téléphone' });
+    await filter.getByRole('button', { name: 'Filtrer', exact: true }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('channel')).toBe('phone');
+    await expect(timeline).toHaveCount(1);
+    await expect(timeline.first()).toContainText(phoneSummary);
+    await expect(page.getByText(counterSummary)).toHaveCount(0);
+    // The filter keeps its choice.
+    await expect(filter.getByLabel('Canal', { exact: true })).toHaveValue('phone');
+    await checkPage(page, testInfo, 'person-timeline-phone', fullName);
+
+    await filter.getByLabel('Canal', { exact: true }).selectOption({ label: 'Courrier' });
+    await filter.getByRole('button', { name: 'Filtrer', exact: true }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('channel')).toBe('letter');
+    await expect(timeline).toHaveCount(0);
+    await expect(page.getByText('Rien pour l’instant.', { exact: true })).toBeVisible();
+    await checkPage(page, testInfo, 'person-timeline-letter', fullName);
+
+    await filter.getByLabel('Canal', { exact: true }).selectOption({ label: 'Tous les canaux' });
+    await filter.getByRole('button', { name: 'Filtrer', exact: true }).click();
+    await expect(timeline).toHaveCount(2);
+  });
+
+  await test.step('create an organisation, link the person to it and open its page', async () => {
+    await page.getByRole('navigation', { name: PEOPLE_NAV, exact: true }).getByRole('link', { name: 'Organisations', exact: true }).click();
+    await expectPath(page, '/backoffice/organisations');
+    await checkPage(page, testInfo, 'organisations-list', 'Organisations');
+    await page.getByRole('link', { name: 'Nouvelle organisation', exact: true }).click();
+    await expectPath(page, '/backoffice/organisations/new');
+    await checkPage(page, testInfo, 'organisation-new', 'Nouvelle organisation');
+    await page.getByLabel('Nom', { exact: true }).fill(orgName);
+    await submit(page, page.getByRole('button', { name: 'Enregistrer', exact: true }));
+    await expect.poll(() => pathOf(page)).toMatch(/^\/backoffice\/organisations\/[0-9a-f-]{36}$/);
+    const orgPath = pathOf(page);
+    await expectNotice(page, 'L’organisation a été créée.');
+    await expect(page.getByText('Personne n’est encore liée à cette organisation.', { exact: true })).toBeVisible();
+    await checkPage(page, testInfo, 'organisation-created', orgName);
+
+    await page.goto(personPath);
+    await page.getByLabel('Lien', { exact: true }).selectOption({ label: 'Membre de' });
+    await page.getByLabel('Avec', { exact: true }).selectOption({ label: orgName });
+    await submit(page, page.getByRole('button', { name: 'Ajouter le lien', exact: true }));
+    await expectPath(page, personPath);
+    await expectNotice(page, 'Le lien a été ajouté.');
+    const links = page.getByRole('region', { name: 'Liens', exact: true });
+    await expect(links.getByRole('listitem')).toHaveText(new RegExp(`^\\s*Membre de\\s+${orgName}\\s*$`));
+    await checkPage(page, testInfo, 'person-relationship-added', fullName);
+
+    await links.getByRole('link', { name: orgName, exact: true }).click();
+    await expectPath(page, orgPath);
+    const members = page.getByRole('table', { name: 'Membres et représentants', exact: true }).locator('tbody tr');
+    await expect(members).toHaveCount(1);
+    await expect(members.getByRole('link', { name: fullName, exact: true })).toHaveAttribute('href', personPath);
+    await expect(members).toContainText('Membre');
+    await checkPage(page, testInfo, 'organisation-page', orgName);
+  });
+
+  await test.step('search the person by name from the list, with and without accents', async () => {
+    const search = async (q: string) => {
+      const link = await reveal(
+        page,
+        page.getByRole('navigation', { name: MAIN_NAV, exact: true }).getByRole('link', { name: 'Personnes', exact: true }),
+      );
+      await link.click();
+      await expectPath(page, '/backoffice/people');
+      const box = page.getByRole('search').getByLabel('Rechercher par nom, courriel ou téléphone', { exact: true });
+      await box.fill(q);
+      await page.getByRole('search').getByRole('button', { name: 'Rechercher', exact: true }).click();
+      await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe(q);
+      const results = page.getByRole('table', { name: `Résultats pour « ${q} »`, exact: true });
+      await expect(results).toBeVisible();
+      const rows = results.locator('tbody tr');
+      await expect(rows).toHaveCount(1);
+      const row = rows.first();
+      // The list shows "Family Given".
+      await expect(row.getByRole('link', { name: `${family} ${given}`, exact: true })).toHaveAttribute('href', personPath);
+      await expect(row).toContainText(email);
+      await expect(row).toContainText(/\+33 ?6 ?12 ?34 ?56 ?78/);
+      await expect(box).toHaveValue(q);
+    };
+    await search(fullName);
+    await checkPage(page, testInfo, 'people-search-accents', 'Personnes');
+    const folded = fullName
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase();
+    expect(folded).toBe(`helene aubepine-${project}-${run}`);
+    await search(folded);
+    await checkPage(page, testInfo, 'people-search-folded', 'Personnes');
+    // The search result leads to the 360° page.
+    await page.getByRole('link', { name: `${family} ${given}`, exact: true }).click();
+    await expectPath(page, personPath);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(fullName);
+
+    // A name nobody has.
+    const box = page.getByRole('search');
+    await page.goto('/backoffice/people');
+    await box.getByLabel('Rechercher par nom, courriel ou téléphone', { exact: true }).fill(`personne-${run}-introuvable`);
+    await box.getByRole('button', { name: 'Rechercher', exact: true }).click();
+    await expect(page.getByText('Personne ne correspond à cette recherche.', { exact: true })).toBeVisible();
+    await checkPage(page, testInfo, 'people-search-none', 'Personnes');
+  });
+});
