@@ -4,6 +4,7 @@
 pub mod account;
 pub mod colour;
 pub mod error;
+pub mod import;
 pub mod people;
 pub mod service;
 pub mod tenant;
