@@ -10,6 +10,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::{fmt, str::FromStr};
 
+pub mod duplicates;
+
 fn text(s: &str, max: usize, field: &'static str, code: &'static str) -> Result<String> {
     let s = s.trim();
     let n = s.chars().count();
