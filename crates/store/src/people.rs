@@ -16,6 +16,9 @@ use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
+mod duplicates;
+pub use duplicates::duplicate_candidates;
+
 /// Largest page of a list.
 pub const MAX_PAGE: i64 = 200;
 
