@@ -772,3 +772,15 @@ organisation-archived = The organisation has been archived.
 organisation-invalid-name = Enter the name (1 to 200 characters).
 organisation-invalid-siret = Enter a SIRET of 14 digits with a valid check digit, or leave it empty.
 organisation-siret-exists = An organisation already has this SIRET.
+
+# Likely duplicates
+duplicates-title = Likely duplicates
+duplicates-intro = Records that may describe the same person: the same email or phone, or a similar name with the same birth date or postcode. Merging is not available yet: open each record to compare.
+duplicates-none = No likely duplicates.
+duplicates-first = Person
+duplicates-second = Possible duplicate
+duplicates-reason = Reason
+duplicate-reason-same-email = Same email
+duplicate-reason-same-phone = Same phone number
+duplicate-reason-similar-name-same-birth-date = Similar name and same birth date
+duplicate-reason-similar-name-same-address = Similar name and same postcode

@@ -772,3 +772,15 @@ organisation-archived = L’organisation a été archivée.
 organisation-invalid-name = Saisissez le nom (1 à 200 caractères).
 organisation-invalid-siret = Saisissez un SIRET de 14 chiffres avec une clé valide, ou laissez vide.
 organisation-siret-exists = Une organisation a déjà ce SIRET.
+
+# Doublons probables
+duplicates-title = Doublons probables
+duplicates-intro = Des fiches qui décrivent peut-être la même personne : même courriel ou même téléphone, ou nom proche avec la même date de naissance ou le même code postal. La fusion n’est pas encore disponible : ouvrez chaque fiche pour comparer.
+duplicates-none = Aucun doublon probable.
+duplicates-first = Personne
+duplicates-second = Doublon possible
+duplicates-reason = Raison
+duplicate-reason-same-email = Même courriel
+duplicate-reason-same-phone = Même numéro de téléphone
+duplicate-reason-similar-name-same-birth-date = Nom proche et même date de naissance
+duplicate-reason-similar-name-same-address = Nom proche et même code postal

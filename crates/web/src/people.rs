@@ -35,6 +35,8 @@ use relais_store::{StoreError, people as store};
 use serde::Deserialize;
 use uuid::Uuid;
 
+mod duplicates;
+
 /// Persons per page of the list.
 pub const PAGE: i64 = 50;
 
@@ -42,6 +44,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/backoffice/people", get(list).post(create))
         .route("/backoffice/people/new", get(new_form))
+        .route("/backoffice/people/duplicates", get(duplicates::duplicates))
         .route("/backoffice/people/{person}", get(show).post(save_identity))
         .route("/backoffice/people/{person}/edit", get(edit_form))
         .route("/backoffice/people/{person}/archive", post(archive))

@@ -9,6 +9,7 @@ mod auth;
 mod baseline;
 mod calendar;
 mod catalogue;
+mod duplicates;
 mod people;
 mod schema;
 mod services;

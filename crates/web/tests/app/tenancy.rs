@@ -216,6 +216,7 @@ const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/backoffice/people"),
     ("POST", "/backoffice/people"),
     ("GET", "/backoffice/people/new"),
+    ("GET", "/backoffice/people/duplicates"),
     ("GET", "/backoffice/people/{person}"),
     ("POST", "/backoffice/people/{person}"),
     ("GET", "/backoffice/people/{person}/edit"),
