@@ -4,7 +4,7 @@
 //! `<tenant>-<slug>.json` and embedded in the binary. Every file is validated as an imported
 //! definition would be; one that does not validate is a bug and stops the demo with its path.
 
-use relais_domain::service::definition::ServiceDefinition;
+use relais_domain::service::{definition::ServiceDefinition, meta::ServiceMeta};
 use relais_store::{Actor, Db, services};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -44,12 +44,6 @@ pub const SERVICES: &[DemoService] = &[
     service!("brioche", "resiliation-contrat"),
     service!("brioche", "demande-devis"),
 ];
-
-/// Channels a service may be offered on, and who may file (as the admin pages allow them).
-const CHANNELS: [&str; 7] = [
-    "portal", "email", "phone", "counter", "letter", "chat", "open311",
-];
-const WHO_MAY_FILE: [&str; 3] = ["anyone", "signed_in", "organisations"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -97,46 +91,28 @@ impl DemoService {
                 m.slug
             )));
         }
-        let slug_ok = (2..=64).contains(&m.slug.len())
-            && m.slug.starts_with(|c: char| c.is_ascii_lowercase())
-            && !m.slug.ends_with('-')
-            && !m.slug.contains("--")
-            && m.slug
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if !slug_ok {
-            return Err(fail(format!("meta.slug: invalid slug \"{}\"", m.slug)));
+        // The same rules as the admin pages.
+        let m = ServiceMeta {
+            slug: m.slug,
+            category: m.category,
+            audience: m.audience,
+            channels: m.channels,
+            who_may_file: m.who_may_file,
+            title_fr: m.title_fr,
+            title_en: m.title_en,
+            description_fr: m.description_fr,
+            description_en: m.description_en,
         }
-        if !WHO_MAY_FILE.contains(&m.who_may_file.as_str()) {
-            return Err(fail(format!(
-                "meta.who_may_file: unknown value \"{}\"",
-                m.who_may_file
-            )));
-        }
-        for (key, value, max) in [
-            ("category", &m.category, 80),
-            ("audience", &m.audience, 80),
-            ("title_fr", &m.title_fr, 200),
-            ("title_en", &m.title_en, 200),
-            ("description_fr", &m.description_fr, 5000),
-            ("description_en", &m.description_en, 5000),
-        ] {
-            if value.trim().is_empty() || value.chars().count() > max {
-                return Err(fail(format!(
-                    "meta.{key}: empty or longer than {max} characters"
-                )));
-            }
-        }
-        // Known channels, in the admin pages' order, at least one.
-        let ordered: Vec<&str> = CHANNELS
-            .into_iter()
-            .filter(|c| m.channels.iter().any(|x| x == c))
-            .collect();
-        if ordered.is_empty() || ordered != m.channels {
-            return Err(fail(format!(
-                "meta.channels: one or more of {CHANNELS:?}, once each, in that order"
-            )));
-        }
+        .validate()
+        .map_err(|errors| {
+            fail(
+                errors
+                    .iter()
+                    .map(|e| format!("meta.{}: {}", e.field, e.code))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
         let definition =
             ServiceDefinition::from_json(&file.definition.to_string()).map_err(|errors| {
                 fail(

@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod definition;
 pub mod form;
+pub mod meta;
 pub mod sla;
 pub mod workflow;
 

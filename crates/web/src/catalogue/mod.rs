@@ -56,12 +56,8 @@ pub fn routes() -> Router<AppState> {
         .merge(transition::routes())
 }
 
-/// Channels a service may be offered on.
-pub const CHANNELS: [&str; 7] = [
-    "portal", "email", "phone", "counter", "letter", "chat", "open311",
-];
-/// Who may file a case of the service.
-pub const WHO_MAY_FILE: [&str; 3] = ["anyone", "signed_in", "organisations"];
+use relais_domain::service::meta::ServiceMeta;
+pub use relais_domain::service::meta::{CHANNELS, WHO_MAY_FILE};
 /// Largest definition accepted by import, in bytes.
 pub const MAX_DEFINITION_BYTES: usize = 1024 * 1024;
 
@@ -349,83 +345,37 @@ impl MetaForm {
         self.channels.iter().any(|x| x == c)
     }
 
-    /// The fields as the store takes them, or what is wrong.
+    /// The fields as the store takes them, or what is wrong (rules in the domain crate).
     fn validate(&self) -> Result<Meta, Errors> {
-        let mut errors = Errors::new();
-        if !is_slug(&self.slug) {
-            errors.push(("slug", "catalogue-invalid-slug"));
-        }
-        let line = |s: &str, max: usize, required: bool| {
-            (!required || !s.is_empty())
-                && s.chars().count() <= max
-                && !s.chars().any(char::is_control)
-        };
-        let text = |s: &str, max: usize| {
-            s.chars().count() <= max
-                && !s
-                    .chars()
-                    .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-        };
-        if !line(&self.title_fr, 200, true) {
-            errors.push(("title_fr", "catalogue-invalid-title"));
-        }
-        if !line(&self.title_en, 200, false) {
-            errors.push(("title_en", "catalogue-invalid-title-en"));
-        }
-        if !text(&self.description_fr, 5000) {
-            errors.push(("description_fr", "catalogue-invalid-description"));
-        }
-        if !text(&self.description_en, 5000) {
-            errors.push(("description_en", "catalogue-invalid-description"));
-        }
-        if !line(&self.category, 80, true) {
-            errors.push(("category", "catalogue-invalid-category"));
-        }
-        if !line(&self.audience, 80, false) {
-            errors.push(("audience", "catalogue-invalid-audience"));
-        }
-        let mut channels: Vec<String> = Vec::new();
-        for c in CHANNELS {
-            if self.has_channel(c) {
-                channels.push(c.to_owned());
-            }
-        }
-        if channels.is_empty()
-            || self
-                .channels
-                .iter()
-                .any(|c| !CHANNELS.contains(&c.as_str()))
-        {
-            errors.push(("channels", "catalogue-invalid-channels"));
-        }
-        if !WHO_MAY_FILE.contains(&self.who_may_file.as_str()) {
-            errors.push(("who_may_file", "catalogue-invalid-who"));
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(Meta {
+        let typed = ServiceMeta {
             slug: self.slug.clone(),
             category: self.category.clone(),
             audience: self.audience.clone(),
-            channels,
+            channels: self.channels.clone(),
             who_may_file: self.who_may_file.clone(),
             title_fr: self.title_fr.clone(),
             title_en: self.title_en.clone(),
             description_fr: self.description_fr.clone(),
             description_en: self.description_en.clone(),
+        };
+        let m = typed.validate().map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|e| (e.field, e.code))
+                .collect::<Errors>()
+        })?;
+        Ok(Meta {
+            slug: m.slug,
+            category: m.category,
+            audience: m.audience,
+            channels: m.channels,
+            who_may_file: m.who_may_file,
+            title_fr: m.title_fr,
+            title_en: m.title_en,
+            description_fr: m.description_fr,
+            description_en: m.description_en,
         })
     }
-}
-
-/// Lowercase letters, digits and single hyphens, 2 to 64 characters, starting with a letter.
-pub fn is_slug(s: &str) -> bool {
-    (2..=64).contains(&s.len())
-        && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && !s.ends_with('-')
-        && !s.contains("--")
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 fn channel_options(ctx: &Ctx) -> Vec<(&'static str, String)> {
