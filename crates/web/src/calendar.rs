@@ -192,11 +192,7 @@ async fn show(
 ) -> AppResult<Response> {
     ctx.staff(Permission::ManageTenant)?;
     let calendar = load(&state, ctx.tenant.id).await?;
-    let notice = q
-        .notice
-        .as_deref()
-        .filter(|n| *n == "calendar-saved")
-        .map(|n| ctx.t(n));
+    let notice = q.text(&ctx);
     page(
         &ctx,
         &calendar,

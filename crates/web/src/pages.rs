@@ -40,6 +40,7 @@ const NOTICES: &[&str] = &[
     "team-created",
     "team-saved",
     "team-deleted",
+    "calendar-saved",
 ];
 
 impl NoticeQuery {
