@@ -10,7 +10,7 @@
 //! as a whole with an [`ImportError`] naming its line.
 
 use crate::{
-    Email,
+    Email, csv,
     error::Invalid,
     people::{self, PersonIdentity, Phone, PostalAddress},
 };
@@ -705,7 +705,7 @@ fn check_row(
             .iter()
             .zip(&table.headers)
             .zip(&row.fields)
-            .filter_map(|((t, h), v)| t.map(|t| (t, h, v.trim())))
+            .filter_map(|((t, h), v)| t.map(|t| (t, h, csv::unguard_formula(v.trim()).trim())))
     };
     let one = |target: Target| {
         cells()
@@ -815,61 +815,38 @@ fn check_row(
 /// The header of the extra column of [`rejected_csv`].
 pub const REASONS_COLUMN: &str = "reasons";
 
-fn write_record(out: &mut String, fields: &[&str], delimiter: char) {
-    if fields == [""] {
-        // One empty field: quoted, or the line would read as blank.
-        out.push_str("\"\"\r\n");
-        return;
-    }
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(delimiter);
-        }
-        if f.contains([delimiter, '"', '\r', '\n']) || f.starts_with(' ') || f.ends_with(' ') {
-            out.push('"');
-            out.push_str(&f.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(f);
-        }
-    }
-    out.push_str("\r\n");
-}
-
-/// Writes `fields` as one CSV record ending in CRLF, quoting what needs it.
-pub fn csv_record(fields: &[String], delimiter: char) -> String {
-    let mut out = String::new();
-    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
-    write_record(&mut out, &fields, delimiter);
-    out
+/// The message ids of a rejected row's reasons, joined with "; " (the reasons column when
+/// no language is at hand).
+pub fn reason_codes(row: &RejectedRow) -> String {
+    row.reasons
+        .iter()
+        .map(|(_, code)| *code)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The rejected rows as a CSV file to download, fix and import again: the file's header
-/// plus a [`REASONS_COLUMN`] holding the message ids joined with "; ". It starts with a BOM,
-/// so that spreadsheets read it as UTF-8; line ends are CRLF.
-pub fn rejected_csv(report: &Report, headers: &[String], delimiter: char) -> String {
-    let mut out = String::from('\u{feff}');
-    let header: Vec<&str> = headers
-        .iter()
-        .map(String::as_str)
-        .chain([REASONS_COLUMN])
-        .collect();
-    write_record(&mut out, &header, delimiter);
+/// plus a reasons column (headed `reasons_header`) holding what `reasons` says of each row.
+/// Written by [`csv::Writer`] (BOM, CRLF, formula guard; the import reads guarded cells
+/// back as they were).
+pub fn rejected_csv(
+    report: &Report,
+    headers: &[String],
+    delimiter: char,
+    reasons_header: &str,
+    reasons: impl Fn(&RejectedRow) -> String,
+) -> String {
+    let mut w = csv::Writer::with_bom(delimiter);
+    w.record(headers.iter().map(String::as_str).chain([reasons_header]));
     for row in &report.rejected {
-        let reasons = row
-            .reasons
-            .iter()
-            .map(|(_, code)| *code)
-            .collect::<Vec<_>>()
-            .join("; ");
+        let reasons = reasons(row);
         // An empty row keeps the header's width.
-        let values: Vec<&str> = (0..headers.len().max(row.values.len()))
+        let values = (0..headers.len().max(row.values.len()))
             .map(|i| row.values.get(i).map_or("", String::as_str))
-            .chain([reasons.as_str()])
-            .collect();
-        write_record(&mut out, &values, delimiter);
+            .chain([reasons.as_str()]);
+        w.record(values);
     }
-    out
+    w.finish()
 }
 
 #[cfg(test)]

@@ -377,7 +377,7 @@ fn structural_errors_stop_the_dry_run() {
 #[test]
 fn rejected_csv_has_a_reason_column_and_reads_back() {
     let (table, report) = report();
-    let csv = rejected_csv(&report, &table.headers, ';');
+    let csv = rejected_csv(&report, &table.headers, ';', REASONS_COLUMN, reason_codes);
     assert!(csv.starts_with('\u{feff}'));
     let (text, _) = decode(csv.as_bytes()).unwrap();
     let back = parse_table(&text).unwrap();
@@ -390,6 +390,29 @@ fn rejected_csv_has_a_reason_column_and_reads_back() {
     assert_eq!(back.rows[1].fields.len(), table.headers.len() + 1);
     assert_eq!(back.rows[1].fields.last().unwrap(), "import-empty-row");
     assert!(csv.contains("\r\n"));
+}
+
+#[test]
+fn rejected_rows_are_guarded_against_formulas_and_import_back_as_they_were() {
+    let text = "Prénom;Nom;Téléphone;Courriel\n=cmd|' /C calc'!A0;Dupont;+33 6 12 34 56 78;x@\n";
+    let table = parse_table(text).unwrap();
+    let mapping = suggest_mapping(&table.headers);
+    let report = dry_run_table(&table, &mapping, today()).unwrap();
+    assert_eq!(report.rejected.len(), 1);
+    let csv = rejected_csv(&report, &table.headers, ';', "raison", reason_codes);
+    assert!(
+        csv.contains("\r\n'=cmd|' /C calc'!A0;Dupont;'+33 6 12 34 56 78;x@;"),
+        "{csv}"
+    );
+    // Fixed by hand (the e-mail) and imported again: the guarded cells read as their values.
+    let fixed = csv
+        .replace(";x@;", ";x@example.fr;")
+        .replace("'=cmd|' /C calc'!A0", "Jean");
+    let (text, _) = decode(fixed.as_bytes()).unwrap();
+    let back = parse_table(&text).unwrap();
+    let report = dry_run_table(&back, &suggest_mapping(&back.headers), today()).unwrap();
+    assert_eq!(report.rejected, []);
+    assert_eq!(report.accepted[0].phones[0].as_str(), "+33612345678");
 }
 
 #[test]
@@ -435,17 +458,22 @@ proptest! {
         delimiter in prop_oneof![Just(';'), Just(','), Just('\t')],
     ) {
         let headers: Vec<String> = (0..width).map(|i| format!("col{i}")).collect();
-        let mut text = csv_record(&headers, delimiter);
+        let mut text = crate::csv::record(&headers, delimiter);
         let rows: Vec<Vec<String>> = rows.into_iter().map(|r| r[..width].to_vec()).collect();
         for r in &rows {
-            text.push_str(&csv_record(r, delimiter));
+            text.push_str(&crate::csv::record(r, delimiter));
         }
         let table = parse_table_with(&text, delimiter).unwrap();
         let read: Vec<Vec<String>> = table.rows.iter().map(|r| r.fields.clone()).collect();
-        // Rows are read back as written (lone CRs inside quotes become newlines).
+        // Rows are read back as written (formulas guarded, lone CRs inside quotes become
+        // newlines).
         let written: Vec<Vec<String>> = rows
             .iter()
-            .map(|r| r.iter().map(|c| c.replace("\r\n", "\n").replace('\r', "\n")).collect())
+            .map(|r| {
+                r.iter()
+                    .map(|c| crate::csv::guard_formula(c).replace("\r\n", "\n").replace('\r', "\n"))
+                    .collect()
+            })
             .collect();
         prop_assert_eq!(&read, &written);
 
@@ -478,7 +506,8 @@ proptest! {
             }
         }
         // The rejected file reads back with one row per rejected row.
-        let (back, _) = decode(rejected_csv(&report, &headers, delimiter).as_bytes()).unwrap();
+        let rejected = rejected_csv(&report, &headers, delimiter, REASONS_COLUMN, reason_codes);
+        let (back, _) = decode(rejected.as_bytes()).unwrap();
         prop_assert_eq!(parse_table_with(&back, delimiter).unwrap().rows.len(), report.rejected.len());
     }
 }

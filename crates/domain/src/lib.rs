@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod colour;
+pub mod csv;
 pub mod error;
 pub mod import;
 pub mod people;
