@@ -122,6 +122,43 @@ impl Db {
             .map_err(Into::into))
     }
 
+    /// Creates the empty PostgreSQL database `name` on the server of `admin_url` and returns
+    /// its URL. For tools that must work on a database of their own (tests, benchmarks).
+    pub async fn create_postgres_database(admin_url: &str, name: &str) -> Result<String> {
+        Self::admin_statement(admin_url, name, "CREATE DATABASE").await?;
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b)
+            .ok_or_else(|| StoreError::Other("PostgreSQL URL without a database".into()))?;
+        Ok(format!("{base}/{name}"))
+    }
+
+    /// Drops a database made by [`Db::create_postgres_database`].
+    pub async fn drop_postgres_database(admin_url: &str, name: &str) -> Result<()> {
+        Self::admin_statement(admin_url, name, "DROP DATABASE IF EXISTS").await
+    }
+
+    async fn admin_statement(admin_url: &str, name: &str, verb: &str) -> Result<()> {
+        let valid = !name.is_empty()
+            && name.len() <= 63
+            && name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !valid {
+            return Err(StoreError::Other(format!("invalid database name {name:?}")));
+        }
+        let Db::Postgres(pool) = Db::connect(admin_url).await? else {
+            return Err(StoreError::Other("not a PostgreSQL URL".into()));
+        };
+        // The name is checked above: lowercase letters, digits and underscores only.
+        let result = sqlx::query(sqlx::AssertSqlSafe(format!("{verb} {name}")))
+            .execute(&pool)
+            .await;
+        pool.close().await;
+        result.map(|_| ()).map_err(Into::into)
+    }
+
     pub async fn close(&self) {
         on_pool!(self, |p| p.close().await)
     }
