@@ -37,6 +37,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_people.sql"),
         postgres: include_str!("../migrations/postgres/0004_people.sql"),
     },
+    Migration {
+        version: 5,
+        name: "cases",
+        sqlite: include_str!("../migrations/sqlite/0005_cases.sql"),
+        postgres: include_str!("../migrations/postgres/0005_cases.sql"),
+    },
 ];
 
 /// Names of the migrations this binary knows, in order.

@@ -1,0 +1,606 @@
+//! Cases and their timeline. A case is filed in one transaction (reference, answers,
+//! documents, the "submitted" event, the audit row, the draft it came from deleted), so an
+//! accepted submission is never half-written. Every later change goes through
+//! [`apply`], which refuses a stale write (optimistic concurrency on `row_version`) and
+//! appends its events and audit row in the same transaction.
+
+use crate::{Actor, Change, Db, Result, StoreError, audit::record, db::BeginWrite, db::on_pool};
+use chrono::{DateTime, Utc};
+use relais_domain::case::{EventKind, Reference};
+use serde::Serialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// Largest page of a list.
+pub const MAX_PAGE: i64 = 200;
+
+const COLUMNS: &str = "c.tenant_id, c.id, c.reference, c.service_id, c.service_version,
+    c.requester_person_id, c.requester_account_id, c.organisation_id, c.contact_email,
+    c.channel, c.status, c.status_kind, c.status_entered_at, c.priority, c.team_id,
+    c.assignee_id, c.answers, c.correction_fields, c.correction_comment, c.deadline_at,
+    c.first_response_at, c.closed_at, c.first_response_due_at, c.resolution_due_at,
+    c.sla_state, c.next_timer_at, c.row_version, c.submitted_at, c.updated_at";
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct Case {
+    pub tenant_id: Uuid,
+    pub id: Uuid,
+    pub reference: String,
+    pub service_id: Uuid,
+    pub service_version: i32,
+    pub requester_person_id: Option<Uuid>,
+    pub requester_account_id: Option<Uuid>,
+    pub organisation_id: Option<Uuid>,
+    pub contact_email: Option<String>,
+    pub channel: String,
+    pub status: String,
+    pub status_kind: String,
+    pub status_entered_at: DateTime<Utc>,
+    pub priority: String,
+    pub team_id: Option<Uuid>,
+    pub assignee_id: Option<Uuid>,
+    /// JSON object of the answers, as validated against the case's definition version.
+    pub answers: String,
+    /// JSON array of the field ids re-opened for corrections, while asked.
+    pub correction_fields: Option<String>,
+    pub correction_comment: Option<String>,
+    pub deadline_at: Option<DateTime<Utc>>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub first_response_due_at: Option<DateTime<Utc>>,
+    pub resolution_due_at: Option<DateTime<Utc>>,
+    pub sla_state: String,
+    pub next_timer_at: Option<DateTime<Utc>>,
+    pub row_version: i64,
+    pub submitted_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Case {
+    pub fn answers_map(&self) -> serde_json::Map<String, Value> {
+        match serde_json::from_str(&self.answers) {
+            Ok(Value::Object(map)) => map,
+            _ => serde_json::Map::new(),
+        }
+    }
+
+    pub fn correction_field_ids(&self) -> Vec<String> {
+        self.correction_fields
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or_default()
+    }
+}
+
+/// One entry of a case's timeline.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct Event {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub kind: String,
+    pub actor_account_id: Option<Uuid>,
+    pub actor_label: String,
+    pub public: bool,
+    pub body: Option<String>,
+    /// JSON object with the event's details (from/to status, fields, document…).
+    pub data: String,
+}
+
+/// An event to append.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub kind: EventKind,
+    pub public: bool,
+    pub body: Option<String>,
+    pub data: Value,
+}
+
+impl NewEvent {
+    /// An event with the kind's usual visibility.
+    pub fn new(kind: EventKind, data: Value) -> NewEvent {
+        NewEvent {
+            kind,
+            public: kind.is_public(),
+            body: None,
+            data,
+        }
+    }
+
+    pub fn with_body(mut self, body: impl Into<String>) -> NewEvent {
+        self.body = Some(body.into());
+        self
+    }
+}
+
+/// A case to file.
+#[derive(Debug, Clone)]
+pub struct NewCase<'a> {
+    /// Prefix source of the reference (the tenant's slug).
+    pub tenant_slug: &'a str,
+    pub service_id: Uuid,
+    pub service_version: i32,
+    pub requester_person_id: Option<Uuid>,
+    pub requester_account_id: Option<Uuid>,
+    pub organisation_id: Option<Uuid>,
+    pub contact_email: Option<&'a str>,
+    /// The anonymous requester's tracking code (stored as its hash).
+    pub tracking_code: Option<&'a str>,
+    pub channel: &'a str,
+    pub status: &'a str,
+    pub status_kind: &'a str,
+    pub priority: &'a str,
+    pub answers: &'a Value,
+    /// Documents attached, with the field or required document they answer.
+    pub documents: &'a [(Uuid, Option<String>)],
+    pub first_response_due_at: Option<DateTime<Utc>>,
+    pub resolution_due_at: Option<DateTime<Utc>>,
+    pub next_timer_at: Option<DateTime<Utc>>,
+    pub team_id: Option<Uuid>,
+    /// The portal draft this submission came from: deleted in the same transaction.
+    pub draft_id: Option<Uuid>,
+    pub submitted_at: DateTime<Utc>,
+}
+
+/// Appends one event to a case's timeline inside the caller's transaction (a macro, like
+/// `record!`, so it works on either backend's transaction).
+macro_rules! insert_event {
+    ($tx:expr, $actor:expr, $case_id:expr, $at:expr, $event:expr) => {{
+        let actor: &Actor = $actor;
+        let event: &NewEvent = $event;
+        sqlx::query(
+            "INSERT INTO case_events (tenant_id, id, case_id, at, kind, actor_account_id,
+                actor_label, public, body, data)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(actor.tenant_id)
+        .bind(relais_domain::new_id())
+        .bind($case_id)
+        .bind($at)
+        .bind(event.kind.as_str())
+        .bind(actor.account_id)
+        .bind(&actor.label)
+        .bind(event.public)
+        .bind(&event.body)
+        .bind(event.data.to_string())
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
+/// Files a case: everything or nothing. The reference is drawn at random and drawn again in
+/// the unlikely event it is taken.
+pub async fn file(db: &Db, actor: &Actor, new: &NewCase<'_>) -> Result<Case> {
+    let id = relais_domain::new_id();
+    let year = chrono::Datelike::year(&new.submitted_at);
+    let answers = new.answers.to_string();
+    let tracking_hash = new.tracking_code.map(crate::secret_hash);
+    for _ in 0..5 {
+        let reference = Reference::generate(new.tenant_slug, year, rand::random::<u64>());
+        let written: Option<()> = on_pool!(db, |p| {
+            let mut tx = p.begin_write().await?;
+            let inserted = sqlx::query(
+                "INSERT INTO cases (tenant_id, id, reference, service_id, service_version,
+                    requester_person_id, requester_account_id, organisation_id, contact_email,
+                    tracking_hash, channel, status, status_kind, status_entered_at, priority,
+                    team_id, answers, first_response_due_at, resolution_due_at, sla_state,
+                    next_timer_at, row_version, submitted_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                    $17, $18, $19, $20, $21, 1, $14, $14)",
+            )
+            .bind(actor.tenant_id)
+            .bind(id)
+            .bind(reference.as_str())
+            .bind(new.service_id)
+            .bind(new.service_version)
+            .bind(new.requester_person_id)
+            .bind(new.requester_account_id)
+            .bind(new.organisation_id)
+            .bind(new.contact_email)
+            .bind(&tracking_hash)
+            .bind(new.channel)
+            .bind(new.status)
+            .bind(new.status_kind)
+            .bind(new.submitted_at)
+            .bind(new.priority)
+            .bind(new.team_id)
+            .bind(&answers)
+            .bind(new.first_response_due_at)
+            .bind(new.resolution_due_at)
+            .bind(
+                if new.resolution_due_at.is_some() || new.first_response_due_at.is_some() {
+                    "ok"
+                } else {
+                    "none"
+                },
+            )
+            .bind(new.next_timer_at)
+            .execute(&mut *tx)
+            .await;
+            if let Err(e) = inserted {
+                match StoreError::from(e) {
+                    // The reference is taken: roll back and draw another.
+                    StoreError::Conflict => None,
+                    other => return Err(other),
+                }
+            } else {
+                for (document_id, field) in new.documents {
+                    sqlx::query(
+                        "INSERT INTO case_documents (tenant_id, case_id, document_id, field_id)
+                     VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(actor.tenant_id)
+                    .bind(id)
+                    .bind(document_id)
+                    .bind(field)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                let submitted = NewEvent::new(
+                    EventKind::Submitted,
+                    json!({"channel": new.channel, "status": new.status, "version": new.service_version}),
+                );
+                insert_event!(tx, actor, id, new.submitted_at, &submitted);
+                if let Some(draft) = new.draft_id {
+                    sqlx::query("DELETE FROM case_drafts WHERE tenant_id = $1 AND id = $2")
+                        .bind(actor.tenant_id)
+                        .bind(draft)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                record!(
+                    tx,
+                    actor,
+                    Change::new(
+                        "case.file",
+                        "case",
+                        id,
+                        json!({"reference": reference.as_str(), "service_id": new.service_id,
+                           "version": new.service_version, "channel": new.channel,
+                           "documents": new.documents.len()})
+                    )
+                );
+                tx.commit().await?;
+                Some(())
+            }
+        });
+        if written.is_some() {
+            return get(db, actor.tenant_id, id)
+                .await?
+                .ok_or(StoreError::NotFound);
+        }
+    }
+    Err(StoreError::Other(
+        "could not draw a free case reference".into(),
+    ))
+}
+
+pub async fn get(db: &Db, tenant_id: Uuid, id: Uuid) -> Result<Option<Case>> {
+    let sql = format!("SELECT {COLUMNS} FROM cases c WHERE c.tenant_id = $1 AND c.id = $2");
+    on_pool!(db, |p| sqlx::query_as::<_, Case>(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_optional(p)
+    .await
+    .map_err(Into::into))
+}
+
+pub async fn by_reference(db: &Db, tenant_id: Uuid, reference: &Reference) -> Result<Option<Case>> {
+    let sql = format!("SELECT {COLUMNS} FROM cases c WHERE c.tenant_id = $1 AND c.reference = $2");
+    on_pool!(db, |p| sqlx::query_as::<_, Case>(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(tenant_id)
+    .bind(reference.as_str())
+    .fetch_optional(p)
+    .await
+    .map_err(Into::into))
+}
+
+/// The anonymous case with this reference and tracking code (as normalised by
+/// `relais_domain::case::normalise_tracking_code`); `None` for a wrong pair, whichever half
+/// is wrong, so neither can be probed alone.
+pub async fn by_tracking(
+    db: &Db,
+    tenant_id: Uuid,
+    reference: &Reference,
+    tracking_code: &str,
+) -> Result<Option<Case>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM cases c
+         WHERE c.tenant_id = $1 AND c.reference = $2 AND c.tracking_hash = $3"
+    );
+    on_pool!(db, |p| sqlx::query_as::<_, Case>(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(tenant_id)
+    .bind(reference.as_str())
+    .bind(crate::secret_hash(tracking_code))
+    .fetch_optional(p)
+    .await
+    .map_err(Into::into))
+}
+
+/// Keyset position in a list ordered by submission time, newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub submitted_at: DateTime<Utc>,
+    pub id: Uuid,
+}
+
+impl Cursor {
+    pub fn of(case: &Case) -> Cursor {
+        Cursor {
+            submitted_at: case.submitted_at,
+            id: case.id,
+        }
+    }
+}
+
+/// Who a list is for.
+#[derive(Debug, Clone, Copy)]
+pub enum Owner {
+    /// Cases filed from this portal account.
+    Account(Uuid),
+    /// Cases of this person (the 360° view).
+    Person(Uuid),
+    /// Cases filed on behalf of this organisation.
+    Organisation(Uuid),
+}
+
+/// Cases of one requester, newest first, after `cursor`, `limit` at most.
+pub async fn list_for(
+    db: &Db,
+    tenant_id: Uuid,
+    owner: Owner,
+    cursor: Option<Cursor>,
+    limit: i64,
+) -> Result<Vec<Case>> {
+    let (column, owner_id) = match owner {
+        Owner::Account(id) => ("requester_account_id", id),
+        Owner::Person(id) => ("requester_person_id", id),
+        Owner::Organisation(id) => ("organisation_id", id),
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM cases c
+         WHERE c.tenant_id = $1 AND c.{column} = $2
+           AND ($3 IS NULL OR c.submitted_at < $3 OR (c.submitted_at = $3 AND c.id < $4))
+         ORDER BY c.submitted_at DESC, c.id DESC
+         LIMIT $5"
+    );
+    on_pool!(db, |p| sqlx::query_as::<_, Case>(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(tenant_id)
+    .bind(owner_id)
+    .bind(cursor.map(|c| c.submitted_at))
+    .bind(cursor.map(|c| c.id))
+    .bind(limit.clamp(1, MAX_PAGE))
+    .fetch_all(p)
+    .await
+    .map_err(Into::into))
+}
+
+/// The timeline of a case, oldest first; the requester's view leaves staff-only events out.
+pub async fn events(
+    db: &Db,
+    tenant_id: Uuid,
+    case_id: Uuid,
+    public_only: bool,
+) -> Result<Vec<Event>> {
+    on_pool!(db, |p| sqlx::query_as::<_, Event>(
+        "SELECT id, case_id, at, kind, actor_account_id, actor_label, public, body, data
+         FROM case_events
+         WHERE tenant_id = $1 AND case_id = $2 AND ($3 = FALSE OR public = TRUE)
+         ORDER BY at, id"
+    )
+    .bind(tenant_id)
+    .bind(case_id)
+    .bind(public_only)
+    .fetch_all(p)
+    .await
+    .map_err(Into::into))
+}
+
+/// Documents attached to a case, with the field or required document each answers.
+pub async fn documents(
+    db: &Db,
+    tenant_id: Uuid,
+    case_id: Uuid,
+) -> Result<Vec<(crate::documents::Document, Option<String>)>> {
+    let sql = format!(
+        "SELECT {}, cd.field_id FROM case_documents cd
+         JOIN documents d ON d.tenant_id = cd.tenant_id AND d.id = cd.document_id
+         WHERE cd.tenant_id = $1 AND cd.case_id = $2
+         ORDER BY d.created_at, d.id",
+        crate::documents::COLUMNS
+    );
+    let rows = on_pool!(db, |p| sqlx::query_as::<_, DocumentRow>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .bind(tenant_id)
+    .bind(case_id)
+    .fetch_all(p)
+    .await)?;
+    Ok(rows.into_iter().map(|r| (r.document, r.field_id)).collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct DocumentRow {
+    #[sqlx(flatten)]
+    document: crate::documents::Document,
+    field_id: Option<String>,
+}
+
+/// A change to a case. `None` leaves a column as it is; `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct CaseWrite {
+    /// The `row_version` the writer saw: the write is refused if the case changed since.
+    pub expected_version: i64,
+    /// New status (id, kind); entering it resets `status_entered_at`.
+    pub status: Option<(String, String)>,
+    pub priority: Option<String>,
+    pub team_id: Option<Option<Uuid>>,
+    pub assignee_id: Option<Option<Uuid>>,
+    pub answers: Option<Value>,
+    /// Fields re-opened with the agent's comment, or `Some(None)` once resubmitted.
+    pub corrections: Option<Option<(Vec<String>, String)>>,
+    pub deadline_at: Option<Option<DateTime<Utc>>>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<Option<DateTime<Utc>>>,
+    pub first_response_due_at: Option<Option<DateTime<Utc>>>,
+    pub resolution_due_at: Option<Option<DateTime<Utc>>>,
+    pub sla_state: Option<String>,
+    pub next_timer_at: Option<Option<DateTime<Utc>>>,
+    /// Appended to the timeline in the same transaction.
+    pub events: Vec<NewEvent>,
+    /// The audit action (`case.transition`, `case.assign`…) and its summary.
+    pub audit: (&'static str, Value),
+}
+
+/// Applies a change if nobody changed the case since `expected_version`; otherwise
+/// `StoreError::Rule("case-stale")` and nothing is written. Returns the case as it now is.
+pub async fn apply(db: &Db, actor: &Actor, case_id: Uuid, write: CaseWrite) -> Result<Case> {
+    let now = Utc::now();
+    // Each optional column is written as CASE WHEN $flag THEN $value ELSE column END, so one
+    // statement serves every combination.
+    let answers = write.answers.as_ref().map(Value::to_string);
+    let (correction_fields, correction_comment) = match &write.corrections {
+        Some(Some((fields, comment))) => (
+            Some(serde_json::to_string(fields).unwrap_or_else(|_| "[]".into())),
+            Some(comment.clone()),
+        ),
+        _ => (None, None),
+    };
+    let (status, status_kind) = write
+        .status
+        .clone()
+        .map_or((None, None), |(s, k)| (Some(s), Some(k)));
+    on_pool!(db, |p| {
+        let mut tx = p.begin_write().await?;
+        let updated = sqlx::query(
+            "UPDATE cases SET
+                status = COALESCE($4, status),
+                status_kind = COALESCE($5, status_kind),
+                status_entered_at = CASE WHEN $4 IS NULL THEN status_entered_at ELSE $3 END,
+                priority = COALESCE($6, priority),
+                team_id = CASE WHEN $7 THEN $8 ELSE team_id END,
+                assignee_id = CASE WHEN $9 THEN $10 ELSE assignee_id END,
+                answers = COALESCE($11, answers),
+                correction_fields = CASE WHEN $12 THEN $13 ELSE correction_fields END,
+                correction_comment = CASE WHEN $12 THEN $14 ELSE correction_comment END,
+                deadline_at = CASE WHEN $15 THEN $16 ELSE deadline_at END,
+                first_response_at = COALESCE(first_response_at, $17),
+                closed_at = CASE WHEN $18 THEN $19 ELSE closed_at END,
+                first_response_due_at = CASE WHEN $20 THEN $21 ELSE first_response_due_at END,
+                resolution_due_at = CASE WHEN $22 THEN $23 ELSE resolution_due_at END,
+                sla_state = COALESCE($24, sla_state),
+                next_timer_at = CASE WHEN $25 THEN $26 ELSE next_timer_at END,
+                row_version = row_version + 1,
+                updated_at = $3
+             WHERE tenant_id = $1 AND id = $2 AND row_version = $27",
+        )
+        .bind(actor.tenant_id)
+        .bind(case_id)
+        .bind(now)
+        .bind(&status)
+        .bind(&status_kind)
+        .bind(&write.priority)
+        .bind(write.team_id.is_some())
+        .bind(write.team_id.flatten())
+        .bind(write.assignee_id.is_some())
+        .bind(write.assignee_id.flatten())
+        .bind(&answers)
+        .bind(write.corrections.is_some())
+        .bind(&correction_fields)
+        .bind(&correction_comment)
+        .bind(write.deadline_at.is_some())
+        .bind(write.deadline_at.flatten())
+        .bind(write.first_response_at)
+        .bind(write.closed_at.is_some())
+        .bind(write.closed_at.flatten())
+        .bind(write.first_response_due_at.is_some())
+        .bind(write.first_response_due_at.flatten())
+        .bind(write.resolution_due_at.is_some())
+        .bind(write.resolution_due_at.flatten())
+        .bind(&write.sla_state)
+        .bind(write.next_timer_at.is_some())
+        .bind(write.next_timer_at.flatten())
+        .bind(write.expected_version)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            let exists: Option<(i64,)> =
+                sqlx::query_as("SELECT row_version FROM cases WHERE tenant_id = $1 AND id = $2")
+                    .bind(actor.tenant_id)
+                    .bind(case_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            return Err(match exists {
+                Some(_) => StoreError::Rule("case-stale"),
+                None => StoreError::NotFound,
+            });
+        }
+        for event in &write.events {
+            insert_event!(tx, actor, case_id, now, event);
+        }
+        let (action, summary) = &write.audit;
+        record!(
+            tx,
+            actor,
+            Change::new(action, "case", case_id, summary.clone())
+        );
+        tx.commit().await?;
+        Ok::<_, StoreError>(())
+    })?;
+    get(db, actor.tenant_id, case_id)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Cases of every tenant whose timer is due at `now` (the timer job's work list), earliest
+/// first.
+pub async fn due_timers(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Vec<(Uuid, Uuid)>> {
+    on_pool!(db, |p| sqlx::query_as::<_, (Uuid, Uuid)>(
+        "SELECT tenant_id, id FROM cases
+         WHERE next_timer_at IS NOT NULL AND next_timer_at <= $1
+         ORDER BY next_timer_at LIMIT $2"
+    )
+    .bind(now)
+    .bind(limit.clamp(1, 10_000))
+    .fetch_all(p)
+    .await
+    .map_err(Into::into))
+}
+
+/// `(status, entered at)` of every status the case went through, in order, from its
+/// timeline (what the service-level clock needs).
+pub async fn status_history(
+    db: &Db,
+    tenant_id: Uuid,
+    case: &Case,
+) -> Result<Vec<(String, DateTime<Utc>)>> {
+    let events: Vec<(DateTime<Utc>, String)> = on_pool!(db, |p| sqlx::query_as(
+        "SELECT at, data FROM case_events
+         WHERE tenant_id = $1 AND case_id = $2 AND kind IN ('submitted', 'status_changed')
+         ORDER BY at, id"
+    )
+    .bind(tenant_id)
+    .bind(case.id)
+    .fetch_all(p)
+    .await)?;
+    let mut history: Vec<(String, DateTime<Utc>)> = events
+        .into_iter()
+        .filter_map(|(at, data)| {
+            let data: Value = serde_json::from_str(&data).ok()?;
+            let status = data.get("to").or_else(|| data.get("status"))?.as_str()?;
+            Some((status.to_owned(), at))
+        })
+        .collect();
+    if history.last().map(|(s, _)| s.as_str()) != Some(case.status.as_str()) {
+        history.push((case.status.clone(), case.status_entered_at));
+    }
+    Ok(history)
+}
