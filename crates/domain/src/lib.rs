@@ -8,6 +8,7 @@ pub mod csv;
 pub mod error;
 pub mod import;
 pub mod people;
+pub mod search;
 pub mod service;
 pub mod tenant;
 pub mod totp;

@@ -22,33 +22,9 @@ fn text(s: &str, max: usize, field: &'static str, code: &'static str) -> Result<
 }
 
 /// Lowercase, accents removed, every run of other characters than letters and digits made
-/// one space: the form in which names are searched ("Hélène Lefèvre-Dupré" →
-/// "helene lefevre dupre").
-pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars().flat_map(char::to_lowercase) {
-        let mapped: &str = match c {
-            'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => "a",
-            'ç' => "c",
-            'é' | 'è' | 'ê' | 'ë' => "e",
-            'î' | 'ï' | 'í' | 'ì' => "i",
-            'ô' | 'ö' | 'ó' | 'ò' | 'õ' | 'ø' => "o",
-            'ù' | 'û' | 'ü' | 'ú' => "u",
-            'ÿ' | 'ý' => "y",
-            'ñ' => "n",
-            'œ' => "oe",
-            'æ' => "ae",
-            'ß' => "ss",
-            c if c.is_alphanumeric() => {
-                out.push(c);
-                continue;
-            }
-            _ => " ",
-        };
-        out.push_str(mapped);
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+/// one space ("Hélène Lefèvre-Dupré" → "helene lefevre dupre"): one folding for search,
+/// sorting, duplicates and tags.
+pub use crate::search::fold;
 
 /// The search key of a person: family name first, folded (the list is sorted on it).
 pub fn person_search_name(given_name: &str, family_name: &str) -> String {

@@ -165,8 +165,11 @@ impl Db {
 
     /// Applies the migrations this database has not seen yet, in order, each in its own
     /// transaction. Several processes may start at once: PostgreSQL serialises them with an
-    /// advisory lock, SQLite with its write lock.
+    /// advisory lock, SQLite with its write lock. Then indexes for search whatever has no
+    /// current search document (see `search::backfill`).
     pub async fn migrate(&self) -> Result<Vec<&'static str>> {
-        crate::schema::migrate(self).await
+        let applied = crate::schema::migrate(self).await?;
+        crate::search::backfill(self).await?;
+        Ok(applied)
     }
 }

@@ -18,6 +18,7 @@ pub mod files;
 pub mod password_resets;
 pub mod people;
 pub mod schema;
+pub mod search;
 pub mod services;
 pub mod sessions;
 pub mod teams;

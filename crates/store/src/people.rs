@@ -3,7 +3,13 @@
 //! `relais_domain::people`; this module keeps the `search_name` columns, scopes every query
 //! by tenant and records every write in the audit log in the same transaction.
 
-use crate::{Actor, Change, Db, Result, StoreError, audit::record, db::BeginWrite, db::on_pool};
+use crate::{
+    Actor, Change, Db, Result, StoreError,
+    audit::record,
+    db::BeginWrite,
+    db::on_pool,
+    search::{index_organisations, index_persons},
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use relais_domain::{
     Email,
@@ -235,6 +241,7 @@ pub async fn create_person(db: &Db, actor: &Actor, identity: &PersonIdentity) ->
                        "birth_date": identity.birth_date, "locale": identity.locale.as_str()})
             )
         );
+        index_persons!(tx, actor.tenant_id, &[id]);
         tx.commit().await?;
         Ok::<_, StoreError>(())
     })?;
@@ -297,6 +304,7 @@ pub async fn update_person(
         .execute(&mut *tx)
         .await?;
         record!(tx, actor, Change::new("person.update", "person", id, diff));
+        index_persons!(tx, actor.tenant_id, &[id]);
         tx.commit().await?;
         Ok::<_, StoreError>(())
     })?;
@@ -335,6 +343,7 @@ pub async fn archive_person(db: &Db, actor: &Actor, id: Uuid) -> Result<()> {
                 json!({"name": before.full_name()})
             )
         );
+        index_persons!(tx, actor.tenant_id, &[id]);
         tx.commit().await?;
         Ok(())
     })
@@ -380,69 +389,47 @@ pub async fn list_persons(
     .map_err(Into::into))
 }
 
-/// `s` with LIKE's wildcards escaped (for `LIKE … ESCAPE '\'`).
-fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
-/// Active persons whose name words start with every word of `q` (accents and case
-/// ignored), or with an e-mail address starting with `q`, or a phone number starting with
-/// `q` read as a phone number in any common writing. By name, `limit` at most.
+/// Active persons matching `q` (see `crate::search`: names, e-mail addresses, phone numbers
+/// in any common writing, addresses; accents and case ignored, French plurals and one typo
+/// in a name tolerated), best first, `limit` at most. A query that cannot be searched
+/// (empty, only punctuation, too long) finds no one.
 pub async fn search_persons(
     db: &Db,
     tenant_id: Uuid,
     q: &str,
     limit: i64,
 ) -> Result<Vec<PersonSummary>> {
-    let folded = people::fold(q);
-    let mut tokens: Vec<Option<String>> = folded.split(' ').map(|t| Some(t.to_owned())).collect();
-    tokens.retain(|t| t.as_deref().is_some_and(|t| !t.is_empty()));
-    tokens.truncate(4);
-    let has_name = !tokens.is_empty();
-    tokens.resize(4, None);
-    let trimmed = q.trim().to_lowercase();
-    let email = (!trimmed.is_empty() && !trimmed.contains(char::is_whitespace))
-        .then(|| format!("{}%", like_escape(&trimmed)));
-    let phone = people::phone_prefix(q).map(|p| format!("{p}%"));
-    if !has_name && email.is_none() && phone.is_none() {
+    let Ok(query) = relais_domain::search::Query::parse(q) else {
         return Ok(Vec::new());
-    }
-    let word = |n: usize| {
-        format!(
-            "(${n} IS NULL OR p.search_name LIKE ${n} || '%' OR p.search_name LIKE '% ' || ${n} || '%')"
-        )
     };
-    let sql = format!(
-        "{SUMMARY_SELECT}
-         WHERE p.tenant_id = $1 AND p.archived_at IS NULL
-           AND (($2 IS NOT NULL AND {} AND {} AND {} AND {})
-             OR ($6 IS NOT NULL AND EXISTS (SELECT 1 FROM person_emails e
-                   WHERE e.tenant_id = p.tenant_id AND e.person_id = p.id AND e.email LIKE $6 ESCAPE '\\'))
-             OR ($7 IS NOT NULL AND EXISTS (SELECT 1 FROM person_phones ph
-                   WHERE ph.tenant_id = p.tenant_id AND ph.person_id = p.id AND ph.e164 LIKE $7)))
-         ORDER BY p.search_name, p.id
-         LIMIT $8",
-        word(2),
-        word(3),
-        word(4),
-        word(5)
-    );
-    on_pool!(db, |p| sqlx::query_as::<_, PersonSummary>(
-        sqlx::AssertSqlSafe(sql.clone())
-    )
-    .bind(tenant_id)
-    .bind(&tokens[0])
-    .bind(&tokens[1])
-    .bind(&tokens[2])
-    .bind(&tokens[3])
-    .bind(&email)
-    .bind(&phone)
-    .bind(limit.clamp(1, MAX_PAGE))
-    .fetch_all(p)
-    .await
-    .map_err(Into::into))
+    let found =
+        crate::search::search(db, tenant_id, &query, crate::search::Scope::Persons, limit).await?;
+    let ids: Vec<Uuid> = found.hits.iter().map(|h| h.id).collect();
+    persons_by_ids(db, tenant_id, &ids).await
+}
+
+/// Summaries of these persons of the tenant, in the order of `ids` (unknown ids left out).
+pub async fn persons_by_ids(db: &Db, tenant_id: Uuid, ids: &[Uuid]) -> Result<Vec<PersonSummary>> {
+    let mut found: Vec<PersonSummary> = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(crate::search::BATCH) {
+        let sql = format!(
+            "{SUMMARY_SELECT} WHERE p.tenant_id = $1 AND p.id IN ({})",
+            crate::search::placeholders(2, chunk.len())
+        );
+        let rows: Vec<PersonSummary> = on_pool!(db, |p| {
+            let mut q = sqlx::query_as::<_, PersonSummary>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(tenant_id);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(p).await
+        })?;
+        found.extend(rows);
+    }
+    Ok(ids
+        .iter()
+        .filter_map(|id| found.iter().find(|p| p.id == *id).cloned())
+        .collect())
 }
 
 /// Everything about a person, interactions of one channel only when `channel` is given.
@@ -623,6 +610,7 @@ pub async fn add_email(db: &Db, actor: &Actor, person_id: Uuid, email: &Email) -
                 json!({"email": email.as_str()})
             )
         );
+        index_persons!(tx, actor.tenant_id, &[person_id]);
         tx.commit().await?;
         Ok(id)
     })
@@ -654,6 +642,7 @@ pub async fn add_phone(db: &Db, actor: &Actor, person_id: Uuid, phone: &Phone) -
                 json!({"phone": phone.as_str()})
             )
         );
+        index_persons!(tx, actor.tenant_id, &[person_id]);
         tx.commit().await?;
         Ok(id)
     })
@@ -693,6 +682,7 @@ pub async fn add_address(
                 json!({"address": address.formatted()})
             )
         );
+        index_persons!(tx, actor.tenant_id, &[person_id]);
         tx.commit().await?;
         Ok(id)
     })
@@ -751,6 +741,7 @@ pub async fn remove_contact_point(
             actor,
             Change::new("person.contact.remove", "person", person_id, summary)
         );
+        index_persons!(tx, actor.tenant_id, &[person_id]);
         tx.commit().await?;
         Ok(())
     })
@@ -1021,6 +1012,7 @@ pub async fn create_organisation(
                 json!({"name": name, "siret": siret})
             )
         );
+        index_organisations!(tx, actor.tenant_id, &[id]);
         tx.commit().await?;
         Ok::<_, StoreError>(())
     })?;
@@ -1070,6 +1062,7 @@ pub async fn update_organisation(
             actor,
             Change::new("organisation.update", "organisation", id, diff)
         );
+        index_organisations!(tx, actor.tenant_id, &[id]);
         tx.commit().await?;
         Ok::<_, StoreError>(())
     })?;
@@ -1106,6 +1099,7 @@ pub async fn archive_organisation(db: &Db, actor: &Actor, id: Uuid) -> Result<()
                 json!({"name": before.name})
             )
         );
+        index_organisations!(tx, actor.tenant_id, &[id]);
         tx.commit().await?;
         Ok(())
     })

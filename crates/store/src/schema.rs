@@ -43,6 +43,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_cases.sql"),
         postgres: include_str!("../migrations/postgres/0005_cases.sql"),
     },
+    Migration {
+        version: 7,
+        name: "search",
+        sqlite: include_str!("../migrations/sqlite/0007_search.sql"),
+        postgres: include_str!("../migrations/postgres/0007_search.sql"),
+    },
 ];
 
 /// Names of the migrations this binary knows, in order.
@@ -131,7 +137,12 @@ pub async fn describe(db: &Db) -> Result<BTreeMap<String, Vec<(String, bool)>>> 
             let rows = sqlx::query(
                 "SELECT m.name AS table_name, p.name AS column_name, p.\"notnull\" AS not_null, p.pk AS pk
                  FROM sqlite_master m JOIN pragma_table_info(m.name) p
-                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'
+                   -- Full-text indexes (FTS5 tables and their shadow tables) are SQLite's
+                   -- kind of index, not tables of the schema.
+                   AND NOT EXISTS (SELECT 1 FROM sqlite_master v
+                       WHERE v.type = 'table' AND v.sql LIKE 'CREATE VIRTUAL TABLE%'
+                         AND (m.name = v.name OR m.name LIKE v.name || '\\_%' ESCAPE '\\'))",
             )
             .fetch_all(pool)
             .await?;
