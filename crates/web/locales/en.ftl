@@ -784,3 +784,13 @@ duplicate-reason-same-email = Same email
 duplicate-reason-same-phone = Same phone number
 duplicate-reason-similar-name-same-birth-date = Similar name and same birth date
 duplicate-reason-similar-name-same-address = Similar name and same postcode
+
+## Cases: refusals of the case flow
+case-stale = Someone changed this case in the meantime. Reload the page to see their changes; nothing was saved.
+case-transition-refused = This action is not possible on this case in its current state, or your role does not allow it. Nothing was changed.
+case-answers-invalid = Some answers are not right. Correct them and send again.
+case-service-closed = This service is not open at the moment.
+case-channel-not-offered = This service cannot be filed through this channel.
+case-sign-in-required = Sign in to use this service.
+case-organisation-required = This service is filed on behalf of an organisation: choose the one you represent.
+case-document-unknown = One of the attached documents cannot be found or can no longer be used. Attach it again.

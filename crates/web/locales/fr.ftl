@@ -784,3 +784,13 @@ duplicate-reason-same-email = Même courriel
 duplicate-reason-same-phone = Même numéro de téléphone
 duplicate-reason-similar-name-same-birth-date = Nom proche et même date de naissance
 duplicate-reason-similar-name-same-address = Nom proche et même code postal
+
+## Cases: refusals of the case flow
+case-stale = Quelqu'un a modifié ce dossier entre-temps. Rechargez la page pour voir ses changements ; rien n'a été enregistré.
+case-transition-refused = Cette action n'est pas possible sur ce dossier dans son état actuel, ou votre rôle ne la permet pas. Rien n'a été modifié.
+case-answers-invalid = Certaines réponses ne conviennent pas. Corrigez-les puis envoyez à nouveau.
+case-service-closed = Cette démarche n'est pas ouverte pour le moment.
+case-channel-not-offered = Cette démarche ne peut pas être déposée par ce canal.
+case-sign-in-required = Connectez-vous pour faire cette démarche.
+case-organisation-required = Cette démarche se fait au nom d'une organisation : choisissez celle que vous représentez.
+case-document-unknown = Un des documents joints est introuvable ou n'est plus utilisable. Joignez-le à nouveau.

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod calendar;
+pub mod cases;
 pub mod catalogue;
 pub mod ctx;
 pub mod error;
@@ -103,6 +104,10 @@ pub async fn serve(
             }
         }
     });
+    let timers = tokio::spawn(cases::timers::run_forever(
+        state.clone(),
+        Duration::from_secs(15),
+    ));
     let result = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -110,5 +115,6 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     housekeeping.abort();
+    timers.abort();
     result
 }

@@ -206,6 +206,59 @@ impl TestApp {
         self.dir.path().join("files")
     }
 
+    /// Publishes a service of the demo catalogue (`crates/relais/demo/services/<name>.json`)
+    /// in tenant `slug`, as the demo loader does, and returns it.
+    pub async fn publish_demo_service(
+        &self,
+        slug: &str,
+        name: &str,
+    ) -> relais_store::services::Service {
+        let path = format!(
+            "{}/../relais/demo/services/{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let file: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("demo service file"))
+                .expect("demo service JSON");
+        let m = &file["meta"];
+        let text = |k: &str| m[k].as_str().expect("meta text").to_owned();
+        let meta = relais_store::services::Meta {
+            slug: text("slug"),
+            category: text("category"),
+            audience: text("audience"),
+            channels: m["channels"]
+                .as_array()
+                .expect("channels")
+                .iter()
+                .filter_map(|c| c.as_str().map(str::to_owned))
+                .collect(),
+            who_may_file: text("who_may_file"),
+            title_fr: text("title_fr"),
+            title_en: text("title_en"),
+            description_fr: text("description_fr"),
+            description_en: text("description_en"),
+        };
+        let actor = Actor::system(self.tenant(slug), "test");
+        let service = relais_store::services::create(&self.db, &actor, &meta, &file["definition"])
+            .await
+            .expect("create service");
+        relais_store::services::publish(&self.db, &actor, service.id)
+            .await
+            .expect("publish service");
+        relais_store::services::get(&self.db, self.tenant(slug), service.id)
+            .await
+            .expect("query")
+            .expect("service")
+    }
+
+    /// The tenant row of `slug`.
+    pub async fn tenant_row(&self, slug: &str) -> relais_store::tenants::Tenant {
+        relais_store::tenants::by_id(&self.db, self.tenant(slug))
+            .await
+            .expect("query")
+            .expect("tenant")
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         relais_store::schema::count_rows(&self.db, table)
             .await

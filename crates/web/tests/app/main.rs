@@ -8,6 +8,7 @@ mod api;
 mod auth;
 mod baseline;
 mod calendar;
+mod cases;
 mod catalogue;
 mod duplicates;
 mod people;
