@@ -612,8 +612,8 @@ catalogue-invalid-duration = Enter the targets as whole numbers with a unit from
 # People and organisations
 people-title = People
 people-nav = People and organisations
-people-search = Search by name, email or phone
-people-search-hint = For example “Hélène Martin”, “martin@”, “06 12 34”.
+people-search = Search by name, email, phone or address
+people-search-hint = For example “Hélène Martin”, “martin@”, “06 12 34”, “44000”. Accents and capitals do not matter.
 search = Search
 filter = Filter
 optional = optional
@@ -794,3 +794,37 @@ case-channel-not-offered = This service cannot be filed through this channel.
 case-sign-in-required = Sign in to use this service.
 case-organisation-required = This service is filed on behalf of an organisation: choose the one you represent.
 case-document-unknown = One of the attached documents cannot be found or can no longer be used. Attach it again.
+
+## Search
+search-title = Search
+search-results-title = Search “{ $q }”
+search-label = Name, email, phone, address or SIRET
+search-hint = For example “Hélène Martin”, “martin@”, “06 12 34 56 78”, “rue des Lilas Nantes”, “732 829 320”. Accents and capitals do not matter, and one typo in a name is tolerated.
+search-scope = Search among
+search-scope-all = People and organisations
+search-scope-person = People
+search-scope-organisation = Organisations
+search-results = { $count ->
+    [0] No results
+    [one] One result
+   *[other] { $count } results
+}
+search-none = Nothing matches this search. Check the spelling, or search another way: email, phone, postcode.
+search-truncated = More records match: only the most relevant are shown. Narrow the search (a first name, a town…) to find the others.
+search-kind-person = Person
+search-kind-organisation = Organisation
+search-how-exact = Exact word
+search-how-prefix = Beginning of a word
+search-how-stem = Related form (plural, feminine)
+search-how-fuzzy = Close spelling (one letter differs)
+search-where-name = in the name
+search-where-identifier = in an email, phone or SIRET
+search-where-address = in the address
+search-empty = Enter a name, email, phone, address or SIRET.
+search-too-long = The search is too long: 100 characters at most.
+search-invalid = The search contains control characters: remove them.
+search-no-words = Enter at least one letter or digit.
+search-too-many-words = The search has too many words: 8 at most.
+search-invalid-type = Choose to search among people and organisations, people, or organisations.
+search-found-in = { $field }:
+people-search-everywhere = Also search organisations

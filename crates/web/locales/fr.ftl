@@ -612,8 +612,8 @@ catalogue-invalid-duration = Saisissez les objectifs en nombres entiers avec une
 # Personnes et organisations
 people-title = Personnes
 people-nav = Personnes et organisations
-people-search = Rechercher par nom, courriel ou téléphone
-people-search-hint = Par exemple « Hélène Martin », « martin@ », « 06 12 34 ».
+people-search = Rechercher par nom, courriel, téléphone ou adresse
+people-search-hint = Par exemple « Hélène Martin », « martin@ », « 06 12 34 », « 44000 ». Ni les accents ni les majuscules ne comptent.
 search = Rechercher
 filter = Filtrer
 optional = facultatif
@@ -794,3 +794,37 @@ case-channel-not-offered = Cette démarche ne peut pas être déposée par ce ca
 case-sign-in-required = Connectez-vous pour faire cette démarche.
 case-organisation-required = Cette démarche se fait au nom d'une organisation : choisissez celle que vous représentez.
 case-document-unknown = Un des documents joints est introuvable ou n'est plus utilisable. Joignez-le à nouveau.
+
+## Search
+search-title = Recherche
+search-results-title = Recherche « { $q } »
+search-label = Nom, courriel, téléphone, adresse ou SIRET
+search-hint = Par exemple « Hélène Martin », « martin@ », « 06 12 34 56 78 », « rue des Lilas Nantes », « 732 829 320 ». Ni les accents ni les majuscules ne comptent, et une faute de frappe dans un nom est tolérée.
+search-scope = Chercher parmi
+search-scope-all = Personnes et organisations
+search-scope-person = Personnes
+search-scope-organisation = Organisations
+search-results = { $count ->
+    [0] Aucun résultat
+    [one] Un résultat
+   *[other] { $count } résultats
+}
+search-none = Rien ne correspond à cette recherche. Vérifiez l’orthographe, ou cherchez autrement : courriel, téléphone, code postal.
+search-truncated = D’autres fiches correspondent : seules les plus pertinentes sont affichées. Précisez la recherche (un prénom, une ville…) pour trouver les autres.
+search-kind-person = Personne
+search-kind-organisation = Organisation
+search-how-exact = Mot exact
+search-how-prefix = Début de mot
+search-how-stem = Forme voisine (pluriel, féminin)
+search-how-fuzzy = Orthographe approchante (une lettre diffère)
+search-where-name = dans le nom
+search-where-identifier = dans un courriel, un téléphone ou le SIRET
+search-where-address = dans l’adresse
+search-empty = Saisissez un nom, un courriel, un téléphone, une adresse ou un SIRET.
+search-too-long = La recherche est trop longue : 100 caractères au plus.
+search-invalid = La recherche contient des caractères de contrôle : retirez-les.
+search-no-words = Saisissez au moins une lettre ou un chiffre.
+search-too-many-words = La recherche a trop de mots : 8 au plus.
+search-invalid-type = Choisissez de chercher parmi les personnes et organisations, les personnes ou les organisations.
+search-found-in = { $field } :
+people-search-everywhere = Chercher aussi parmi les organisations

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod error;
 pub mod me;
 pub mod persons;
+pub mod search;
 pub mod services;
 pub mod staff;
 pub mod teams;
@@ -38,6 +39,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "audit", description = "The audit log"),
         (name = "catalogue", description = "The service catalogue and its definitions"),
         (name = "persons", description = "People served: identity, contact points, consents, relationships, interactions"),
+        (name = "search", description = "Search of persons and organisations together"),
     )
 )]
 struct ApiDoc;
@@ -61,6 +63,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(persons::list, persons::create))
         .routes(routes!(persons::search))
         .routes(routes!(persons::get, persons::update, persons::archive))
+        .routes(routes!(search::search))
         // Anything else under /api/ is a JSON 404, not an HTML page.
         .route("/api/{*rest}", any(not_found))
         // route_layer, not layer: a layered default fallback would win the merge in lib.rs

@@ -17,6 +17,7 @@ pub mod middleware;
 pub mod pages;
 pub mod people;
 pub mod rate_limit;
+pub mod search;
 pub mod state;
 
 pub use state::{AppState, WebConfig};
@@ -61,6 +62,7 @@ pub fn app(state: AppState) -> Router {
         .merge(catalogue::routes())
         .merge(calendar::routes())
         .merge(people::routes())
+        .merge(search::routes())
         .merge(api_routes)
         .route("/api/openapi.json", get(move || { let doc = openapi.clone(); async move { axum::Json(doc.as_ref().clone()) } }))
         .route("/static/app.css", get(pages::app_css))

@@ -8,6 +8,7 @@
 //! tenant's id is a 404). A form with an invalid field is shown again with status 422 and
 //! changes nothing.
 
+use crate::search::ResultView;
 use crate::{
     admin::{Errors, FieldErrors, Fields, parse_id, value, with_status},
     ctx::Ctx,
@@ -31,7 +32,7 @@ use relais_domain::{
         Party, PersonIdentity, Phone, PostalAddress, RelationshipKind,
     },
 };
-use relais_store::{StoreError, people as store};
+use relais_store::{StoreError, people as store, search::Scope};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -150,8 +151,23 @@ struct ListTpl<'a> {
     notice: Option<String>,
     q: String,
     searched: bool,
-    rows: Vec<store::PersonSummary>,
+    /// The message id of what is wrong with `q`.
+    error: Option<&'static str>,
+    /// Each person, with what matched when searching.
+    rows: Vec<(store::PersonSummary, Option<ResultView>)>,
+    truncated: bool,
     next: Option<String>,
+}
+
+impl ListTpl<'_> {
+    /// The same search among persons and organisations.
+    fn everywhere(&self) -> String {
+        if self.q.is_empty() {
+            return "/backoffice/search".into();
+        }
+        let query = serde_urlencoded::to_string([("q", self.q.as_str())]).unwrap_or_default();
+        format!("/backoffice/search?{query}")
+    }
 }
 
 async fn list(
@@ -160,35 +176,58 @@ async fn list(
     Query(query): Query<ListQuery>,
 ) -> AppResult<Response> {
     ctx.staff(Permission::UseBackOffice)?;
-    let q = query.q.clone().unwrap_or_default();
-    let q = q.trim().chars().take(100).collect::<String>();
-    let (rows, next) = if q.is_empty() {
+    let q = query.q.clone().unwrap_or_default().trim().to_owned();
+    let n = NoticeQuery {
+        notice: query.notice.clone(),
+    };
+    let mut tpl = ListTpl {
+        notice: notice(&n, &ctx),
+        ctx: &ctx,
+        searched: !q.is_empty(),
+        q: q.clone(),
+        error: None,
+        rows: Vec::new(),
+        truncated: false,
+        next: None,
+    };
+    if q.is_empty() {
         let after = query.after.as_deref().and_then(|a| Uuid::parse_str(a).ok());
         let rows = store::list_persons(&state.db, ctx.tenant.id, after, PAGE, false).await?;
-        let next = (rows.len() as i64 == PAGE)
+        tpl.next = (rows.len() as i64 == PAGE)
             .then(|| {
                 rows.last()
                     .map(|r| format!("/backoffice/people?after={}", r.id))
             })
             .flatten();
-        (rows, next)
-    } else {
-        (
-            store::search_persons(&state.db, ctx.tenant.id, &q, PAGE).await?,
-            None,
-        )
+        tpl.rows = rows.into_iter().map(|r| (r, None)).collect();
+        return render(&tpl);
+    }
+    let parsed = match relais_domain::search::Query::parse(&q) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            tpl.error = Some(e.code);
+            let page = render(&tpl)?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
     };
-    let n = NoticeQuery {
-        notice: query.notice.clone(),
-    };
-    render(&ListTpl {
-        notice: notice(&n, &ctx),
-        ctx: &ctx,
-        searched: !q.is_empty(),
-        q,
-        rows,
-        next,
-    })
+    let found =
+        relais_store::search::search(&state.db, ctx.tenant.id, &parsed, Scope::Persons, PAGE)
+            .await?;
+    let ids: Vec<Uuid> = found.hits.iter().map(|h| h.id).collect();
+    let summaries = store::persons_by_ids(&state.db, ctx.tenant.id, &ids).await?;
+    tpl.truncated = found.truncated;
+    tpl.rows = summaries
+        .into_iter()
+        .map(|p| {
+            let view = found
+                .hits
+                .iter()
+                .find(|h| h.id == p.id)
+                .map(ResultView::from_hit);
+            (p, view)
+        })
+        .collect();
+    render(&tpl)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -284,15 +284,16 @@ pub struct ListQuery {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// Words of the name (accents and case ignored), the beginning of an e-mail address, or
-    /// of a phone number in any common writing.
+    /// Words of the name (accents and case ignored, French plurals and one typo in a name
+    /// tolerated), an e-mail address or its beginning, a phone number in any common
+    /// writing, words of a postal address. See also `/api/v1/search`.
     pub q: Option<String>,
     /// At most this many results, 1 to 200 (default 50).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
     pub limit: Option<String>,
 }
 
-fn query<T: serde::de::DeserializeOwned>(raw: Option<&str>) -> ApiResult<T> {
+pub(super) fn query<T: serde::de::DeserializeOwned>(raw: Option<&str>) -> ApiResult<T> {
     serde_urlencoded::from_str(raw.unwrap_or("")).map_err(|e| ApiError::Invalid {
         field: None,
         code: "invalid-query",
@@ -300,7 +301,7 @@ fn query<T: serde::de::DeserializeOwned>(raw: Option<&str>) -> ApiResult<T> {
     })
 }
 
-fn limit(v: Option<String>) -> ApiResult<i64> {
+pub(super) fn limit(v: Option<String>) -> ApiResult<i64> {
     match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(DEFAULT_LIMIT),
         Some(v) => v
@@ -351,11 +352,12 @@ pub async fn list(
     }))
 }
 
-/// Active persons matching `q`: by name words, e-mail or phone prefix.
+/// Active persons matching `q`, best first (the ranking of `/api/v1/search`). A query
+/// with nothing searchable finds no one.
 #[utoipa::path(get, path = "/api/v1/persons/search", operation_id = "search_persons", tag = "persons",
     params(SearchQuery),
     responses(
-        (status = 200, description = "Matching persons, by name", body = Vec<PersonSummary>),
+        (status = 200, description = "Matching persons, best first", body = Vec<PersonSummary>),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Staff only", body = ErrorBody),
         (status = 422, description = "Invalid parameter", body = ErrorBody),

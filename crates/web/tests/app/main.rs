@@ -13,5 +13,6 @@ mod catalogue;
 mod duplicates;
 mod people;
 mod schema;
+mod search;
 mod services;
 mod tenancy;

@@ -518,13 +518,13 @@ async fn store_organisations_with_siret() {
     );
 }
 
-async fn staff(app: &TestApp, slug: &str, role: &str) -> TestClient {
+pub async fn staff(app: &TestApp, slug: &str, role: &str) -> TestClient {
     let mut c = app.client(&format!("{slug}.test"));
     c.login_staff(&format!("{role}@{slug}.test")).await;
     c
 }
 
-async fn api(app: &TestApp, slug: &str, role: &str) -> TestClient {
+pub async fn api(app: &TestApp, slug: &str, role: &str) -> TestClient {
     let token = api_token(app, slug, &format!("{role}@{slug}.test")).await;
     app.client(&format!("{slug}.test")).with_bearer(&token)
 }

@@ -217,6 +217,7 @@ const PAGE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/backoffice/people"),
     ("GET", "/backoffice/people/new"),
     ("GET", "/backoffice/people/duplicates"),
+    ("GET", "/backoffice/search"),
     ("GET", "/backoffice/people/{person}"),
     ("POST", "/backoffice/people/{person}"),
     ("GET", "/backoffice/people/{person}/edit"),
