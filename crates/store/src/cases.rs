@@ -604,3 +604,31 @@ pub async fn status_history(
     }
     Ok(history)
 }
+
+/// Appends events that change nothing else on the case (the outcome of a webhook call, a
+/// requester reading a message…), without making anyone's open form stale.
+pub async fn append_events(
+    db: &Db,
+    actor: &Actor,
+    case_id: Uuid,
+    events: &[NewEvent],
+) -> Result<()> {
+    let now = Utc::now();
+    on_pool!(db, |p| {
+        let mut tx = p.begin_write().await?;
+        let exists: Option<(i64,)> =
+            sqlx::query_as("SELECT row_version FROM cases WHERE tenant_id = $1 AND id = $2")
+                .bind(actor.tenant_id)
+                .bind(case_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        for event in events {
+            insert_event!(tx, actor, case_id, now, event);
+        }
+        tx.commit().await?;
+        Ok::<_, StoreError>(())
+    })
+}

@@ -11,6 +11,7 @@ pub mod cases;
 pub mod catalogue;
 pub mod ctx;
 pub mod error;
+pub mod http_client;
 pub mod i18n;
 pub mod metrics;
 pub mod middleware;

@@ -395,6 +395,31 @@ pub async fn fire(
     for (locale, subject, body) in mails {
         send_to_requester(state, tenant, &updated, locale, &subject, &body).await;
     }
+    if !plan.webhooks.is_empty() {
+        // What the receiver learns: the case and the step, never the answers (personal data
+        // stays in Relais; the receiver can fetch more through the API with a token).
+        let payload = json!({
+            "event": "case.transition",
+            "tenant": tenant.slug,
+            "case_id": updated.id,
+            "reference": updated.reference,
+            "service_id": updated.service_id,
+            "transition": plan.transition,
+            "from": case.status,
+            "to": plan.to,
+            "to_kind": plan.to_kind.as_str(),
+            "at": Utc::now(),
+        });
+        for url in plan.webhooks {
+            tokio::spawn(super::webhooks::deliver(
+                state.clone(),
+                tenant.id,
+                updated.id,
+                url,
+                payload.clone(),
+            ));
+        }
+    }
     Ok(updated)
 }
 
@@ -511,12 +536,6 @@ async fn transition_write(
         write.events.push(NewEvent::new(
             EventKind::DocumentGenerated,
             json!({"template": template}),
-        ));
-    }
-    for url in &plan.webhooks {
-        write.events.push(NewEvent::new(
-            EventKind::WebhookCalled,
-            json!({"url": url, "state": "queued"}),
         ));
     }
     let locale = requester_locale(state, tenant, case).await?;

@@ -4,3 +4,4 @@
 
 pub mod flow;
 pub mod timers;
+pub mod webhooks;

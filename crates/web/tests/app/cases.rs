@@ -544,3 +544,102 @@ async fn the_timer_job_writes_the_breach_once_and_fires_a_due_timeout() {
         "a closed case has no timer left"
     );
 }
+
+#[tokio::test]
+async fn a_webhook_action_posts_the_step_to_a_real_receiver_and_records_the_outcome() {
+    use relais_domain::service::workflow::Action;
+    // A receiver on a real loopback port, keeping what it gets.
+    let (sent, mut received) = tokio::sync::mpsc::unbounded_channel::<Value>();
+    let receiver = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |axum::Json(body): axum::Json<Value>| {
+            let sent = sent.clone();
+            async move {
+                let _ = sent.send(body);
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    tokio::spawn(async move { axum::serve(listener, receiver).await });
+
+    let app = TestApp::new().await;
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    let tenant = app.tenant_row("alpha").await;
+    let admin = Actor::system(tenant.id, "admin");
+    let mut definition = flow::definition(&app.state, tenant.id, service.id, 1)
+        .await
+        .expect("v1");
+    let take_charge = definition
+        .workflow
+        .transitions
+        .iter_mut()
+        .find(|t| t.id == "take_charge")
+        .expect("transition");
+    take_charge.actions.push(Action::CallWebhook {
+        url: format!("http://localhost:{port}/hook"),
+    });
+    relais_store::services::save_draft(
+        &app.db,
+        &admin,
+        service.id,
+        &serde_json::to_value(&definition).expect("json"),
+    )
+    .await
+    .expect("draft");
+    relais_store::services::publish(&app.db, &admin, service.id)
+        .await
+        .expect("publish v2");
+    let service = relais_store::services::get(&app.db, tenant.id, service.id)
+        .await
+        .expect("q")
+        .expect("service");
+    let case = file_report(&app, &service).await.case;
+    assert_eq!(case.service_version, 2);
+
+    let agent = staff_actor(&app, "agent").await;
+    flow::fire(
+        &app.state,
+        &tenant,
+        &agent,
+        Who::Staff(Role::Agent),
+        case.id,
+        case.row_version,
+        "take_charge",
+        None,
+    )
+    .await
+    .expect("take charge");
+    let body = tokio::time::timeout(std::time::Duration::from_secs(10), received.recv())
+        .await
+        .expect("the receiver was called")
+        .expect("body");
+    assert_eq!(body["reference"], json!(case.reference));
+    assert_eq!(body["transition"], json!("take_charge"));
+    assert_eq!(body["to"], json!("processing"));
+    assert!(
+        body.get("answers").is_none(),
+        "no personal answers leave Relais"
+    );
+
+    // The outcome lands on the staff timeline.
+    let mut outcome = None;
+    for _ in 0..50 {
+        let events = cases::events(&app.db, tenant.id, case.id, false)
+            .await
+            .expect("events");
+        if let Some(e) = events.into_iter().find(|e| e.kind == "webhook_called") {
+            outcome = Some(e);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let outcome = outcome.expect("webhook outcome recorded");
+    let data: Value = serde_json::from_str(&outcome.data).expect("json");
+    assert_eq!(data["ok"], json!(true));
+    assert_eq!(data["status"], json!(200));
+    assert!(!outcome.public);
+}
