@@ -81,6 +81,7 @@ pub struct DocumentRow {
     pub id: String,
     pub kind: String,
     pub label: String,
+    pub help: String,
     pub required: bool,
     pub reuse: bool,
     pub max_age: String,
@@ -126,6 +127,11 @@ fn documents_view(
             id: d.id.clone(),
             kind: ctx.t(&format!("catalogue-doc-{}", d.kind.as_str())),
             label: d.label.get(ctx.locale).to_owned(),
+            help: d
+                .help
+                .as_ref()
+                .map(|h| h.get(ctx.locale).to_owned())
+                .unwrap_or_default(),
             required: d.required,
             reuse: d.reuse_from_safe,
             max_age: d.max_age_days.map(|n| n.to_string()).unwrap_or_default(),
@@ -191,6 +197,11 @@ async fn add_document(
     if label.is_none() {
         errors.push(("label_fr", "catalogue-invalid-input"));
     }
+    // Help is optional: both inputs empty means none.
+    let help = text(&fields, "help");
+    if help.is_none() {
+        errors.push(("help_fr", "catalogue-invalid-input"));
+    }
     let kind = DocumentKind::ALL
         .into_iter()
         .find(|k| k.as_str() == value(&fields, "kind"));
@@ -204,8 +215,8 @@ async fn add_document(
     if max_age_days.is_none() {
         errors.push(("max_age_days", "catalogue-invalid-number"));
     }
-    let (Some(doc_id), Some(label), Some(kind), Some(max_age_days)) =
-        (doc_id, label, kind, max_age_days)
+    let (Some(doc_id), Some(label), Some(help), Some(kind), Some(max_age_days)) =
+        (doc_id, label, help, kind, max_age_days)
     else {
         return documents_view(&ctx, &e, None, errors, fields);
     };
@@ -213,7 +224,7 @@ async fn add_document(
         id: doc_id,
         kind,
         label,
-        help: None,
+        help: (!help.fr.trim().is_empty() || !help.en.trim().is_empty()).then_some(help),
         required: checked(&fields, "required"),
         reuse_from_safe: checked(&fields, "reuse_from_safe"),
         max_age_days,

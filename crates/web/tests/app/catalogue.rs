@@ -1093,6 +1093,8 @@ async fn the_rules_builder_edits_documents_workflow_and_service_levels() {
             ("kind", "proof_of_address"),
             ("label_fr", "Justificatif de domicile"),
             ("label_en", "Proof of address"),
+            ("help_fr", "Facture de moins de trois mois"),
+            ("help_en", "A bill less than three months old"),
             ("required", "1"),
             ("reuse_from_safe", "1"),
             ("max_age_days", "90"),
@@ -1110,12 +1112,17 @@ async fn the_rules_builder_edits_documents_workflow_and_service_levels() {
     )
     .await
     .assert_status(StatusCode::SEE_OTHER);
+    // The help shows in the list of documents.
+    c.get(&format!("{base}/documents"))
+        .await
+        .assert_contains("Facture de moins de trois mois");
     let d = draft(&app, "alpha", id).await.unwrap();
     assert_eq!(
         d["documents"],
         json!([
             {"id": "proof", "kind": "proof_of_address",
              "label": {"fr": "Justificatif de domicile", "en": "Proof of address"},
+             "help": {"fr": "Facture de moins de trois mois", "en": "A bill less than three months old"},
              "required": true, "reuse_from_safe": true, "max_age_days": 90},
             {"id": "card", "kind": "vehicle_registration", "label": {"fr": "Carte grise"},
              "required": false, "reuse_from_safe": false}
