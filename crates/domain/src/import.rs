@@ -24,13 +24,21 @@ pub const IMPORT_CODES: &[&str] = &[
     // The file as a whole.
     "import-invalid-encoding",
     "import-not-csv",
+    "import-binary-file",
     "import-empty-file",
+    "import-no-rows",
     "import-missing-header",
     "import-unterminated-quote",
     "import-column-count",
     "import-mapping-width",
     "import-mapping-missing",
     "import-mapping-duplicate",
+    "import-vcard-no-colon",
+    "import-vcard-outside",
+    "import-vcard-nested",
+    "import-vcard-unclosed",
+    "import-vcard-version",
+    "import-vcard-encoding",
     // A row.
     "import-empty-row",
     "person-invalid-given-name",
@@ -52,8 +60,12 @@ pub enum ImportError {
     Encoding { offset: usize, line: usize },
     #[error("this is a spreadsheet workbook (xlsx, ods), not a CSV file")]
     NotCsv,
+    #[error("this file is not text (a picture, a PDF, a program?)")]
+    Binary,
     #[error("the file is empty")]
     Empty,
+    #[error("the file has a header but no rows")]
+    NoRows,
     #[error("line {line}: the header row is empty")]
     MissingHeader { line: usize },
     #[error("line {line}: a quoted field is never closed")]
@@ -70,6 +82,12 @@ pub enum ImportError {
     MappingMissing(Target),
     #[error("several columns are mapped to {0}")]
     MappingDuplicate(Target),
+    #[error("card {card}, line {line}: {problem:?}")]
+    Vcard {
+        card: usize,
+        line: usize,
+        problem: crate::vcard::VcardProblem,
+    },
 }
 
 impl ImportError {
@@ -77,13 +95,16 @@ impl ImportError {
         match self {
             Self::Encoding { .. } => "import-invalid-encoding",
             Self::NotCsv => "import-not-csv",
+            Self::Binary => "import-binary-file",
             Self::Empty => "import-empty-file",
+            Self::NoRows => "import-no-rows",
             Self::MissingHeader { .. } => "import-missing-header",
             Self::UnterminatedQuote { .. } => "import-unterminated-quote",
             Self::ColumnCount { .. } => "import-column-count",
             Self::MappingWidth { .. } => "import-mapping-width",
             Self::MappingMissing(_) => "import-mapping-missing",
             Self::MappingDuplicate(_) => "import-mapping-duplicate",
+            Self::Vcard { problem, .. } => problem.code(),
         }
     }
 
@@ -93,7 +114,8 @@ impl ImportError {
             Self::Encoding { line, .. }
             | Self::MissingHeader { line }
             | Self::UnterminatedQuote { line }
-            | Self::ColumnCount { line, .. } => Some(*line),
+            | Self::ColumnCount { line, .. }
+            | Self::Vcard { line, .. } => Some(*line),
             _ => None,
         }
     }
@@ -203,6 +225,88 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), ImportError> {
             Ok((out, Encoding::Windows1252))
         }
     }
+}
+
+impl Encoding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Utf8 => "utf8",
+            Self::Utf8Bom => "utf8_bom",
+            Self::Utf16Le => "utf16_le",
+            Self::Windows1252 => "windows1252",
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading a whole file
+
+/// The kinds of file the import reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Csv,
+    Vcard,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Vcard => "vcard",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Format> {
+        match s {
+            "csv" => Some(Self::Csv),
+            "vcard" => Some(Self::Vcard),
+            _ => None,
+        }
+    }
+}
+
+/// An uploaded file read as a table of rows to check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub format: Format,
+    pub encoding: Encoding,
+    pub table: Table,
+    /// The mapping a format imposes (vCard: its properties have fixed meanings); `None`:
+    /// the person importing chooses it (CSV).
+    pub fixed_mapping: Option<Mapping>,
+}
+
+/// Reads an uploaded file: its encoding ([`decode`]), then vCards when it starts with
+/// `BEGIN:VCARD`, else a CSV table. A file with a NUL byte in its first kilobyte (and no
+/// UTF-16 byte order mark) is not text; a file without data rows is refused too.
+pub fn read(bytes: &[u8]) -> Result<Source, ImportError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ImportError::Empty);
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(ImportError::NotCsv);
+    }
+    if !bytes.starts_with(b"\xFF\xFE") && bytes.iter().take(1024).any(|&b| b == 0) {
+        return Err(ImportError::Binary);
+    }
+    let (text, encoding) = decode(bytes)?;
+    let (format, table, fixed_mapping) = if crate::vcard::looks_like(&text) {
+        let cards = crate::vcard::parse(&text)?;
+        let (table, mapping) = crate::vcard::table(&cards);
+        (Format::Vcard, table, Some(mapping))
+    } else {
+        (Format::Csv, parse_table(&text)?, None)
+    };
+    if table.rows.is_empty() {
+        return Err(ImportError::NoRows);
+    }
+    Ok(Source {
+        format,
+        encoding,
+        table,
+        fixed_mapping,
+    })
 }
 
 // ---------------------------------------------------------------------------------------

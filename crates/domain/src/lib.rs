@@ -12,6 +12,7 @@ pub mod search;
 pub mod service;
 pub mod tenant;
 pub mod totp;
+pub mod vcard;
 
 pub use account::{AccountKind, Email, Password, Permission, Role};
 pub use colour::Colour;

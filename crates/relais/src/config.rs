@@ -27,6 +27,10 @@ pub struct Config {
     pub session_idle_minutes: u32,
     pub session_lifetime_hours: u32,
     pub max_body_bytes: usize,
+    /// Largest file the person import accepts (its upload route only).
+    pub max_import_bytes: usize,
+    /// Background job workers in this process; 0 runs no jobs here (another process does).
+    pub job_workers: usize,
     /// Read the client address from X-Forwarded-For (only behind a trusted reverse proxy).
     pub trust_proxy: bool,
     pub reset_link_minutes: u32,
@@ -60,6 +64,8 @@ impl Default for Config {
             session_idle_minutes: 60,
             session_lifetime_hours: 12,
             max_body_bytes: 2 * 1024 * 1024,
+            max_import_bytes: 20 * 1024 * 1024,
+            job_workers: 2,
             trust_proxy: false,
             reset_link_minutes: 30,
             login_attempts_per_minute: 10,
@@ -175,6 +181,16 @@ impl Config {
                 &self.max_body_bytes.to_string(),
             );
         }
+        if self.max_import_bytes < 1024 {
+            return bad(
+                "max_import_bytes",
+                "at least 1024",
+                &self.max_import_bytes.to_string(),
+            );
+        }
+        if self.job_workers > 64 {
+            return bad("job_workers", "0 to 64", &self.job_workers.to_string());
+        }
         if self.login_attempts_per_minute == 0 {
             return bad("login_attempts_per_minute", "a number above 0", "0");
         }
@@ -201,6 +217,8 @@ impl Config {
             session_idle: chrono::Duration::minutes(self.session_idle_minutes.into()),
             session_lifetime: chrono::Duration::hours(self.session_lifetime_hours.into()),
             max_body_bytes: self.max_body_bytes,
+            max_import_bytes: self.max_import_bytes,
+            job_workers: self.job_workers,
             trust_proxy: self.trust_proxy,
             reset_link_lifetime: chrono::Duration::minutes(self.reset_link_minutes.into()),
             login_attempts_per_minute: self.login_attempts_per_minute,

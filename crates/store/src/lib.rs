@@ -15,6 +15,8 @@ mod db;
 pub mod documents;
 pub mod drafts;
 pub mod files;
+pub mod imports;
+pub mod jobs;
 pub mod password_resets;
 pub mod people;
 pub mod schema;

@@ -44,6 +44,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0005_cases.sql"),
     },
     Migration {
+        version: 6,
+        name: "jobs",
+        sqlite: include_str!("../migrations/sqlite/0006_jobs.sql"),
+        postgres: include_str!("../migrations/postgres/0006_jobs.sql"),
+    },
+    Migration {
         version: 7,
         name: "search",
         sqlite: include_str!("../migrations/sqlite/0007_search.sql"),

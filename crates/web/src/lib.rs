@@ -13,6 +13,7 @@ pub mod ctx;
 pub mod error;
 pub mod http_client;
 pub mod i18n;
+pub mod jobs;
 pub mod metrics;
 pub mod middleware;
 pub mod pages;
@@ -32,7 +33,6 @@ use axum::{
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tower_http::{
     LatencyUnit,
-    limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     timeout::TimeoutLayer,
     trace::{DefaultOnResponse, TraceLayer},
@@ -67,6 +67,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api_routes)
         .route("/api/openapi.json", get(move || { let doc = openapi.clone(); async move { axum::Json(doc.as_ref().clone()) } }))
         .route("/static/app.css", get(pages::app_css))
+        .route(pages::HTMX_PATH, get(pages::htmx_js))
         .route("/theme.css", get(pages::theme_css))
         .route("/theme/logo", get(pages::logo))
         .route("/healthz", get(pages::healthz))
@@ -76,7 +77,7 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), middleware::csrf_guard))
         .layer(from_fn_with_state(state.clone(), middleware::context))
         .layer(from_fn_with_state(state.clone(), middleware::security_headers))
-        .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        .layer(from_fn_with_state(state.clone(), middleware::body_limit))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
@@ -111,13 +112,33 @@ pub async fn serve(
         state.clone(),
         Duration::from_secs(15),
     ));
+    // One stop signal for the server and the job runners.
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let workers = jobs::Runner::new(
+        state.clone(),
+        jobs::Registry::standard(),
+        jobs::RunnerConfig::default(),
+    )
+    .spawn(state.config.job_workers, stop.clone());
+    let mut server_stop = stop.clone();
+    let signal = tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    });
     let result = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
+    .with_graceful_shutdown(async move {
+        let _ = server_stop.wait_for(|s| *s).await;
+    })
     .await;
     housekeeping.abort();
     timers.abort();
+    signal.abort();
+    // Running jobs are handed back (released) for another process to take.
+    for w in workers {
+        let _ = w.await;
+    }
     result
 }

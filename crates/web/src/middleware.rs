@@ -405,3 +405,19 @@ pub async fn csrf_guard(
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await)
 }
+
+/// Limits request bodies: `max_import_bytes` for the person import's upload, `max_body_bytes`
+/// elsewhere. A body over the limit fails when read, as a 413 page in the visitor's language.
+pub async fn body_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let limit =
+        if req.method() == Method::POST && req.uri().path() == crate::people::import::UPLOAD_PATH {
+            state
+                .config
+                .max_import_bytes
+                .max(state.config.max_body_bytes)
+        } else {
+            state.config.max_body_bytes
+        };
+    let req = req.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
+    next.run(req).await
+}

@@ -128,6 +128,28 @@ pub async fn app_css() -> Response {
     css(APP_CSS.to_owned(), "public, max-age=3600")
 }
 
+/// htmx, vendored and pinned (BSD-0 licence): progressive enhancement only, every page
+/// works without it. Its version is in its path, so it can be cached for good.
+pub const HTMX_PATH: &str = "/static/htmx-2.0.11.min.js";
+const HTMX_JS: &str = include_str!("../static/htmx-2.0.11.min.js");
+
+pub async fn htmx_js() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            ),
+        ],
+        HTMX_JS,
+    )
+        .into_response()
+}
+
 fn css(body: String, cache: &'static str) -> Response {
     (
         [

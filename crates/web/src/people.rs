@@ -37,6 +37,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 mod duplicates;
+pub mod import;
 
 /// Persons per page of the list.
 pub const PAGE: i64 = 50;
@@ -76,6 +77,7 @@ pub fn routes() -> Router<AppState> {
             "/backoffice/organisations/{organisation}/archive",
             post(org_archive),
         )
+        .merge(import::routes())
 }
 
 /// Values as typed, for forms shown again.

@@ -23,6 +23,10 @@ pub struct WebConfig {
     pub reset_link_lifetime: chrono::Duration,
     /// Sign-in attempts allowed per client address and minute.
     pub login_attempts_per_minute: u32,
+    /// Largest file accepted by the person import, in bytes (its upload route only).
+    pub max_import_bytes: usize,
+    /// Background job workers `serve` starts in this process (0: this process runs no jobs).
+    pub job_workers: usize,
 }
 
 impl WebConfig {
@@ -44,6 +48,8 @@ impl Default for WebConfig {
             trust_proxy: false,
             reset_link_lifetime: chrono::Duration::minutes(30),
             login_attempts_per_minute: 10,
+            max_import_bytes: 20 * 1024 * 1024,
+            job_workers: 2,
         }
     }
 }
@@ -55,6 +61,8 @@ pub struct Inner {
     pub config: WebConfig,
     pub metrics: Metrics,
     pub limiter: RateLimiter,
+    /// Wakes this process's job runners when a job is queued (see `jobs::wake`).
+    pub job_wakeup: tokio::sync::Notify,
 }
 
 /// Shared by every request. Cheap to clone.
@@ -70,6 +78,7 @@ impl AppState {
             config,
             metrics: Metrics::default(),
             limiter: RateLimiter::default(),
+            job_wakeup: tokio::sync::Notify::new(),
         }))
     }
 }

@@ -259,6 +259,20 @@ impl TestApp {
             .expect("tenant")
     }
 
+    /// A job runner on this application with the standard handlers.
+    pub fn runner(&self) -> relais_web::jobs::Runner {
+        relais_web::jobs::Runner::new(
+            self.state.clone(),
+            relais_web::jobs::Registry::standard(),
+            relais_web::jobs::RunnerConfig::default(),
+        )
+    }
+
+    /// Runs every ready job to its outcome; returns how many ran.
+    pub async fn run_jobs(&self) -> usize {
+        self.runner().run_until_idle().await.expect("jobs")
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         relais_store::schema::count_rows(&self.db, table)
             .await
@@ -463,6 +477,34 @@ impl TestClient {
             Some("application/x-www-form-urlencoded"),
             body.into_bytes(),
             extra,
+        )
+        .await
+    }
+
+    /// Posts one file as `multipart/form-data` (field `field`), the CSRF token in the query
+    /// string as the upload forms do.
+    pub async fn post_file(
+        &mut self,
+        path: &str,
+        field: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> TestResponse {
+        let token = self.csrf().await;
+        let boundary = "relais-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let sep = if path.contains('?') { '&' } else { '?' };
+        self.request(
+            Method::POST,
+            &format!("{path}{sep}csrf_token={token}"),
+            Some(&format!("multipart/form-data; boundary={boundary}")),
+            body,
+            &[],
         )
         .await
     }

@@ -11,6 +11,8 @@ mod calendar;
 mod cases;
 mod catalogue;
 mod duplicates;
+mod import;
+mod jobs;
 mod people;
 mod schema;
 mod search;

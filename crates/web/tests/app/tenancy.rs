@@ -218,6 +218,14 @@ const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/backoffice/people/new"),
     ("GET", "/backoffice/people/duplicates"),
     ("GET", "/backoffice/search"),
+    ("GET", "/backoffice/people/import"),
+    ("POST", "/backoffice/people/import"),
+    ("GET", "/backoffice/people/import/{import}"),
+    ("GET", "/backoffice/people/import/{import}/mapping"),
+    ("POST", "/backoffice/people/import/{import}/mapping"),
+    ("POST", "/backoffice/people/import/{import}/start"),
+    ("GET", "/backoffice/people/import/{import}/progress"),
+    ("GET", "/backoffice/people/import/{import}/rejected.csv"),
     ("GET", "/backoffice/people/{person}"),
     ("POST", "/backoffice/people/{person}"),
     ("GET", "/backoffice/people/{person}/edit"),
@@ -326,6 +334,21 @@ async fn every_route_refuses_another_tenants_records_and_sessions() {
     )
     .await
     .unwrap();
+    let beta_import = relais_store::imports::create(
+        &app.db,
+        &relais_store::Actor::system(beta, "test"),
+        &relais_store::imports::NewImport {
+            format: "csv",
+            file_name: "beta.csv",
+            file_hash: &"0".repeat(64),
+            file_size: 10,
+            encoding: "utf8",
+            delimiter: ";",
+            headers: &["Nom".to_owned(), "Prénom".to_owned()],
+        },
+    )
+    .await
+    .unwrap();
     let before = tenant_rows(&app, beta).await;
 
     let ids = |p: &str| {
@@ -336,6 +359,7 @@ async fn every_route_refuses_another_tenants_records_and_sessions() {
             .replace("{person}", &beta_person.to_string())
             .replace("{organisation}", &beta_org.to_string())
             .replace("{point}", &beta_point.to_string())
+            .replace("{import}", &beta_import.to_string())
     };
 
     // 1. Alpha's administrator, on alpha's host, aiming at beta's records by id.
