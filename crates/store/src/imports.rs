@@ -15,7 +15,10 @@ use crate::{
     jobs::{self, Lease, NewJob, insert_job, set_progress},
 };
 use chrono::{DateTime, Utc};
-use relais_domain::import::{ImportedPerson, Mapping};
+use relais_domain::{
+    import::{ImportedPerson, Mapping},
+    search::{self, Document},
+};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::types::Json;
@@ -300,9 +303,11 @@ fn insert_sql(
     sql
 }
 
-/// The rows of each table a batch of persons becomes, with their ids.
+/// The rows of each table a batch of persons becomes, with their ids, and their search
+/// documents (terms, fields, sort key), computed before the write transaction.
 struct Batch<'a> {
     persons: Vec<(Uuid, &'a ImportedPerson)>,
+    documents: Vec<(Uuid, String, String, String)>,
     emails: Vec<(Uuid, Uuid, &'a str)>,
     phones: Vec<(Uuid, Uuid, &'a str)>,
     addresses: Vec<(Uuid, Uuid, &'a relais_domain::people::PostalAddress)>,
@@ -313,6 +318,7 @@ impl<'a> Batch<'a> {
     fn new(persons: &'a [ImportedPerson]) -> Self {
         let mut b = Batch {
             persons: Vec::with_capacity(persons.len()),
+            documents: Vec::with_capacity(persons.len()),
             emails: Vec::new(),
             phones: Vec::new(),
             addresses: Vec::new(),
@@ -333,6 +339,26 @@ impl<'a> Batch<'a> {
             for t in &p.tags {
                 b.tags.push((id, t.as_str()));
             }
+            let doc = Document::person(
+                &p.identity.given_name,
+                &p.identity.family_name,
+                &p.emails
+                    .iter()
+                    .map(|e| e.as_str().to_owned())
+                    .collect::<Vec<_>>(),
+                &p.phones
+                    .iter()
+                    .map(|ph| ph.as_str().to_owned())
+                    .collect::<Vec<_>>(),
+                &p.address
+                    .iter()
+                    .map(|a| {
+                        search::address_line(&a.lines.join("\n"), &a.postcode, &a.city, &a.country)
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            b.documents
+                .push((id, doc.terms().join(" "), doc.fields_json(), doc.sort_key()));
         }
         b
     }
@@ -414,6 +440,25 @@ macro_rules! insert_persons {
                     .bind(&a.postcode)
                     .bind(&a.city)
                     .bind(&a.country)
+            }
+        );
+        // Their search documents, numbered after the last one (SQLite's FTS5 row numbers).
+        let first: i64 = sqlx::query_scalar($crate::search::NEXT_DOC_NO)
+            .fetch_one(&mut *$tx)
+            .await?;
+        let numbered: Vec<(i64, &(Uuid, String, String, String))> =
+            (first..).zip(batch.documents.iter()).collect();
+        let version = relais_domain::search::INDEX_VERSION;
+        chunked_insert!(
+            $tx,
+            (shared.0, shared.1, shared.2),
+            numbered,
+            "INSERT INTO search_documents (tenant_id, entity_type, entity_id, doc_no, terms, fields, sort_key, archived, version)",
+            5,
+            |n| format!("($1, 'person', ${}, ${}, ${}, ${}, ${}, FALSE, {version})", n, n + 1, n + 2, n + 3, n + 4),
+            |q, item| {
+                let (doc_no, (id, terms, fields, sort_key)) = item;
+                q.bind(*id).bind(*doc_no).bind(terms).bind(fields).bind(sort_key)
             }
         );
         chunked_insert!(
