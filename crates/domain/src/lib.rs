@@ -6,6 +6,7 @@ pub mod case;
 pub mod colour;
 pub mod csv;
 pub mod error;
+pub mod filing;
 pub mod import;
 pub mod people;
 pub mod search;

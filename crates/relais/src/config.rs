@@ -31,6 +31,8 @@ pub struct Config {
     pub max_import_bytes: usize,
     /// Background job workers in this process; 0 runs no jobs here (another process does).
     pub job_workers: usize,
+    /// Largest body of a portal page that takes files (all files of one post together).
+    pub max_upload_bytes: usize,
     /// Read the client address from X-Forwarded-For (only behind a trusted reverse proxy).
     pub trust_proxy: bool,
     pub reset_link_minutes: u32,
@@ -66,6 +68,7 @@ impl Default for Config {
             max_body_bytes: 2 * 1024 * 1024,
             max_import_bytes: 20 * 1024 * 1024,
             job_workers: 2,
+            max_upload_bytes: 25 * 1024 * 1024,
             trust_proxy: false,
             reset_link_minutes: 30,
             login_attempts_per_minute: 10,
@@ -191,6 +194,13 @@ impl Config {
         if self.job_workers > 64 {
             return bad("job_workers", "0 to 64", &self.job_workers.to_string());
         }
+        if self.max_upload_bytes < 1024 {
+            return bad(
+                "max_upload_bytes",
+                "at least 1024",
+                &self.max_upload_bytes.to_string(),
+            );
+        }
         if self.login_attempts_per_minute == 0 {
             return bad("login_attempts_per_minute", "a number above 0", "0");
         }
@@ -219,6 +229,7 @@ impl Config {
             max_body_bytes: self.max_body_bytes,
             max_import_bytes: self.max_import_bytes,
             job_workers: self.job_workers,
+            max_upload_bytes: self.max_upload_bytes,
             trust_proxy: self.trust_proxy,
             reset_link_lifetime: chrono::Duration::minutes(self.reset_link_minutes.into()),
             login_attempts_per_minute: self.login_attempts_per_minute,

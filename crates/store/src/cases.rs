@@ -456,6 +456,9 @@ pub struct CaseWrite {
     pub next_timer_at: Option<Option<DateTime<Utc>>>,
     /// Appended to the timeline in the same transaction.
     pub events: Vec<NewEvent>,
+    /// Documents attached to the case in the same transaction (a message's attachments, a
+    /// corrected file), with the field or required document each answers.
+    pub documents: Vec<(Uuid, Option<String>)>,
     /// The audit action (`case.transition`, `case.assign`…) and its summary.
     pub audit: (&'static str, Value),
 }
@@ -545,6 +548,18 @@ pub async fn apply(db: &Db, actor: &Actor, case_id: Uuid, write: CaseWrite) -> R
         }
         for event in &write.events {
             insert_event!(tx, actor, case_id, now, event);
+        }
+        for (document_id, field) in &write.documents {
+            sqlx::query(
+                "INSERT INTO case_documents (tenant_id, case_id, document_id, field_id)
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(actor.tenant_id)
+            .bind(case_id)
+            .bind(document_id)
+            .bind(field)
+            .execute(&mut *tx)
+            .await?;
         }
         let (action, summary) = &write.audit;
         record!(

@@ -19,6 +19,7 @@ pub mod imports;
 pub mod jobs;
 pub mod password_resets;
 pub mod people;
+pub mod portal;
 pub mod schema;
 pub mod search;
 pub mod services;

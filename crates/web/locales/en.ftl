@@ -926,3 +926,376 @@ import-vcard-nested = Card { $card }, line { $line }: BEGIN:VCARD inside a card 
 import-vcard-unclosed = Card { $card }, line { $line }: the card is never finished by END:VCARD.
 import-vcard-version = Card { $card }, line { $line }: vCard version missing or not supported (3.0 or 4.0 expected).
 import-vcard-encoding = Card { $card }, line { $line }: an encoded value cannot be read (quoted-printable or character set).
+## Portal: catalogue, filing, my requests, document safe
+portal-my-requests = { $kind ->
+    [public] My requests
+   *[private] My tickets
+}
+portal-my-space = My space
+portal-my-documents = My documents
+portal-new-request = { $kind ->
+    [public] Start a procedure
+   *[private] Make a request
+}
+portal-catalogue = { $kind ->
+    [public] Online procedures
+   *[private] Our online requests
+}
+portal-catalogue-empty = { $kind ->
+    [public] No procedure is offered online yet.
+   *[private] No request is offered online yet.
+}
+portal-search-label = { $kind ->
+    [public] Search for a procedure
+   *[private] Search for a request
+}
+portal-search = Search
+portal-search-clear = See the whole catalogue
+portal-search-results = { $count ->
+    [0] No result.
+    [one] { $count } result.
+   *[other] { $count } results.
+}
+portal-search-none = { $kind ->
+    [public] No procedure matches your search.
+   *[private] No request matches your search.
+}
+portal-track-link = { $kind ->
+    [public] Follow a request with its tracking code
+   *[private] Follow a ticket with its tracking code
+}
+portal-back-to-catalogue = { $kind ->
+    [public] All procedures
+   *[private] All requests
+}
+portal-category-other = Other
+portal-category-etat-civil = Civil status
+portal-category-proprete = Cleanliness
+portal-category-education = Schools and children
+portal-category-tranquillite-publique = Public peace
+portal-category-vie-associative = Associations
+portal-category-voirie = Roads
+portal-category-stationnement = Parking
+portal-category-ventes = Quotes and sales
+portal-category-facturation = Billing
+portal-category-commandes = Orders
+portal-category-contrats = Contracts
+portal-category-support = Support
+portal-start-title = { $kind ->
+    [public] Start the procedure
+   *[private] Make the request
+}
+portal-start = { $kind ->
+    [public] Start the procedure
+   *[private] Start the request
+}
+portal-anonymous-hint = { $kind ->
+    [public] You can do this without an account: you will get a tracking code. Sign in to keep a draft and find your requests later.
+   *[private] You can do this without an account: you will get a tracking code. Sign in to keep a draft and find your tickets later.
+}
+portal-sign-in-to-file = { $kind ->
+    [public] This procedure is done from your account: sign in to start it.
+   *[private] This request is made from your account: sign in to start it.
+}
+portal-organisations-only = { $kind ->
+    [public] This procedure is made on behalf of an association or a company: contact us to make it.
+   *[private] This request is made on behalf of a company: contact us to make it.
+}
+portal-drafts-of-service = You have already started:
+portal-resume-draft = Resume the draft saved on { $date }
+portal-prepare = What to prepare
+portal-no-documents = { $kind ->
+    [public] No supporting document is needed.
+   *[private] No attachment is needed.
+}
+portal-required = required
+portal-reusable = can be taken from your documents
+portal-max-age = { $count ->
+    [one] dated less than a day ago
+   *[other] dated less than { $count } days ago
+}
+portal-file-formats = Accepted formats: PDF, JPEG or PNG (a readable photo or scan).
+portal-form-pages = { $count ->
+    [one] The form has one page:
+   *[other] The form has { $count } pages:
+}
+portal-how-long = How long it takes
+portal-processing-times = { $kind ->
+    [public] Half of the requests were handled within { $median }, and 9 in 10 within { $p90 } (from the last { $count } closed requests).
+   *[private] Half of the tickets were handled within { $median }, and 9 in 10 within { $p90 } (from the last { $count } closed tickets).
+}
+portal-not-a-promise = These are observed times, not a commitment: every request is different.
+portal-not-enough-cases = { $kind ->
+    [public] Not enough closed requests yet to tell a usual processing time.
+   *[private] Not enough closed tickets yet to tell a usual processing time.
+}
+portal-hours = { $count ->
+    [one] { $count } hour
+   *[other] { $count } hours
+}
+portal-days = { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+}
+portal-contact-title = Contact us
+portal-contact-name = Organisation
+portal-contact-mail = E-mail
+portal-opening-hours = Opening hours
+portal-closed-day = Closed
+portal-closed-holidays = Closed on public holidays.
+portal-closures = Exceptional closures:
+portal-steps = Steps
+portal-step-of = Step { $step } of { $count }
+portal-step-documents = { $kind ->
+    [public] Supporting documents
+   *[private] Attachments
+}
+portal-step-documents-short = Documents
+portal-step-summary = Summary
+portal-version-changed = { $kind ->
+    [public] This procedure changed since you started it. Your answers were carried over; here is what changed:
+   *[private] This request changed since you started it. Your answers were carried over; here is what changed:
+}
+portal-answers-dropped = These answers no longer fit and must be given again:
+portal-continue = Continue
+portal-back = Back
+portal-save-later = Save and finish later
+portal-draft-delete = Delete this draft
+portal-submit = { $kind ->
+    [public] Send my request
+   *[private] Send my ticket
+}
+portal-summary-intro = { $kind ->
+    [public] Check your answers before sending your request.
+   *[private] Check your answers before sending your ticket.
+}
+portal-summary-incomplete = Some answers are missing or must be corrected before sending.
+portal-contact-email = Your e-mail address
+portal-contact-email-hint = { $kind ->
+    [public] We send the acknowledgement, your tracking code and news of your request there.
+   *[private] We send the acknowledgement, your tracking code and news of your ticket there.
+}
+portal-more-questions = Your answers lead to more questions: please answer them below.
+portal-unknown-fields = The form sent holds fields this form does not have ({ $names }): nothing was saved.
+portal-documents-intro = Add your documents as PDF, JPEG or PNG. The type is checked from the file's content.
+portal-add-files = Add files
+portal-from-safe = Or reuse an already checked document from your space:
+portal-valid-until = valid until { $date }
+portal-file-hint = { $types } · { $size } at most · { $count ->
+    [one] 1 file
+   *[other] { $count } files at most
+}
+portal-file-images = images
+portal-file-remove = Remove
+portal-file-unknown = document
+portal-group-add = Add: { $group }
+portal-group-remove = Remove { $item }
+portal-yes = Yes
+portal-no = No
+portal-none = none
+portal-address-street = Number and street
+portal-address-complement = Address line 2
+portal-address-postcode = Postcode
+portal-address-city = Town or city
+portal-address-country = Country (two-letter code, FR for France)
+portal-document-required = This document is required.
+portal-safe-not-yours = This document is not in your space or is no longer valid.
+portal-documents-expired = One of the documents sent is no longer available: please add it again.
+portal-service-closed = { $kind ->
+    [public] This procedure is no longer offered online.
+   *[private] This request is no longer offered online.
+}
+portal-staff-account = You are signed in with a staff account: use the back office to record a request on someone's behalf.
+portal-filed-title = { $kind ->
+    [public] Your request is sent
+   *[private] Your ticket is sent
+}
+portal-filed-intro = { $kind ->
+    [public] Your request “{ $service }” was received.
+   *[private] Your ticket “{ $service }” was received.
+}
+portal-reference = Reference
+portal-reference-hint = For example BEL-2026-7K3F9QX2
+portal-tracking-code = Tracking code
+portal-tracking-code-hint = The 16 characters received by e-mail, dashes optional
+portal-keep-code = { $kind ->
+    [public] Keep this code: with the reference, it lets you follow your request. It is also sent to you by e-mail.
+   *[private] Keep this code: with the reference, it lets you follow your ticket. It is also sent to you by e-mail.
+}
+portal-ack-sent = An acknowledgement was sent to { $email }.
+portal-download-receipt = Download the acknowledgement of receipt (PDF)
+portal-follow-case = { $kind ->
+    [public] Follow my request
+   *[private] Follow my ticket
+}
+portal-ack-subject = Acknowledgement of your request { $reference }
+portal-ack-intro = { $kind ->
+    [public] Hello, we received your request.
+   *[private] Hello, we received your ticket.
+}
+portal-ack-tracking = Your tracking code: { $code }
+portal-ack-track-link = Follow your request with its reference and this code: { $link }
+portal-ack-account-link = Follow your request in your space: { $link }
+portal-receipt-title = Acknowledgement of receipt
+portal-receipt-reference = Reference: { $reference }
+portal-receipt-service = { $kind ->
+    [public] Procedure: { $service }
+   *[private] Request: { $service }
+}
+portal-receipt-received = Received on { $date }
+portal-receipt-handled-by = Handled by: { $tenant }
+portal-receipt-contact = Contact: { $email }
+portal-receipt-meaning = { $kind ->
+    [public] This acknowledgement certifies that your request was received electronically. It says nothing of the decision; the service may ask you for more information or documents.
+   *[private] This acknowledgement certifies that your ticket was received. Our teams may ask you for more information.
+}
+portal-receipt-answers = Your answers:
+portal-receipt-documents = Documents attached:
+portal-drafts = Drafts in progress
+portal-draft-updated = Saved on { $date }
+portal-draft-outdated = { $kind ->
+    [public] The procedure changed: your answers will be carried over when you open the draft.
+   *[private] The request changed: your answers will be carried over when you open the draft.
+}
+portal-filed = { $kind ->
+    [public] Requests sent
+   *[private] Tickets sent
+}
+portal-no-requests = { $kind ->
+    [public] You have not sent any request yet.
+   *[private] You have not sent any ticket yet.
+}
+portal-submitted-on = Sent on
+portal-status = Status
+portal-next-step = Next step
+portal-who-acts = Who has to act
+portal-next-open = { $kind ->
+    [public] Your request is being handled by { $tenant }.
+   *[private] Your ticket is being handled by { $tenant }.
+}
+portal-next-requester = Your turn: answer the message or make the corrections asked for.
+portal-next-third-party = Waiting for an outside organisation; nothing to do on your side.
+portal-next-accepted = { $kind ->
+    [public] Request accepted and closed.
+   *[private] Ticket resolved and closed.
+}
+portal-next-refused = { $kind ->
+    [public] Request refused and closed; the reason is in the history.
+   *[private] Ticket closed without follow-up; the reason is in the history.
+}
+portal-next-withdrawn = { $kind ->
+    [public] Request withdrawn.
+   *[private] Ticket withdrawn.
+}
+portal-who-organisation = { $tenant }
+portal-who-you = You
+portal-who-third-party = An outside organisation
+portal-who-nobody = Nobody: it is over
+portal-timeline = History
+portal-event-status = Status: { $status }
+portal-event-message-in = Message from { $tenant }
+portal-event-submitted = { $kind ->
+    [public] Request sent
+   *[private] Ticket sent
+}
+portal-event-message-from-requester = Your message
+portal-event-corrections-requested = Corrections asked for
+portal-event-resubmitted = Corrections sent
+portal-event-document-validated = Document accepted
+portal-event-document-rejected = Document refused
+portal-event-document-generated = Document issued
+portal-event-survey-answered = Your opinion
+portal-case-documents = Documents
+portal-document-pending = waiting to be checked
+portal-document-valid = valid
+portal-document-rejected = refused
+portal-document-rejected-because = refused: { $reason }
+portal-corrections-title = Corrections asked for
+portal-corrections-intro = Only the fields to correct can be changed.
+portal-write = Write to us
+portal-message = Your message
+portal-attachments = Attachments
+portal-send = Send
+portal-message-sent = Your message was sent.
+portal-resubmitted = { $kind ->
+    [public] Your corrections were sent; your request is being handled again.
+   *[private] Your corrections were sent; your ticket is being handled again.
+}
+portal-withdraw-title = { $kind ->
+    [public] Withdraw my request
+   *[private] Withdraw my ticket
+}
+portal-withdraw-confirm = { $kind ->
+    [public] I confirm I withdraw my request: it will be closed.
+   *[private] I confirm I withdraw my ticket: it will be closed.
+}
+portal-withdraw-confirm-needed = Tick the confirmation box to withdraw.
+portal-withdrawn = { $kind ->
+    [public] Your request is withdrawn.
+   *[private] Your ticket is withdrawn.
+}
+portal-case-stale = The page was out of date: it was reloaded and nothing was saved. Try again if needed.
+portal-case-closed = This case is closed: it no longer takes messages.
+portal-no-corrections = No correction is asked for on this case.
+portal-cannot-resubmit = The case cannot be sent back from its current status.
+portal-cannot-withdraw = The case cannot be withdrawn from its current status.
+portal-survey-title = Your opinion
+portal-survey-question = { $kind ->
+    [public] Are you satisfied with how your request was handled?
+   *[private] Are you satisfied with how your ticket was handled?
+}
+portal-survey-scale = From 1 (not at all) to 5 (completely)
+portal-rating-value = { $count } out of 5
+portal-survey-comment = A comment
+portal-survey-send = Give my opinion
+portal-survey-thanks = Thank you for your opinion.
+portal-survey-closed = An opinion can be given once, after the case is closed.
+portal-rating-invalid = Choose a rating from 1 to 5.
+portal-track-title = { $kind ->
+    [public] Follow a request
+   *[private] Follow a ticket
+}
+portal-track-intro = Enter the reference and the tracking code you received when sending.
+portal-track-submit = Follow
+portal-track-not-found = { $kind ->
+    [public] No request matches this reference and tracking code. Check both.
+   *[private] No ticket matches this reference and tracking code. Check both.
+}
+portal-draft-deleted = The draft is deleted.
+portal-draft-saved = Your draft is saved: come back to it whenever you like.
+portal-safe-intro = Your checked documents can be reused in a new request without sending them again.
+portal-safe-not-linked = Your account is not linked to your record yet: your documents will show here once it is.
+portal-safe-empty = No document yet.
+portal-document = Document
+portal-document-kind = Kind
+portal-valid-until-col = Valid until
+portal-added-on = added on { $date }
+portal-expired = expired
+portal-delete = Delete
+portal-document-deleted = The document is deleted from your space.
+upload-empty = The file is empty.
+upload-too-large = The file is larger than allowed.
+upload-type-refused = This type of file is not accepted (the file's content is checked, not its name).
+upload-too-many = Too many files for this field.
+upload-not-expected = A file was sent for a field that takes none.
+answer-required = This field is required.
+answer-unknown-field = This field is not part of the form.
+answer-invalid-type = This answer does not have the expected form.
+answer-invalid-text = The text holds characters that are not allowed.
+answer-too-long = The text is too long.
+answer-not-a-number = Enter a number.
+answer-not-an-integer = Enter a whole number.
+answer-out-of-range = The value is outside the allowed limits.
+answer-invalid-date = Enter a valid date.
+answer-invalid-email = Enter a valid e-mail address, for example name@example.com.
+answer-invalid-phone = Enter a valid phone number, for example 06 12 34 56 78.
+answer-invalid-address = The address is incomplete or badly formed.
+answer-invalid-postcode = The postcode is not valid.
+answer-invalid-country = The country is written in two letters, for example FR.
+answer-invalid-choice = Choose one of the options offered.
+answer-too-few-choices = Choose more options.
+answer-too-many-choices = Choose fewer options.
+answer-invalid-file = The attached file is not valid.
+answer-too-many-files = Too many files attached.
+answer-too-few-items = Add more items.
+answer-too-many-items = Too many items.

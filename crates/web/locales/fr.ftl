@@ -926,3 +926,376 @@ import-vcard-nested = Fiche { $card }, ligne { $line } : BEGIN:VCARD à l’int�
 import-vcard-unclosed = Fiche { $card }, ligne { $line } : la fiche n’est jamais terminée par END:VCARD.
 import-vcard-version = Fiche { $card }, ligne { $line } : version vCard absente ou non prise en charge (3.0 ou 4.0 attendue).
 import-vcard-encoding = Fiche { $card }, ligne { $line } : valeur encodée illisible (quoted-printable ou jeu de caractères).
+## Portal: catalogue, filing, my requests, document safe
+portal-my-requests = { $kind ->
+    [public] Mes demandes
+   *[private] Mes tickets
+}
+portal-my-space = Mon espace
+portal-my-documents = Mes documents
+portal-new-request = { $kind ->
+    [public] Faire une démarche
+   *[private] Faire une demande
+}
+portal-catalogue = { $kind ->
+    [public] Les démarches en ligne
+   *[private] Nos demandes en ligne
+}
+portal-catalogue-empty = { $kind ->
+    [public] Aucune démarche n'est encore proposée en ligne.
+   *[private] Aucune demande n'est encore proposée en ligne.
+}
+portal-search-label = { $kind ->
+    [public] Rechercher une démarche
+   *[private] Rechercher une demande
+}
+portal-search = Rechercher
+portal-search-clear = Voir tout le catalogue
+portal-search-results = { $count ->
+    [0] Aucun résultat.
+    [one] { $count } résultat.
+   *[other] { $count } résultats.
+}
+portal-search-none = { $kind ->
+    [public] Aucune démarche ne correspond à votre recherche.
+   *[private] Aucune demande ne correspond à votre recherche.
+}
+portal-track-link = { $kind ->
+    [public] Suivre une demande avec son code de suivi
+   *[private] Suivre un ticket avec son code de suivi
+}
+portal-back-to-catalogue = { $kind ->
+    [public] Toutes les démarches
+   *[private] Toutes les demandes
+}
+portal-category-other = Autres
+portal-category-etat-civil = État civil
+portal-category-proprete = Propreté
+portal-category-education = Éducation et enfance
+portal-category-tranquillite-publique = Tranquillité publique
+portal-category-vie-associative = Vie associative
+portal-category-voirie = Voirie
+portal-category-stationnement = Stationnement
+portal-category-ventes = Devis et ventes
+portal-category-facturation = Facturation
+portal-category-commandes = Commandes
+portal-category-contrats = Contrats
+portal-category-support = Assistance
+portal-start-title = { $kind ->
+    [public] Faire la démarche
+   *[private] Faire la demande
+}
+portal-start = { $kind ->
+    [public] Commencer la démarche
+   *[private] Commencer la demande
+}
+portal-anonymous-hint = { $kind ->
+    [public] Vous pouvez faire cette démarche sans compte : un code de suivi vous sera donné. Connectez-vous pour enregistrer votre brouillon et retrouver vos demandes.
+   *[private] Vous pouvez faire cette demande sans compte : un code de suivi vous sera donné. Connectez-vous pour enregistrer votre brouillon et retrouver vos tickets.
+}
+portal-sign-in-to-file = { $kind ->
+    [public] Cette démarche se fait depuis votre compte : connectez-vous pour la commencer.
+   *[private] Cette demande se fait depuis votre compte : connectez-vous pour la commencer.
+}
+portal-organisations-only = { $kind ->
+    [public] Cette démarche est faite au nom d'une association ou d'une entreprise : contactez-nous pour la faire.
+   *[private] Cette demande est faite au nom d'une entreprise : contactez-nous pour la faire.
+}
+portal-drafts-of-service = Vous avez déjà commencé :
+portal-resume-draft = Reprendre le brouillon enregistré le { $date }
+portal-prepare = Ce qu'il faut préparer
+portal-no-documents = { $kind ->
+    [public] Aucune pièce justificative n'est demandée.
+   *[private] Aucune pièce jointe n'est demandée.
+}
+portal-required = obligatoire
+portal-reusable = peut être reprise de votre espace documents
+portal-max-age = { $count ->
+    [one] datée de moins d'un jour
+   *[other] datée de moins de { $count } jours
+}
+portal-file-formats = Formats acceptés : PDF, JPEG ou PNG (photo ou scan lisible).
+portal-form-pages = { $count ->
+    [one] Le formulaire tient en une page :
+   *[other] Le formulaire compte { $count } pages :
+}
+portal-how-long = Combien de temps cela prend
+portal-processing-times = { $kind ->
+    [public] La moitié des demandes ont été traitées en { $median } ou moins, et 9 sur 10 en { $p90 } ou moins (d'après les { $count } dernières demandes closes).
+   *[private] La moitié des tickets ont été traités en { $median } ou moins, et 9 sur 10 en { $p90 } ou moins (d'après les { $count } derniers tickets clos).
+}
+portal-not-a-promise = Ce sont des délais constatés, pas un engagement : chaque demande est différente.
+portal-not-enough-cases = { $kind ->
+    [public] Pas encore assez de demandes closes pour indiquer un délai habituel.
+   *[private] Pas encore assez de tickets clos pour indiquer un délai habituel.
+}
+portal-hours = { $count ->
+    [one] { $count } heure
+   *[other] { $count } heures
+}
+portal-days = { $count ->
+    [one] { $count } jour
+   *[other] { $count } jours
+}
+portal-contact-title = Nous contacter
+portal-contact-name = Organisme
+portal-contact-mail = Courriel
+portal-opening-hours = Horaires d'ouverture
+portal-closed-day = Fermé
+portal-closed-holidays = Fermé les jours fériés.
+portal-closures = Fermetures exceptionnelles :
+portal-steps = Étapes
+portal-step-of = Étape { $step } sur { $count }
+portal-step-documents = { $kind ->
+    [public] Pièces justificatives
+   *[private] Pièces jointes
+}
+portal-step-documents-short = Documents
+portal-step-summary = Récapitulatif
+portal-version-changed = { $kind ->
+    [public] Cette démarche a changé depuis que vous l'avez commencée. Vos réponses ont été reprises ; voici ce qui a changé :
+   *[private] Cette demande a changé depuis que vous l'avez commencée. Vos réponses ont été reprises ; voici ce qui a changé :
+}
+portal-answers-dropped = Ces réponses ne conviennent plus et sont à redonner :
+portal-continue = Continuer
+portal-back = Précédent
+portal-save-later = Enregistrer et finir plus tard
+portal-draft-delete = Supprimer ce brouillon
+portal-submit = { $kind ->
+    [public] Envoyer ma demande
+   *[private] Envoyer mon ticket
+}
+portal-summary-intro = { $kind ->
+    [public] Vérifiez vos réponses avant d'envoyer votre demande.
+   *[private] Vérifiez vos réponses avant d'envoyer votre ticket.
+}
+portal-summary-incomplete = Des réponses manquent ou sont à corriger avant l'envoi.
+portal-contact-email = Votre adresse électronique
+portal-contact-email-hint = { $kind ->
+    [public] Nous y envoyons l'accusé de réception, votre code de suivi et les nouvelles de votre demande.
+   *[private] Nous y envoyons l'accusé de réception, votre code de suivi et les nouvelles de votre ticket.
+}
+portal-more-questions = Vos réponses appellent d'autres questions : complétez-les ci-dessous.
+portal-unknown-fields = Le formulaire envoyé contient des champs que ce formulaire n'a pas ({ $names }) : rien n'a été enregistré.
+portal-documents-intro = Ajoutez vos documents en PDF, JPEG ou PNG. Le type est vérifié d'après le contenu du fichier.
+portal-add-files = Ajouter des fichiers
+portal-from-safe = Ou reprenez un document déjà vérifié de votre espace :
+portal-valid-until = valable jusqu'au { $date }
+portal-file-hint = { $types } · { $size } maximum · { $count ->
+    [one] 1 fichier
+   *[other] { $count } fichiers au plus
+}
+portal-file-images = images
+portal-file-remove = Retirer
+portal-file-unknown = document
+portal-group-add = Ajouter : { $group }
+portal-group-remove = Retirer { $item }
+portal-yes = Oui
+portal-no = Non
+portal-none = aucun
+portal-address-street = Numéro et voie
+portal-address-complement = Complément d'adresse
+portal-address-postcode = Code postal
+portal-address-city = Commune
+portal-address-country = Pays (code à deux lettres, FR pour la France)
+portal-document-required = Ce document est obligatoire.
+portal-safe-not-yours = Ce document n'est pas dans votre espace ou n'est plus valable.
+portal-documents-expired = Un des documents envoyés n'est plus disponible : ajoutez-le de nouveau.
+portal-service-closed = { $kind ->
+    [public] Cette démarche n'est plus proposée en ligne.
+   *[private] Cette demande n'est plus proposée en ligne.
+}
+portal-staff-account = Vous êtes connecté·e avec un compte agent : utilisez le back-office pour enregistrer une demande au nom de quelqu'un.
+portal-filed-title = { $kind ->
+    [public] Votre demande est envoyée
+   *[private] Votre ticket est envoyé
+}
+portal-filed-intro = { $kind ->
+    [public] Votre demande « { $service } » a bien été reçue.
+   *[private] Votre ticket « { $service } » a bien été reçu.
+}
+portal-reference = Référence
+portal-reference-hint = Par exemple BEL-2026-7K3F9QX2
+portal-tracking-code = Code de suivi
+portal-tracking-code-hint = Les 16 caractères reçus par courriel, tirets facultatifs
+portal-keep-code = { $kind ->
+    [public] Gardez ce code : avec la référence, il vous permet de suivre votre demande. Il vous est aussi envoyé par courriel.
+   *[private] Gardez ce code : avec la référence, il vous permet de suivre votre ticket. Il vous est aussi envoyé par courriel.
+}
+portal-ack-sent = Un accusé de réception a été envoyé à { $email }.
+portal-download-receipt = Télécharger l'accusé de réception (PDF)
+portal-follow-case = { $kind ->
+    [public] Suivre ma demande
+   *[private] Suivre mon ticket
+}
+portal-ack-subject = Accusé de réception de votre demande { $reference }
+portal-ack-intro = { $kind ->
+    [public] Bonjour, nous avons bien reçu votre demande.
+   *[private] Bonjour, nous avons bien reçu votre ticket.
+}
+portal-ack-tracking = Votre code de suivi : { $code }
+portal-ack-track-link = Suivez votre demande avec sa référence et ce code : { $link }
+portal-ack-account-link = Suivez votre demande dans votre espace : { $link }
+portal-receipt-title = Accusé de réception
+portal-receipt-reference = Référence : { $reference }
+portal-receipt-service = { $kind ->
+    [public] Démarche : { $service }
+   *[private] Demande : { $service }
+}
+portal-receipt-received = Reçue le { $date }
+portal-receipt-handled-by = Service chargé de la demande : { $tenant }
+portal-receipt-contact = Contact : { $email }
+portal-receipt-meaning = { $kind ->
+    [public] Cet accusé de réception atteste que votre demande a été reçue par voie électronique. Il ne préjuge pas de la décision ; le service peut vous demander des informations ou des pièces complémentaires.
+   *[private] Cet accusé de réception atteste que votre ticket a été reçu. Nos équipes peuvent vous demander des informations complémentaires.
+}
+portal-receipt-answers = Vos réponses :
+portal-receipt-documents = Documents joints :
+portal-drafts = Brouillons en cours
+portal-draft-updated = Enregistré le { $date }
+portal-draft-outdated = { $kind ->
+    [public] La démarche a changé : vos réponses seront reprises à l'ouverture du brouillon.
+   *[private] La demande a changé : vos réponses seront reprises à l'ouverture du brouillon.
+}
+portal-filed = { $kind ->
+    [public] Demandes envoyées
+   *[private] Tickets envoyés
+}
+portal-no-requests = { $kind ->
+    [public] Vous n'avez pas encore envoyé de demande.
+   *[private] Vous n'avez pas encore envoyé de ticket.
+}
+portal-submitted-on = Envoyée le
+portal-status = Statut
+portal-next-step = Prochaine étape
+portal-who-acts = Qui doit agir
+portal-next-open = { $kind ->
+    [public] Votre demande est en cours de traitement par { $tenant }.
+   *[private] Votre ticket est en cours de traitement par { $tenant }.
+}
+portal-next-requester = À vous d'agir : répondez au message ou apportez les corrections demandées.
+portal-next-third-party = En attente d'un organisme extérieur ; rien à faire de votre côté.
+portal-next-accepted = { $kind ->
+    [public] Demande acceptée et close.
+   *[private] Ticket résolu et clos.
+}
+portal-next-refused = { $kind ->
+    [public] Demande refusée et close ; le motif figure dans l'historique.
+   *[private] Ticket clos sans suite ; le motif figure dans l'historique.
+}
+portal-next-withdrawn = { $kind ->
+    [public] Demande retirée.
+   *[private] Ticket retiré.
+}
+portal-who-organisation = { $tenant }
+portal-who-you = Vous
+portal-who-third-party = Un organisme extérieur
+portal-who-nobody = Personne : c'est terminé
+portal-timeline = Historique
+portal-event-status = Statut : { $status }
+portal-event-message-in = Message de { $tenant }
+portal-event-submitted = { $kind ->
+    [public] Demande envoyée
+   *[private] Ticket envoyé
+}
+portal-event-message-from-requester = Votre message
+portal-event-corrections-requested = Corrections demandées
+portal-event-resubmitted = Corrections envoyées
+portal-event-document-validated = Document validé
+portal-event-document-rejected = Document refusé
+portal-event-document-generated = Document émis
+portal-event-survey-answered = Votre avis
+portal-case-documents = Documents
+portal-document-pending = en attente de vérification
+portal-document-valid = valide
+portal-document-rejected = refusé
+portal-document-rejected-because = refusé : { $reason }
+portal-corrections-title = Corrections demandées
+portal-corrections-intro = Seuls les champs à corriger peuvent être modifiés.
+portal-write = Écrire
+portal-message = Votre message
+portal-attachments = Pièces jointes
+portal-send = Envoyer
+portal-message-sent = Votre message a été envoyé.
+portal-resubmitted = { $kind ->
+    [public] Vos corrections ont été envoyées ; votre demande repart en traitement.
+   *[private] Vos corrections ont été envoyées ; votre ticket repart en traitement.
+}
+portal-withdraw-title = { $kind ->
+    [public] Retirer ma demande
+   *[private] Retirer mon ticket
+}
+portal-withdraw-confirm = { $kind ->
+    [public] Je confirme retirer ma demande : elle sera close.
+   *[private] Je confirme retirer mon ticket : il sera clos.
+}
+portal-withdraw-confirm-needed = Cochez la case de confirmation pour retirer.
+portal-withdrawn = { $kind ->
+    [public] Votre demande est retirée.
+   *[private] Votre ticket est retiré.
+}
+portal-case-stale = La page n'était plus à jour : elle a été rechargée, rien n'a été enregistré. Recommencez si besoin.
+portal-case-closed = Ce dossier est clos : il ne reçoit plus de messages.
+portal-no-corrections = Aucune correction n'est demandée sur ce dossier.
+portal-cannot-resubmit = Le dossier ne peut pas être renvoyé depuis son statut actuel.
+portal-cannot-withdraw = Le dossier ne peut pas être retiré depuis son statut actuel.
+portal-survey-title = Votre avis
+portal-survey-question = { $kind ->
+    [public] Êtes-vous satisfait·e du traitement de votre demande ?
+   *[private] Êtes-vous satisfait·e du traitement de votre ticket ?
+}
+portal-survey-scale = De 1 (pas du tout) à 5 (tout à fait)
+portal-rating-value = { $count } sur 5
+portal-survey-comment = Un commentaire
+portal-survey-send = Donner mon avis
+portal-survey-thanks = Merci pour votre avis.
+portal-survey-closed = L'avis ne peut être donné qu'une fois, une fois le dossier clos.
+portal-rating-invalid = Choisissez une note de 1 à 5.
+portal-track-title = { $kind ->
+    [public] Suivre une demande
+   *[private] Suivre un ticket
+}
+portal-track-intro = Saisissez la référence et le code de suivi reçus lors de l'envoi.
+portal-track-submit = Suivre
+portal-track-not-found = { $kind ->
+    [public] Aucune demande ne correspond à cette référence et à ce code de suivi. Vérifiez les deux.
+   *[private] Aucun ticket ne correspond à cette référence et à ce code de suivi. Vérifiez les deux.
+}
+portal-draft-deleted = Le brouillon est supprimé.
+portal-draft-saved = Votre brouillon est enregistré : reprenez-le quand vous voulez.
+portal-safe-intro = Vos documents vérifiés peuvent être repris dans une nouvelle demande sans les envoyer de nouveau.
+portal-safe-not-linked = Votre compte n'est pas encore relié à votre fiche : vos documents apparaîtront ici une fois ce lien fait.
+portal-safe-empty = Aucun document pour l'instant.
+portal-document = Document
+portal-document-kind = Nature
+portal-valid-until-col = Valable jusqu'au
+portal-added-on = ajouté le { $date }
+portal-expired = expiré
+portal-delete = Supprimer
+portal-document-deleted = Le document est supprimé de votre espace.
+upload-empty = Le fichier est vide.
+upload-too-large = Le fichier dépasse la taille autorisée.
+upload-type-refused = Ce type de fichier n'est pas accepté (le contenu du fichier est vérifié, pas son nom).
+upload-too-many = Trop de fichiers pour ce champ.
+upload-not-expected = Un fichier a été envoyé pour un champ qui n'en attend pas.
+answer-required = Ce champ est obligatoire.
+answer-unknown-field = Ce champ n'existe pas dans le formulaire.
+answer-invalid-type = Cette réponse n'a pas la forme attendue.
+answer-invalid-text = Le texte contient des caractères non autorisés.
+answer-too-long = Le texte est trop long.
+answer-not-a-number = Saisissez un nombre.
+answer-not-an-integer = Saisissez un nombre entier.
+answer-out-of-range = La valeur est en dehors des limites permises.
+answer-invalid-date = Saisissez une date valide.
+answer-invalid-email = Saisissez une adresse électronique valide, par exemple nom@exemple.fr.
+answer-invalid-phone = Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78.
+answer-invalid-address = L'adresse est incomplète ou mal formée.
+answer-invalid-postcode = Le code postal n'est pas valide.
+answer-invalid-country = Le pays s'écrit en deux lettres, par exemple FR.
+answer-invalid-choice = Choisissez une des options proposées.
+answer-too-few-choices = Choisissez plus d'options.
+answer-too-many-choices = Choisissez moins d'options.
+answer-invalid-file = Le fichier joint n'est pas valide.
+answer-too-many-files = Trop de fichiers joints.
+answer-too-few-items = Ajoutez d'autres éléments.
+answer-too-many-items = Trop d'éléments.

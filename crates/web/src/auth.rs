@@ -524,7 +524,7 @@ pub async fn send_reset_link(
 /// The start of links sent by mail. Never taken blindly from the request's `Host`: a forged
 /// host would send the reset link to an attacker's site. A host known for this tenant is
 /// used as is; otherwise the configured public URL, or the listening address.
-async fn link_base(state: &AppState, ctx: &Ctx) -> AppResult<String> {
+pub(crate) async fn link_base(state: &AppState, ctx: &Ctx) -> AppResult<String> {
     let hosts = tenants::hosts(&state.db, ctx.tenant.id).await?;
     if let Some(public) = &state.config.public_url
         && (ctx.tenant.is_default || hosts.is_empty())

@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod pages;
 pub mod people;
+pub mod portal;
 pub mod rate_limit;
 pub mod search;
 pub mod state;
@@ -44,7 +45,7 @@ pub fn app(state: AppState) -> Router {
     let openapi = Arc::new(openapi);
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
-        .route("/", get(pages::home))
+        .route("/", get(portal::home))
         .route("/login", get(auth::portal_login_form).post(auth::portal_login))
         .route("/backoffice/login", get(auth::staff_login_form).post(auth::staff_login))
         .route("/login/totp", get(auth::totp_form).post(auth::totp_submit))
@@ -64,6 +65,7 @@ pub fn app(state: AppState) -> Router {
         .merge(calendar::routes())
         .merge(people::routes())
         .merge(search::routes())
+        .merge(portal::routes())
         .merge(api_routes)
         .route("/api/openapi.json", get(move || { let doc = openapi.clone(); async move { axum::Json(doc.as_ref().clone()) } }))
         .route("/static/app.css", get(pages::app_css))

@@ -406,18 +406,25 @@ pub async fn csrf_guard(
         .await)
 }
 
-/// Limits request bodies: `max_import_bytes` for the person import's upload, `max_body_bytes`
-/// elsewhere. A body over the limit fails when read, as a 413 page in the visitor's language.
+/// Limits request bodies: `max_import_bytes` for the person import's upload,
+/// `max_upload_bytes` for the portal pages that take files, `max_body_bytes` elsewhere. A body
+/// over the limit fails when read, as a 413 page in the visitor's language.
 pub async fn body_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let limit =
-        if req.method() == Method::POST && req.uri().path() == crate::people::import::UPLOAD_PATH {
-            state
-                .config
-                .max_import_bytes
-                .max(state.config.max_body_bytes)
-        } else {
-            state.config.max_body_bytes
-        };
+    let post = req.method() == Method::POST;
+    let path = req.uri().path();
+    let limit = if post && path == crate::people::import::UPLOAD_PATH {
+        state
+            .config
+            .max_import_bytes
+            .max(state.config.max_body_bytes)
+    } else if post && crate::portal::takes_files(path) {
+        state
+            .config
+            .max_upload_bytes
+            .max(state.config.max_body_bytes)
+    } else {
+        state.config.max_body_bytes
+    };
     let req = req.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
     next.run(req).await
 }

@@ -17,6 +17,8 @@ pub struct WebConfig {
     pub session_lifetime: chrono::Duration,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Largest body of a portal page that takes files (the files of one post together).
+    pub max_upload_bytes: usize,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
     /// How long a password reset link works.
@@ -45,6 +47,7 @@ impl Default for WebConfig {
             session_idle: chrono::Duration::minutes(60),
             session_lifetime: chrono::Duration::hours(12),
             max_body_bytes: 2 * 1024 * 1024,
+            max_upload_bytes: 25 * 1024 * 1024,
             trust_proxy: false,
             reset_link_lifetime: chrono::Duration::minutes(30),
             login_attempts_per_minute: 10,

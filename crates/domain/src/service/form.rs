@@ -771,6 +771,28 @@ impl Form {
         pages
     }
 
+    /// The ids of the top-level fields shown for these answers (pages and fields whose
+    /// conditions hold), seen as [`Form::visible_pages`] sees them: what a page on the portal
+    /// renders, the server evaluating the conditions between pages.
+    pub fn visible_fields(&self, answers: &Answers) -> HashSet<String> {
+        let mut seen = Answers::new();
+        let mut shown = HashSet::new();
+        for page in &self.pages {
+            if !page.show_if.as_ref().is_none_or(|c| c.eval(&seen)) {
+                continue;
+            }
+            for field in &page.fields {
+                if field.show_if.as_ref().is_none_or(|c| c.eval(&seen)) {
+                    shown.insert(field.id.clone());
+                    if let Some(v) = answers.get(&field.id) {
+                        seen.insert(field.id.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        shown
+    }
+
     /// The server-side check of answers, whatever the client sent: unknown keys are refused,
     /// answers to hidden fields (condition false, or on a hidden page) are dropped, required
     /// fields that are shown must be answered, and each value must fit its field. Conditions

@@ -882,6 +882,24 @@ fn visible_pages_follow_the_answers() {
     );
 }
 
+#[test]
+fn visible_fields_follow_the_answers_within_and_across_pages() {
+    let f = paged_form();
+    let ids = |a: Value| -> Vec<String> {
+        let mut v: Vec<String> = f.visible_fields(&answers(a)).into_iter().collect();
+        v.sort();
+        v
+    };
+    assert_eq!(ids(json!({})), vec!["kind"]);
+    assert_eq!(ids(json!({"kind": "car"})), vec!["kind", "plate", "seats"]);
+    assert_eq!(
+        ids(json!({"kind": "car", "plate": "AB", "seats": 5})),
+        vec!["electric", "kind", "plate", "seats", "van"]
+    );
+    // A hidden field's answer shows nothing that depends on it.
+    assert_eq!(ids(json!({"kind": "bike", "plate": "AB"})), vec!["kind"]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Summary
 // ---------------------------------------------------------------------------------------------

@@ -3,5 +3,6 @@
 //! transaction with its timeline events and audit row.
 
 pub mod flow;
+pub mod requester;
 pub mod timers;
 pub mod webhooks;

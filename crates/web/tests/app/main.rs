@@ -14,6 +14,7 @@ mod duplicates;
 mod import;
 mod jobs;
 mod people;
+mod portal;
 mod schema;
 mod search;
 mod services;

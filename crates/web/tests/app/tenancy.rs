@@ -248,6 +248,24 @@ const PAGE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/backoffice/organisations/{organisation}"),
     ("POST", "/backoffice/organisations/{organisation}/archive"),
     ("POST", "/logout"),
+    // Portal: a requester's own drafts, cases and documents (the catalogue pages and the
+    // tracking form are public; their tenant checks are in portal.rs).
+    ("GET", "/my/requests"),
+    ("GET", "/my/requests/{case}"),
+    ("GET", "/my/requests/{case}/filed"),
+    ("GET", "/my/requests/{case}/receipt.pdf"),
+    ("GET", "/my/requests/{case}/documents/{document}"),
+    ("POST", "/my/requests/{case}/messages"),
+    ("POST", "/my/requests/{case}/corrections"),
+    ("POST", "/my/requests/{case}/withdraw"),
+    ("POST", "/my/requests/{case}/survey"),
+    ("GET", "/my/drafts/{draft}"),
+    ("POST", "/my/drafts/{draft}"),
+    ("POST", "/my/drafts/{draft}/delete"),
+    ("GET", "/my/documents"),
+    ("GET", "/my/documents/{document}"),
+    ("POST", "/my/documents/{document}/delete"),
+    ("POST", "/track"),
 ];
 
 /// Plausible form fields for every form, so that a refusal is about the tenant, not the input.
@@ -349,6 +367,8 @@ async fn every_route_refuses_another_tenants_records_and_sessions() {
     )
     .await
     .unwrap();
+    let (beta_case, beta_draft, beta_document) =
+        crate::portal::records_of(&app, "beta", beta_service).await;
     let before = tenant_rows(&app, beta).await;
 
     let ids = |p: &str| {
@@ -360,6 +380,9 @@ async fn every_route_refuses_another_tenants_records_and_sessions() {
             .replace("{organisation}", &beta_org.to_string())
             .replace("{point}", &beta_point.to_string())
             .replace("{import}", &beta_import.to_string())
+            .replace("{case}", &beta_case.to_string())
+            .replace("{draft}", &beta_draft.to_string())
+            .replace("{document}", &beta_document.to_string())
     };
 
     // 1. Alpha's administrator, on alpha's host, aiming at beta's records by id.
