@@ -6,6 +6,7 @@
 //! ([`server`]), then every selected [`scenarios::Scenario`] adds its measurements to a
 //! [`report::Report`], printed as a table and written as JSON.
 
+pub mod cases_gen;
 pub mod client;
 pub mod fixture;
 pub mod report;
@@ -105,6 +106,7 @@ async fn run_on(options: &Options, database: &target::BenchDatabase) -> Result<r
         server,
         scale: options.scale,
         report: report::Report::new(database.backend_name(), options.scale),
+        persons: Vec::new(),
     };
     let (idle, _) = bench.server.memory()?;
     bench.report.add(report::Measurement {

@@ -4,6 +4,7 @@
 //!
 //! To add one: a module here, a variant of [`Scenario`], its name in [`Scenario::ALL`].
 
+mod cases;
 mod portal;
 
 use crate::client::{Call, Client, Response};
@@ -20,16 +21,21 @@ pub struct Bench {
     pub server: Server,
     pub scale: Scale,
     pub report: Report,
+    /// Persons generated so far (requesters of generated cases).
+    pub persons: Vec<uuid::Uuid>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scenario {
     /// Public pages of the portal.
     Portal,
+    /// Generated cases with their timelines.
+    Cases,
 }
 
 impl Scenario {
-    pub const ALL: &[(&str, Scenario)] = &[("portal", Scenario::Portal)];
+    pub const ALL: &[(&str, Scenario)] =
+        &[("portal", Scenario::Portal), ("cases", Scenario::Cases)];
 
     pub fn parse(name: &str) -> Option<Scenario> {
         Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
@@ -46,6 +52,7 @@ impl Scenario {
         eprintln!("scenario {}", self.name());
         match self {
             Scenario::Portal => portal::run(bench).await,
+            Scenario::Cases => cases::run(bench).await,
         }
     }
 }

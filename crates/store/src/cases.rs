@@ -647,3 +647,143 @@ pub async fn append_events(
         Ok::<_, StoreError>(())
     })
 }
+
+/// One event of a generated timeline: `(at, kind, public, body, data)`.
+pub type GeneratedEvent = (DateTime<Utc>, EventKind, bool, Option<String>, String);
+
+/// A case written as a whole by a generator (benchmarks, load tests), history included.
+#[derive(Debug, Clone)]
+pub struct GeneratedCase {
+    pub id: Uuid,
+    pub reference: String,
+    pub service_id: Uuid,
+    pub service_version: i32,
+    pub requester_person_id: Option<Uuid>,
+    pub channel: &'static str,
+    pub status: String,
+    pub status_kind: &'static str,
+    pub status_entered_at: DateTime<Utc>,
+    pub priority: &'static str,
+    pub assignee_id: Option<Uuid>,
+    pub answers: String,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub sla_state: &'static str,
+    pub submitted_at: DateTime<Utc>,
+    /// `(at, kind, public, body, data)`, oldest first.
+    pub events: Vec<GeneratedEvent>,
+}
+
+/// Rows per multi-row INSERT: measured, larger statements get slower per row in sqlx.
+const CASE_BATCH: usize = 25;
+const EVENT_BATCH: usize = 100;
+
+/// Writes generated cases and their timelines in one transaction, with one audit row for
+/// the batch. For data generators only: nothing is checked against the definitions.
+pub async fn insert_generated(db: &Db, actor: &Actor, batch: &[GeneratedCase]) -> Result<()> {
+    const CASE_COLUMNS: usize = 18;
+    let now = Utc::now();
+    // SQLite reads `$n` as a named parameter and finds each by name, quadratic over
+    // thousands of them; `?n` is positional there. PostgreSQL only knows `$n`.
+    let mark = match db.backend() {
+        crate::Backend::Sqlite => '?',
+        crate::Backend::Postgres => '$',
+    };
+    let case_sql = |rows: usize| {
+        let mut sql = String::from(
+            "INSERT INTO cases (tenant_id, id, reference, service_id, service_version,
+                requester_person_id, channel, status, status_kind, status_entered_at, priority,
+                assignee_id, answers, first_response_at, closed_at, sla_state, submitted_at,
+                updated_at, row_version) VALUES ",
+        );
+        for r in 0..rows {
+            let b = r * CASE_COLUMNS;
+            sql.push_str(if r == 0 { "(" } else { ", (" });
+            let params: Vec<String> = (1..=CASE_COLUMNS)
+                .map(|i| format!("{mark}{}", b + i))
+                .collect();
+            sql.push_str(&params.join(", "));
+            sql.push_str(", 1)");
+        }
+        sql
+    };
+    let event_sql = |rows: usize| {
+        let mut sql = String::from(
+            "INSERT INTO case_events (tenant_id, id, case_id, at, kind, actor_account_id,
+                actor_label, public, body, data) VALUES ",
+        );
+        for r in 0..rows {
+            let b = r * 9;
+            sql.push_str(if r == 0 { "(" } else { ", (" });
+            let p: Vec<String> = (1..=9).map(|i| format!("{mark}{}", b + i)).collect();
+            sql.push_str(&format!(
+                "{}, {}, {}, {}, {}, NULL, {}, {}, {}, {}",
+                p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]
+            ));
+            sql.push(')');
+        }
+        sql
+    };
+    let events: Vec<(Uuid, &GeneratedEvent)> = batch
+        .iter()
+        .flat_map(|c| c.events.iter().map(move |e| (c.id, e)))
+        .collect();
+    on_pool!(db, |p| {
+        let mut tx = p.begin_write().await?;
+        for chunk in batch.chunks(CASE_BATCH) {
+            let sql = case_sql(chunk.len());
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for c in chunk {
+                q = q
+                    .bind(actor.tenant_id)
+                    .bind(c.id)
+                    .bind(&c.reference)
+                    .bind(c.service_id)
+                    .bind(c.service_version)
+                    .bind(c.requester_person_id)
+                    .bind(c.channel)
+                    .bind(&c.status)
+                    .bind(c.status_kind)
+                    .bind(c.status_entered_at)
+                    .bind(c.priority)
+                    .bind(c.assignee_id)
+                    .bind(&c.answers)
+                    .bind(c.first_response_at)
+                    .bind(c.closed_at)
+                    .bind(c.sla_state)
+                    .bind(c.submitted_at)
+                    .bind(c.status_entered_at);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        for chunk in events.chunks(EVENT_BATCH) {
+            let sql = event_sql(chunk.len());
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (case_id, (at, kind, public, body, data)) in chunk {
+                q = q
+                    .bind(actor.tenant_id)
+                    .bind(relais_domain::new_id())
+                    .bind(*case_id)
+                    .bind(*at)
+                    .bind(kind.as_str())
+                    .bind(&actor.label)
+                    .bind(*public)
+                    .bind(body)
+                    .bind(data);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        record!(
+            tx,
+            actor,
+            Change::new(
+                "case.generate",
+                "tenant",
+                actor.tenant_id,
+                json!({"cases": batch.len(), "events": events.len(), "at": now})
+            )
+        );
+        tx.commit().await?;
+        Ok::<_, StoreError>(())
+    })
+}

@@ -1,0 +1,69 @@
+//! Case data at scale: the seeded generator writes `--cases` cases with their histories
+//! through the store (rows per second reported), then the run checks they are all there.
+
+use super::{Bench, wrong};
+use crate::Result;
+use crate::cases_gen;
+use crate::report::{Measurement, Value};
+use relais_domain::{AccountKind, Email, Role};
+use relais_store::{Actor, accounts};
+
+const NAME: &str = "cases";
+const AGENTS: usize = 12;
+
+pub async fn run(bench: &mut Bench) -> Result<()> {
+    let tenant_id = bench.fixture.tenant_id;
+    let services = cases_gen::publish_services(&bench.db, tenant_id).await?;
+    let actor = Actor::system(tenant_id, "relais-bench");
+    let mut agents = Vec::new();
+    for i in 0..AGENTS {
+        let email = Email::parse(&format!("agent{i}@bench.example"))
+            .map_err(|e| wrong(NAME, format!("agent e-mail: {e:?}")))?;
+        let agent = accounts::create(
+            &bench.db,
+            &actor,
+            accounts::NewAccount {
+                kind: AccountKind::Staff,
+                email,
+                display_name: format!("Agent {i}"),
+                password_hash: None,
+                role: Some(Role::Agent),
+                locale: None,
+            },
+        )
+        .await?;
+        agents.push(agent.id);
+    }
+    let persons = bench.persons.clone();
+    let generated = cases_gen::generate(
+        &bench.db,
+        tenant_id,
+        &services,
+        &persons,
+        &agents,
+        bench.scale.cases,
+        bench.scale.seed,
+    )
+    .await?;
+    let stored = relais_store::schema::count_rows(&bench.db, "cases").await?;
+    if stored as u64 != generated.cases {
+        return Err(wrong(
+            NAME,
+            format!("{} cases generated, {stored} stored", generated.cases),
+        ));
+    }
+    let secs = generated.elapsed.as_secs_f64().max(f64::EPSILON);
+    bench.report.add(Measurement {
+        scenario: NAME,
+        what: format!(
+            "generator: cases with their timelines ({} events) through the store",
+            generated.events
+        ),
+        value: Value::Rate {
+            per_second: generated.cases as f64 / secs,
+            count: generated.cases,
+        },
+        target: None,
+    });
+    Ok(())
+}
