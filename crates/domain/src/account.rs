@@ -57,10 +57,17 @@ pub enum Permission {
     ReadAudit,
     /// Create, edit, publish and archive the services of the catalogue.
     ManageCatalogue,
+    /// Merge two records of one person (irreversible: the history moves to the survivor).
+    MergePersons,
+    /// Create, change and delete segments (saved filters on persons); anyone in the back
+    /// office can use them.
+    ManageSegments,
+    /// Define the custom fields of persons.
+    ManageCustomFields,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 10] = [
         Permission::UseBackOffice,
         Permission::Write,
         Permission::ManageTenant,
@@ -68,6 +75,9 @@ impl Permission {
         Permission::ManageTeams,
         Permission::ReadAudit,
         Permission::ManageCatalogue,
+        Permission::MergePersons,
+        Permission::ManageSegments,
+        Permission::ManageCustomFields,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -79,6 +89,9 @@ impl Permission {
             Self::ManageTeams => "manage-teams",
             Self::ReadAudit => "read-audit",
             Self::ManageCatalogue => "manage-catalogue",
+            Self::MergePersons => "merge-persons",
+            Self::ManageSegments => "manage-segments",
+            Self::ManageCustomFields => "manage-custom-fields",
         }
     }
 }
@@ -100,7 +113,10 @@ impl Role {
         match self {
             Role::Admin => true,
             Role::Supervisor => {
-                matches!(permission, UseBackOffice | Write | ManageTeams | ReadAudit)
+                matches!(
+                    permission,
+                    UseBackOffice | Write | ManageTeams | ReadAudit | MergePersons | ManageSegments
+                )
             }
             Role::Agent => matches!(permission, UseBackOffice | Write),
             Role::Viewer => matches!(permission, UseBackOffice),
@@ -309,6 +325,13 @@ mod tests {
             Role::Agent.can(Write) && !Role::Agent.can(ManageTeams) && !Role::Agent.can(ReadAudit)
         );
         assert!(!Role::Agent.can(ManageCatalogue));
+        assert!(Role::Supervisor.can(MergePersons) && Role::Supervisor.can(ManageSegments));
+        assert!(!Role::Supervisor.can(ManageCustomFields));
+        assert!(
+            !Role::Agent.can(MergePersons)
+                && !Role::Agent.can(ManageSegments)
+                && !Role::Agent.can(ManageCustomFields)
+        );
         assert!(Role::Viewer.can(UseBackOffice));
         for p in [
             Write,
@@ -317,6 +340,9 @@ mod tests {
             ManageTeams,
             ReadAudit,
             ManageCatalogue,
+            MergePersons,
+            ManageSegments,
+            ManageCustomFields,
         ] {
             assert!(!Role::Viewer.can(p), "viewer must not {p:?}");
         }

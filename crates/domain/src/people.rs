@@ -10,7 +10,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::{fmt, str::FromStr};
 
+pub mod custom_fields;
 pub mod duplicates;
+pub mod merge;
+pub mod segments;
+pub mod timeline;
 
 fn text(s: &str, max: usize, field: &'static str, code: &'static str) -> Result<String> {
     let s = s.trim();
