@@ -22,8 +22,14 @@ use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
+pub mod contact_points;
+pub mod custom_fields;
 mod duplicates;
-pub use duplicates::duplicate_candidates;
+pub mod merge;
+pub mod segments;
+pub mod timeline;
+pub use contact_points::Owner;
+pub use duplicates::{PairCursor, dismiss_duplicate, duplicate_candidates, duplicate_queue};
 
 /// Largest page of a list.
 pub const MAX_PAGE: i64 = 200;
@@ -443,29 +449,9 @@ pub async fn person_record(
         return Ok(None);
     };
     let channel = channel.map(Channel::as_str);
+    let (emails, phones, addresses) =
+        contact_points::list(db, tenant_id, Owner::Person(id)).await?;
     on_pool!(db, |p| {
-        let emails = sqlx::query_as::<_, EmailPoint>(
-            "SELECT id, email, created_at FROM person_emails WHERE tenant_id = $1 AND person_id = $2 ORDER BY created_at, id",
-        )
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_all(p)
-        .await?;
-        let phones = sqlx::query_as::<_, PhonePoint>(
-            "SELECT id, e164, created_at FROM person_phones WHERE tenant_id = $1 AND person_id = $2 ORDER BY created_at, id",
-        )
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_all(p)
-        .await?;
-        let addresses = sqlx::query_as::<_, AddressPoint>(
-            "SELECT id, lines, postcode, city, country, created_at FROM person_addresses
-             WHERE tenant_id = $1 AND person_id = $2 ORDER BY created_at, id",
-        )
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_all(p)
-        .await?;
         let tags = sqlx::query_scalar::<_, String>(
             "SELECT tag FROM person_tags WHERE tenant_id = $1 AND person_id = $2 ORDER BY tag",
         )
@@ -586,66 +572,12 @@ macro_rules! require_person {
 
 /// Adds an e-mail address. The same address twice on one person: `Conflict`.
 pub async fn add_email(db: &Db, actor: &Actor, person_id: Uuid, email: &Email) -> Result<Uuid> {
-    let id = relais_domain::new_id();
-    on_pool!(db, |p| {
-        let mut tx = p.begin_write().await?;
-        require_person!(tx, actor.tenant_id, person_id);
-        sqlx::query(
-            "INSERT INTO person_emails (tenant_id, id, person_id, email, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(actor.tenant_id)
-        .bind(id)
-        .bind(person_id)
-        .bind(email.as_str())
-        .bind(Utc::now())
-        .execute(&mut *tx)
-        .await?;
-        record!(
-            tx,
-            actor,
-            Change::new(
-                "person.email.add",
-                "person",
-                person_id,
-                json!({"email": email.as_str()})
-            )
-        );
-        index_persons!(tx, actor.tenant_id, &[person_id]);
-        tx.commit().await?;
-        Ok(id)
-    })
+    contact_points::add_email(db, actor, Owner::Person(person_id), email).await
 }
 
 /// Adds a phone number. The same number twice on one person: `Conflict`.
 pub async fn add_phone(db: &Db, actor: &Actor, person_id: Uuid, phone: &Phone) -> Result<Uuid> {
-    let id = relais_domain::new_id();
-    on_pool!(db, |p| {
-        let mut tx = p.begin_write().await?;
-        require_person!(tx, actor.tenant_id, person_id);
-        sqlx::query(
-            "INSERT INTO person_phones (tenant_id, id, person_id, e164, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(actor.tenant_id)
-        .bind(id)
-        .bind(person_id)
-        .bind(phone.as_str())
-        .bind(Utc::now())
-        .execute(&mut *tx)
-        .await?;
-        record!(
-            tx,
-            actor,
-            Change::new(
-                "person.phone.add",
-                "person",
-                person_id,
-                json!({"phone": phone.as_str()})
-            )
-        );
-        index_persons!(tx, actor.tenant_id, &[person_id]);
-        tx.commit().await?;
-        Ok(id)
-    })
+    contact_points::add_phone(db, actor, Owner::Person(person_id), phone).await
 }
 
 pub async fn add_address(
@@ -654,38 +586,7 @@ pub async fn add_address(
     person_id: Uuid,
     address: &PostalAddress,
 ) -> Result<Uuid> {
-    let id = relais_domain::new_id();
-    on_pool!(db, |p| {
-        let mut tx = p.begin_write().await?;
-        require_person!(tx, actor.tenant_id, person_id);
-        sqlx::query(
-            "INSERT INTO person_addresses (tenant_id, id, person_id, lines, postcode, city, country, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(actor.tenant_id)
-        .bind(id)
-        .bind(person_id)
-        .bind(address.lines.join("\n"))
-        .bind(&address.postcode)
-        .bind(&address.city)
-        .bind(&address.country)
-        .bind(Utc::now())
-        .execute(&mut *tx)
-        .await?;
-        record!(
-            tx,
-            actor,
-            Change::new(
-                "person.address.add",
-                "person",
-                person_id,
-                json!({"address": address.formatted()})
-            )
-        );
-        index_persons!(tx, actor.tenant_id, &[person_id]);
-        tx.commit().await?;
-        Ok(id)
-    })
+    contact_points::add_address(db, actor, Owner::Person(person_id), address).await
 }
 
 /// Removes one contact point (e-mail, phone or address) of the person, by its id.
@@ -695,56 +596,7 @@ pub async fn remove_contact_point(
     person_id: Uuid,
     point_id: Uuid,
 ) -> Result<()> {
-    on_pool!(db, |p| {
-        let mut tx = p.begin_write().await?;
-        let email: Option<String> = sqlx::query_scalar(
-            "DELETE FROM person_emails WHERE tenant_id = $1 AND person_id = $2 AND id = $3 RETURNING email",
-        )
-        .bind(actor.tenant_id)
-        .bind(person_id)
-        .bind(point_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let phone: Option<String> = if email.is_none() {
-            sqlx::query_scalar(
-                "DELETE FROM person_phones WHERE tenant_id = $1 AND person_id = $2 AND id = $3 RETURNING e164",
-            )
-            .bind(actor.tenant_id)
-            .bind(person_id)
-            .bind(point_id)
-            .fetch_optional(&mut *tx)
-            .await?
-        } else {
-            None
-        };
-        let address: Option<String> = if email.is_none() && phone.is_none() {
-            sqlx::query_scalar(
-                "DELETE FROM person_addresses WHERE tenant_id = $1 AND person_id = $2 AND id = $3
-                 RETURNING lines || ' ' || postcode || ' ' || city",
-            )
-            .bind(actor.tenant_id)
-            .bind(person_id)
-            .bind(point_id)
-            .fetch_optional(&mut *tx)
-            .await?
-        } else {
-            None
-        };
-        let summary = match (email, phone, address) {
-            (Some(e), _, _) => json!({"email": e}),
-            (_, Some(ph), _) => json!({"phone": ph}),
-            (_, _, Some(a)) => json!({"address": a}),
-            _ => return Err(StoreError::NotFound),
-        };
-        record!(
-            tx,
-            actor,
-            Change::new("person.contact.remove", "person", person_id, summary)
-        );
-        index_persons!(tx, actor.tenant_id, &[person_id]);
-        tx.commit().await?;
-        Ok(())
-    })
+    contact_points::remove(db, actor, Owner::Person(person_id), point_id).await
 }
 
 /// Replaces the person's tags (already normalised by `people::tag`).
@@ -778,6 +630,12 @@ pub async fn set_tags(db: &Db, actor: &Actor, person_id: Uuid, tags: &[String]) 
                 .execute(&mut *tx)
                 .await?;
         }
+        sqlx::query("UPDATE persons SET updated_at = $3 WHERE tenant_id = $1 AND id = $2")
+            .bind(actor.tenant_id)
+            .bind(person_id)
+            .bind(Utc::now())
+            .execute(&mut *tx)
+            .await?;
         let added: Vec<_> = tags.iter().filter(|t| !before.contains(t)).collect();
         let removed: Vec<_> = before.iter().filter(|t| !tags.contains(t)).collect();
         record!(
@@ -914,6 +772,55 @@ pub async fn add_relationship(
         );
         tx.commit().await?;
         Ok(id)
+    })
+}
+
+/// Removes a relationship, found through one of its sides (`of`: the person it starts
+/// from or points at, or the organisation it points at). Not a relationship of `of` in this
+/// tenant: `NotFound`. Audited on the person it starts from.
+pub async fn remove_relationship(
+    db: &Db,
+    actor: &Actor,
+    of: Party,
+    relationship_id: Uuid,
+) -> Result<()> {
+    let (of_person, of_org) = match of {
+        Party::Person(p) => (Some(p), None),
+        Party::Organisation(o) => (None, Some(o)),
+    };
+    on_pool!(db, |p| {
+        let mut tx = p.begin_write().await?;
+        let row = sqlx::query_as::<_, (String, Uuid, Option<Uuid>, Option<Uuid>)>(
+            "DELETE FROM relationships
+             WHERE tenant_id = $1 AND id = $2
+               AND (person_id = $3 OR to_person_id = $3 OR to_organisation_id = $4)
+             RETURNING kind, person_id, to_person_id, to_organisation_id",
+        )
+        .bind(actor.tenant_id)
+        .bind(relationship_id)
+        .bind(of_person)
+        .bind(of_org)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((kind, from, to_person, to_org)) = row else {
+            return Err(StoreError::NotFound);
+        };
+        let to = match (to_person, to_org) {
+            (Some(p), _) => json!({"type": "person", "id": p}),
+            (_, o) => json!({"type": "organisation", "id": o}),
+        };
+        record!(
+            tx,
+            actor,
+            Change::new(
+                "person.relationship.remove",
+                "person",
+                from,
+                json!({"relationship": relationship_id, "kind": kind, "to": to})
+            )
+        );
+        tx.commit().await?;
+        Ok(())
     })
 }
 
@@ -1171,4 +1078,34 @@ pub async fn members(db: &Db, tenant_id: Uuid, organisation_id: Uuid) -> Result<
     .await
     .map_err(Into::into)
     })
+}
+
+/// An organisation with its contact points and the persons tied to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrganisationRecord {
+    pub organisation: Organisation,
+    pub emails: Vec<EmailPoint>,
+    pub phones: Vec<PhonePoint>,
+    pub addresses: Vec<AddressPoint>,
+    pub members: Vec<Member>,
+}
+
+pub async fn organisation_record(
+    db: &Db,
+    tenant_id: Uuid,
+    id: Uuid,
+) -> Result<Option<OrganisationRecord>> {
+    let Some(organisation) = get_organisation(db, tenant_id, id).await? else {
+        return Ok(None);
+    };
+    let (emails, phones, addresses) =
+        contact_points::list(db, tenant_id, Owner::Organisation(id)).await?;
+    let members = members(db, tenant_id, id).await?;
+    Ok(Some(OrganisationRecord {
+        organisation,
+        emails,
+        phones,
+        addresses,
+        members,
+    }))
 }

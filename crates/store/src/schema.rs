@@ -55,6 +55,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_search.sql"),
         postgres: include_str!("../migrations/postgres/0007_search.sql"),
     },
+    Migration {
+        version: 8,
+        name: "people_extras",
+        sqlite: include_str!("../migrations/sqlite/0008_people_extras.sql"),
+        postgres: include_str!("../migrations/postgres/0008_people_extras.sql"),
+    },
 ];
 
 /// Names of the migrations this binary knows, in order.
@@ -194,4 +200,46 @@ pub async fn count_rows(db: &Db, table: &str) -> Result<i64> {
     .fetch_one(p)
     .await
     .map_err(Into::into))
+}
+
+/// Every `(table, column)` whose foreign key points at `table.id` (composite keys included:
+/// the column paired with `id`), sorted. The merge of persons checks its plan against it.
+pub async fn references_to(db: &Db, table: &str) -> Result<Vec<(String, String)>> {
+    let mut out: Vec<(String, String)> = match db {
+        Db::Sqlite(pool) => {
+            let rows = sqlx::query(
+                "SELECT m.name AS table_name, f.\"from\" AS column_name
+                 FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f
+                 WHERE m.type = 'table' AND f.\"table\" = $1 AND f.\"to\" = 'id'",
+            )
+            .bind(table)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| Ok((r.try_get("table_name")?, r.try_get("column_name")?)))
+                .collect::<std::result::Result<_, sqlx::Error>>()?
+        }
+        Db::Postgres(pool) => {
+            let rows = sqlx::query(
+                "SELECT c.conrelid::regclass::text AS table_name, a.attname::text AS column_name
+                 FROM pg_constraint c
+                 JOIN LATERAL unnest(c.conkey, c.confkey) AS k(attnum, fattnum) ON TRUE
+                 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+                 JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = k.fattnum
+                 JOIN pg_class t ON t.oid = c.confrelid
+                 JOIN pg_namespace n ON n.oid = t.relnamespace
+                 WHERE c.contype = 'f' AND t.relname = $1 AND fa.attname = 'id'
+                   AND n.nspname = current_schema()",
+            )
+            .bind(table)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| Ok((r.try_get("table_name")?, r.try_get("column_name")?)))
+                .collect::<std::result::Result<_, sqlx::Error>>()?
+        }
+    };
+    out.sort();
+    out.dedup();
+    Ok(out)
 }
