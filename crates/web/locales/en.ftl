@@ -58,6 +58,9 @@ perm-manage-staff = Staff accounts
 perm-manage-teams = Teams
 perm-read-audit = Audit log
 perm-manage-catalogue = Service catalogue
+perm-merge-persons = Merge duplicate records
+perm-manage-segments = Create and change segments
+perm-manage-custom-fields = Custom fields of records
 
 # Sign-in and security
 login-failed = Wrong email address or password.
@@ -775,7 +778,7 @@ organisation-siret-exists = An organisation already has this SIRET.
 
 # Likely duplicates
 duplicates-title = Likely duplicates
-duplicates-intro = Records that may describe the same person: the same email or phone, or a similar name with the same birth date or postcode. Merging is not available yet: open each record to compare.
+duplicates-intro = Records that may describe the same person: same email or phone, or a similar name with the same birth date or postcode. Compare them to merge them, or mark them as not a duplicate.
 duplicates-none = No likely duplicates.
 duplicates-first = Person
 duplicates-second = Possible duplicate
@@ -1299,3 +1302,173 @@ answer-invalid-file = The attached file is not valid.
 answer-too-many-files = Too many files attached.
 answer-too-few-items = Add more items.
 answer-too-many-items = Too many items.
+
+duplicates-no-more = No more likely duplicates on this page.
+duplicates-compare = Compare and merge
+duplicates-dismiss = Not a duplicate
+duplicates-back = Back to likely duplicates
+duplicate-dismissed = This pair will no longer be offered as a duplicate.
+first-page = First page
+
+# Merging records
+merge-title = Merge two records
+merge-intro = Compare the two records. The one you keep receives the whole history of the other.
+merge-compare = Both records side by side
+merge-field = Information
+merge-count-consents = Consent changes
+merge-count-relationships = Relationships
+merge-count-interactions = Contacts
+merge-choose = Choose what to keep
+merge-survivor = Record to keep
+merge-survivor-hint = The other record is archived; its address then leads to the record kept.
+merge-record = Record of { $name }
+merge-keep = { $field } to keep
+merge-explain = Contact points (without duplicates), tags, consents with their history, relationships, contacts and custom fields of the other record move to the record kept. The audit log keeps a trace of everything moved.
+merge-submit = Merge both records
+merge-not-duplicate-title = Not the same person?
+merge-not-duplicate-hint = The pair will no longer be offered among likely duplicates.
+merge-same-person = A record cannot be merged with itself.
+merge-archived = One of the two records is archived: it can no longer be merged.
+merge-already-merged = These records have already been merged: nothing was changed.
+merge-invalid-choice = Choose one of the two records.
+person-merged-here = Records merged: this record now holds their whole history.
+
+# Custom fields
+admin-custom-fields = Custom fields
+custom-fields-title = Custom fields of records
+custom-fields-intro = Information specific to your organisation, entered on people's records and usable in segments.
+custom-fields-none = No custom field yet.
+custom-field-label = Label
+custom-field-label-fr = Label in French
+custom-field-label-en = Label in English
+custom-field-key = Key
+custom-field-key-hint = Technical name used by the API and segments: lowercase letters, digits and underscores. Leave empty to derive it from the French label. It never changes afterwards.
+custom-field-kind = Type
+custom-field-kind-hint = The type never changes once the field exists.
+custom-field-kind-text = Text
+custom-field-kind-number = Number
+custom-field-kind-date = Date
+custom-field-kind-choice = Choice list
+custom-field-choices = Choices offered
+custom-field-choices-hint = For a choice list: one choice per line (50 at most).
+custom-field-required = Required
+custom-field-required-label = Required on every record
+custom-field-state = State
+custom-field-active = Active
+custom-field-archived = Archived
+custom-field-archive-label = Archive this field
+custom-field-archive-hint = An archived field is no longer offered in forms; values already entered stay visible on records.
+custom-field-create = Add the field
+custom-field-created = The field has been added.
+custom-field-saved = The field has been saved.
+custom-field-edit-title = Edit the field “{ $label }”
+custom-field-fixed-hint = A field's key and type do not change: values already entered would otherwise lose their meaning.
+custom-field-fixed = A field's key and type cannot change.
+custom-field-key-exists = Another field already uses this key.
+custom-field-too-many = 100 custom fields at most.
+custom-field-invalid-label = Enter a label of 1 to 80 characters.
+custom-field-invalid-key = The key starts with a lowercase letter, then lowercase letters, digits or underscores (40 at most).
+custom-field-invalid-kind = Choose a type: text, number, date or choice list.
+custom-field-invalid-choices = Enter 1 to 50 different choices, one per line, of 80 characters at most.
+custom-field-invalid-text = A text of 500 characters at most is expected.
+custom-field-invalid-number = A number is expected, for example 12 or 12.5.
+custom-field-invalid-date = A date is expected, for example 2026-01-31.
+custom-field-invalid-choice = Choose one of the values offered.
+custom-field-value-required = This field is required: enter a value.
+custom-field-unknown = This custom field does not exist or has been archived.
+custom-field-number-hint = A number, for example 12 or 12.5.
+custom-field-date-hint = For example 2026-01-31.
+person-custom-fields = Custom fields
+person-no-custom-fields = No custom field is defined.
+person-edit-custom-fields = Edit the custom fields
+person-save-custom-fields = Save the fields
+person-custom-fields-saved = The custom fields have been saved.
+person-relationship-removed = The relationship has been removed.
+organisation-contact-added = The contact point has been added.
+organisation-contact-removed = The contact point has been removed.
+
+# Timeline (360° view)
+timeline-filter = Filter the history
+timeline-kind = Kind
+timeline-all-kinds = All kinds
+timeline-kind-interaction = Contact
+timeline-kind-consent = Consent
+timeline-kind-relationship = Relationship
+timeline-kind-merge = Merge
+timeline-merged-record = Record merged into this one
+timeline-none-filtered = Nothing in the history for this filter.
+timeline-show-all = Show everything
+
+# Segments
+segments-title = Segments
+segments-intro = Lists of people defined by criteria (tags, custom fields, consents, dates, activity), always up to date.
+segments-none = No segment yet.
+segments-back = Back to segments
+segment-new-title = New segment
+segment-edit-title = Edit the segment “{ $name }”
+segment-edit = Edit the criteria
+segment-delete = Delete this segment
+segment-created = The segment has been created.
+segment-saved = The segment has been saved.
+segment-deleted = The segment has been deleted.
+segment-form-intro = A person belongs to the segment when they meet every criterion entered. Archived records never belong to it.
+segment-name = Segment name
+segment-name-exists = Another segment already has this name.
+segment-invalid-name = Enter a name of 1 to 80 characters.
+segment-tags = Tags
+segment-tags-hint = Separated by commas; the person must have all of them.
+segment-any = Any
+segment-contains = Contains
+segment-is = Is
+segment-min = At least
+segment-max = At most
+segment-from = From
+segment-to = To
+segment-consents = Consents
+segment-consent-given = Given
+segment-consent-withdrawn = Withdrawn
+segment-consent-not_given = Not given (withdrawn or never asked)
+segment-consent-never = Never asked
+segment-other-purpose = Other purpose
+segment-other-purpose-hint = A purpose not listed above, for example “newsletter”.
+segment-other-state = State of this purpose
+segment-created-range = Record created
+segment-updated-range = Record changed
+segment-activity = Activity
+segment-activity-kind = Contacts
+segment-activity-within = At least one contact in the last days
+segment-activity-none-since = No contact for
+segment-activity-days = Number of days
+segment-invalid-date = A date is expected, for example 2026-01-31.
+segment-invalid-range = The start must come before the end.
+segment-invalid-consent-state = Choose a consent state.
+segment-invalid-days = A number of days from 1 to 3650 is expected.
+segment-invalid-activity = Choose a kind of activity.
+segment-criteria = Criteria
+segment-no-criteria = No criterion: every active person.
+segment-criterion-tags = Tags: { $tags }
+segment-criterion-contains = { $field } contains “{ $low }”
+segment-criterion-is = { $field }: { $low }
+segment-criterion-number-between = { $field }: from { $low } to { $high }
+segment-criterion-number-from = { $field }: at least { $low }
+segment-criterion-number-to = { $field }: at most { $high }
+segment-criterion-date-between = { $field }: from { $low } to { $high }
+segment-criterion-date-from = { $field }: since { $low }
+segment-criterion-date-to = { $field }: until { $high }
+segment-criterion-consent = Consent “{ $purpose }”: { $state }
+segment-criterion-within = { $count ->
+    [one] At least one contact in the last day
+   *[other] At least one contact in the last { $count } days
+}
+segment-criterion-none-since = { $count ->
+    [one] No contact for a day
+   *[other] No contact for { $count } days
+}
+segment-count = { $count ->
+    [0] No one
+    [one] { $count } person
+   *[other] { $count } people
+}
+segment-members = People of the segment “{ $name }”
+segment-empty = No one meets these criteria yet.
+segment-no-more = No one more on this page.

@@ -58,6 +58,9 @@ perm-manage-staff = Comptes des agents
 perm-manage-teams = Équipes
 perm-read-audit = Journal d'audit
 perm-manage-catalogue = Catalogue des démarches
+perm-merge-persons = Fusionner des fiches en double
+perm-manage-segments = Créer et modifier les segments
+perm-manage-custom-fields = Champs personnalisés des fiches
 
 # Connexion et sécurité
 login-failed = Adresse e-mail ou mot de passe incorrect.
@@ -775,7 +778,7 @@ organisation-siret-exists = Une organisation a déjà ce SIRET.
 
 # Doublons probables
 duplicates-title = Doublons probables
-duplicates-intro = Des fiches qui décrivent peut-être la même personne : même courriel ou même téléphone, ou nom proche avec la même date de naissance ou le même code postal. La fusion n’est pas encore disponible : ouvrez chaque fiche pour comparer.
+duplicates-intro = Des fiches qui décrivent peut-être la même personne : même courriel ou même téléphone, ou nom proche avec la même date de naissance ou le même code postal. Comparez-les pour les fusionner, ou indiquez qu’il ne s’agit pas d’un doublon.
 duplicates-none = Aucun doublon probable.
 duplicates-first = Personne
 duplicates-second = Doublon possible
@@ -1299,3 +1302,173 @@ answer-invalid-file = Le fichier joint n'est pas valide.
 answer-too-many-files = Trop de fichiers joints.
 answer-too-few-items = Ajoutez d'autres éléments.
 answer-too-many-items = Trop d'éléments.
+
+duplicates-no-more = Plus aucun doublon probable sur cette page.
+duplicates-compare = Comparer et fusionner
+duplicates-dismiss = Pas un doublon
+duplicates-back = Retour aux doublons probables
+duplicate-dismissed = Cette paire ne sera plus proposée comme doublon.
+first-page = Première page
+
+# Fusion de fiches
+merge-title = Fusionner deux fiches
+merge-intro = Comparez les deux fiches. Celle qui est conservée reçoit tout l’historique de l’autre.
+merge-compare = Les deux fiches côte à côte
+merge-field = Information
+merge-count-consents = Changements de consentement
+merge-count-relationships = Liens
+merge-count-interactions = Contacts
+merge-choose = Choisir ce qui est conservé
+merge-survivor = Fiche conservée
+merge-survivor-hint = L’autre fiche est archivée ; son adresse mène ensuite à la fiche conservée.
+merge-record = Fiche de { $name }
+merge-keep = { $field } à conserver
+merge-explain = Coordonnées (sans les doublons), étiquettes, consentements et leur historique, liens, contacts et champs personnalisés de l’autre fiche rejoignent la fiche conservée. Le journal d’audit garde la trace de tout ce qui a été déplacé.
+merge-submit = Fusionner les deux fiches
+merge-not-duplicate-title = Ce n’est pas la même personne ?
+merge-not-duplicate-hint = La paire ne sera plus proposée dans les doublons probables.
+merge-same-person = Une fiche ne peut pas être fusionnée avec elle-même.
+merge-archived = L’une des deux fiches est archivée : elle ne peut plus être fusionnée.
+merge-already-merged = Ces fiches ont déjà été fusionnées : rien n’a été changé.
+merge-invalid-choice = Choisissez l’une des deux fiches.
+person-merged-here = Fiches fusionnées : cette fiche regroupe désormais tout leur historique.
+
+# Champs personnalisés
+admin-custom-fields = Champs personnalisés
+custom-fields-title = Champs personnalisés des fiches
+custom-fields-intro = Des informations propres à votre organisation, saisies sur les fiches des personnes et utilisables dans les segments.
+custom-fields-none = Aucun champ personnalisé pour l’instant.
+custom-field-label = Libellé
+custom-field-label-fr = Libellé en français
+custom-field-label-en = Libellé en anglais
+custom-field-key = Clé
+custom-field-key-hint = Nom technique utilisé par l’API et les segments : lettres minuscules, chiffres et tirets bas. Laissez vide pour la déduire du libellé français. Elle ne change plus ensuite.
+custom-field-kind = Type
+custom-field-kind-hint = Le type ne change plus une fois le champ créé.
+custom-field-kind-text = Texte
+custom-field-kind-number = Nombre
+custom-field-kind-date = Date
+custom-field-kind-choice = Liste de choix
+custom-field-choices = Choix proposés
+custom-field-choices-hint = Pour une liste de choix : un choix par ligne (50 au plus).
+custom-field-required = Obligatoire
+custom-field-required-label = Obligatoire sur chaque fiche
+custom-field-state = État
+custom-field-active = Actif
+custom-field-archived = Archivé
+custom-field-archive-label = Archiver ce champ
+custom-field-archive-hint = Un champ archivé n’est plus proposé dans les formulaires ; les valeurs déjà saisies restent visibles sur les fiches.
+custom-field-create = Ajouter le champ
+custom-field-created = Le champ a été ajouté.
+custom-field-saved = Le champ a été enregistré.
+custom-field-edit-title = Modifier le champ « { $label } »
+custom-field-fixed-hint = La clé et le type d’un champ ne changent pas : les valeurs déjà saisies resteraient sinon sans signification.
+custom-field-fixed = La clé et le type d’un champ ne peuvent pas changer.
+custom-field-key-exists = Un autre champ utilise déjà cette clé.
+custom-field-too-many = 100 champs personnalisés au plus.
+custom-field-invalid-label = Saisissez un libellé de 1 à 80 caractères.
+custom-field-invalid-key = La clé commence par une lettre minuscule, puis lettres minuscules, chiffres ou tirets bas (40 au plus).
+custom-field-invalid-kind = Choisissez un type : texte, nombre, date ou liste de choix.
+custom-field-invalid-choices = Saisissez de 1 à 50 choix différents, un par ligne, de 80 caractères au plus.
+custom-field-invalid-text = Un texte de 500 caractères au plus est attendu.
+custom-field-invalid-number = Un nombre est attendu, par exemple 12 ou 12,5.
+custom-field-invalid-date = Une date est attendue, par exemple 31/01/2026.
+custom-field-invalid-choice = Choisissez l’une des valeurs proposées.
+custom-field-value-required = Ce champ est obligatoire : saisissez une valeur.
+custom-field-unknown = Ce champ personnalisé n’existe pas ou a été archivé.
+custom-field-number-hint = Un nombre, par exemple 12 ou 12,5.
+custom-field-date-hint = Par exemple 31/01/2026.
+person-custom-fields = Champs personnalisés
+person-no-custom-fields = Aucun champ personnalisé n’est défini.
+person-edit-custom-fields = Modifier les champs personnalisés
+person-save-custom-fields = Enregistrer les champs
+person-custom-fields-saved = Les champs personnalisés ont été enregistrés.
+person-relationship-removed = Le lien a été retiré.
+organisation-contact-added = La coordonnée a été ajoutée.
+organisation-contact-removed = La coordonnée a été retirée.
+
+# Historique (vue 360°)
+timeline-filter = Filtrer l’historique
+timeline-kind = Type
+timeline-all-kinds = Tous les types
+timeline-kind-interaction = Contact
+timeline-kind-consent = Consentement
+timeline-kind-relationship = Lien
+timeline-kind-merge = Fusion
+timeline-merged-record = Fiche fusionnée dans celle-ci
+timeline-none-filtered = Rien dans l’historique pour ce filtre.
+timeline-show-all = Tout afficher
+
+# Segments
+segments-title = Segments
+segments-intro = Des listes de personnes définies par des critères (étiquettes, champs personnalisés, consentements, dates, activité), toujours à jour.
+segments-none = Aucun segment pour l’instant.
+segments-back = Retour aux segments
+segment-new-title = Nouveau segment
+segment-edit-title = Modifier le segment « { $name } »
+segment-edit = Modifier les critères
+segment-delete = Supprimer ce segment
+segment-created = Le segment a été créé.
+segment-saved = Le segment a été enregistré.
+segment-deleted = Le segment a été supprimé.
+segment-form-intro = Une personne fait partie du segment si elle remplit tous les critères saisis. Les fiches archivées n’en font jamais partie.
+segment-name = Nom du segment
+segment-name-exists = Un autre segment porte déjà ce nom.
+segment-invalid-name = Saisissez un nom de 1 à 80 caractères.
+segment-tags = Étiquettes
+segment-tags-hint = Séparées par des virgules ; la personne doit les avoir toutes.
+segment-any = Peu importe
+segment-contains = Contient
+segment-is = Est
+segment-min = Au moins
+segment-max = Au plus
+segment-from = Du
+segment-to = Au
+segment-consents = Consentements
+segment-consent-given = Donné
+segment-consent-withdrawn = Retiré
+segment-consent-not_given = Non donné (retiré ou jamais recueilli)
+segment-consent-never = Jamais recueilli
+segment-other-purpose = Autre finalité
+segment-other-purpose-hint = Une finalité qui n’apparaît pas ci-dessus, par exemple « lettre-information ».
+segment-other-state = État de cette finalité
+segment-created-range = Fiche créée
+segment-updated-range = Fiche modifiée
+segment-activity = Activité
+segment-activity-kind = Contacts
+segment-activity-within = Au moins un contact dans les derniers jours
+segment-activity-none-since = Aucun contact depuis
+segment-activity-days = Nombre de jours
+segment-invalid-date = Une date est attendue, par exemple 31/01/2026.
+segment-invalid-range = Le début doit précéder la fin.
+segment-invalid-consent-state = Choisissez un état de consentement.
+segment-invalid-days = Un nombre de jours de 1 à 3650 est attendu.
+segment-invalid-activity = Choisissez un type d’activité.
+segment-criteria = Critères
+segment-no-criteria = Aucun critère : toutes les personnes actives.
+segment-criterion-tags = Étiquettes : { $tags }
+segment-criterion-contains = { $field } contient « { $low } »
+segment-criterion-is = { $field } : { $low }
+segment-criterion-number-between = { $field } : de { $low } à { $high }
+segment-criterion-number-from = { $field } : au moins { $low }
+segment-criterion-number-to = { $field } : au plus { $high }
+segment-criterion-date-between = { $field } : du { $low } au { $high }
+segment-criterion-date-from = { $field } : depuis le { $low }
+segment-criterion-date-to = { $field } : jusqu’au { $high }
+segment-criterion-consent = Consentement « { $purpose } » : { $state }
+segment-criterion-within = { $count ->
+    [one] Au moins un contact le dernier jour
+   *[other] Au moins un contact dans les { $count } derniers jours
+}
+segment-criterion-none-since = { $count ->
+    [one] Aucun contact depuis un jour
+   *[other] Aucun contact depuis { $count } jours
+}
+segment-count = { $count ->
+    [0] Aucune personne
+    [one] { $count } personne
+   *[other] { $count } personnes
+}
+segment-members = Personnes du segment « { $name } »
+segment-empty = Personne ne remplit ces critères pour l’instant.
+segment-no-more = Plus personne sur cette page.

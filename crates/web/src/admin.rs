@@ -152,6 +152,11 @@ pub(crate) fn nav(ctx: &Ctx, current: &str, exact: bool) -> Vec<NavLink> {
             ctx.can(Permission::ManageCatalogue),
         ),
         (
+            "/admin/custom-fields",
+            "admin-custom-fields",
+            ctx.can(Permission::ManageCustomFields),
+        ),
+        (
             "/admin/roles",
             "admin-roles",
             ctx.can(Permission::ManageTeams) || ctx.can(Permission::ManageStaff),

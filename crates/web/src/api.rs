@@ -8,8 +8,10 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod me;
+pub mod organisations;
 pub mod persons;
 pub mod search;
+pub mod segments;
 pub mod services;
 pub mod staff;
 pub mod teams;
@@ -38,7 +40,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "teams", description = "Teams and their members"),
         (name = "audit", description = "The audit log"),
         (name = "catalogue", description = "The service catalogue and its definitions"),
-        (name = "persons", description = "People served: identity, contact points, consents, relationships, interactions"),
+        (name = "persons", description = "People served: identity, contact points, consents, relationships, interactions, custom fields"),
+        (name = "organisations", description = "Organisations: identity, contact points, the persons tied to them"),
+        (name = "segments", description = "Saved filters on persons and the persons they select"),
         (name = "search", description = "Search of persons and organisations together"),
     )
 )]
@@ -64,6 +68,15 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(persons::search))
         .routes(routes!(persons::get, persons::update, persons::archive))
         .routes(routes!(search::search))
+        .routes(routes!(persons::merge))
+        .routes(routes!(organisations::list, organisations::create))
+        .routes(routes!(
+            organisations::get,
+            organisations::update,
+            organisations::archive
+        ))
+        .routes(routes!(segments::list))
+        .routes(routes!(segments::persons))
         // Anything else under /api/ is a JSON 404, not an HTML page.
         .route("/api/{*rest}", any(not_found))
         // route_layer, not layer: a layered default fallback would win the merge in lib.rs

@@ -4,7 +4,7 @@
 //! that add to it.
 //!
 //! Staff with `UseBackOffice` read, `Write` changes; each staff view of a person is written
-//! to the audit log (`person.view`). Ids are looked up in the request's tenant only (another
+//! to the audit log (`person.view`). A record merged into another redirects to it. Ids are looked up in the request's tenant only (another
 //! tenant's id is a 404). A form with an invalid field is shown again with status 422 and
 //! changes nothing.
 
@@ -25,19 +25,26 @@ use axum::{
     routing::{get, post},
 };
 use chrono::{DateTime, NaiveDate, Utc};
+use custom_fields::{CustomInput, DynErrors, dyn_errors, push_invalid};
 use relais_domain::{
     Invalid, Locale, Permission,
     people::{
         self, Channel, ConsentChange, ConsentSource, ConsentState, Direction, NewInteraction,
-        Party, PersonIdentity, Phone, PostalAddress, RelationshipKind,
+        Party, PersonIdentity, Phone, PostalAddress, RelationshipKind, timeline::TimelineKind,
     },
 };
-use relais_store::{StoreError, people as store, search::Scope};
+use relais_store::{
+    StoreError,
+    people::{self as store, Owner, custom_fields as cf_store},
+    search::Scope,
+};
 use serde::Deserialize;
 use uuid::Uuid;
 
-mod duplicates;
+pub mod custom_fields;
+pub mod duplicates;
 pub mod import;
+pub mod segments;
 
 /// Persons per page of the list.
 pub const PAGE: i64 = 50;
@@ -47,6 +54,14 @@ pub fn routes() -> Router<AppState> {
         .route("/backoffice/people", get(list).post(create))
         .route("/backoffice/people/new", get(new_form))
         .route("/backoffice/people/duplicates", get(duplicates::duplicates))
+        .route(
+            "/backoffice/people/{person}/merge/{other}",
+            get(duplicates::merge_screen).post(duplicates::merge),
+        )
+        .route(
+            "/backoffice/people/{person}/not-duplicate/{other}",
+            post(duplicates::dismiss),
+        )
         .route("/backoffice/people/{person}", get(show).post(save_identity))
         .route("/backoffice/people/{person}/edit", get(edit_form))
         .route("/backoffice/people/{person}/archive", post(archive))
@@ -58,6 +73,10 @@ pub fn routes() -> Router<AppState> {
             post(remove_contact_point),
         )
         .route("/backoffice/people/{person}/tags", post(set_tags))
+        .route(
+            "/backoffice/people/{person}/custom-fields",
+            post(save_custom_fields),
+        )
         .route("/backoffice/people/{person}/consents", post(set_consent))
         .route(
             "/backoffice/people/{person}/interactions",
@@ -66,6 +85,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/backoffice/people/{person}/relationships",
             post(add_relationship),
+        )
+        .route(
+            "/backoffice/people/{person}/relationships/{relationship}/delete",
+            post(remove_relationship),
         )
         .route("/backoffice/organisations", get(org_list).post(org_create))
         .route("/backoffice/organisations/new", get(org_new_form))
@@ -78,6 +101,24 @@ pub fn routes() -> Router<AppState> {
             post(org_archive),
         )
         .merge(import::routes())
+        .route(
+            "/backoffice/organisations/{organisation}/emails",
+            post(org_add_email),
+        )
+        .route(
+            "/backoffice/organisations/{organisation}/phones",
+            post(org_add_phone),
+        )
+        .route(
+            "/backoffice/organisations/{organisation}/addresses",
+            post(org_add_address),
+        )
+        .route(
+            "/backoffice/organisations/{organisation}/contact-points/{point}/delete",
+            post(org_remove_contact_point),
+        )
+        .merge(custom_fields::routes())
+        .merge(segments::routes())
 }
 
 /// Values as typed, for forms shown again.
@@ -96,6 +137,25 @@ impl Typed {
 fn push_all(errors: &mut Errors, invalid: Vec<Invalid>) {
     errors.extend(invalid.into_iter().map(|e| (e.field, e.code)));
 }
+
+/// The contact points of a person or an organisation, for `people/contact_points.html`.
+pub struct ContactPoints {
+    /// The owner's page; the forms post below it (`…/emails`, `…/contact-points/…`).
+    pub base: String,
+    pub emails: Vec<store::EmailPoint>,
+    pub phones: Vec<store::PhonePoint>,
+    pub addresses: Vec<store::AddressPoint>,
+}
+
+/// Names of the contact point forms' inputs, to open the form again on an error.
+const CONTACT_INPUTS: [&str; 6] = [
+    "email",
+    "phone",
+    "address_lines",
+    "postcode",
+    "city",
+    "country",
+];
 
 pub fn date(d: &Option<NaiveDate>) -> String {
     d.map(|d| d.format("%d/%m/%Y").to_string())
@@ -117,6 +177,11 @@ fn notice(q: &NoticeQuery, ctx: &Ctx) -> Option<String> {
         "person-consent-recorded",
         "person-interaction-logged",
         "person-relationship-added",
+        "person-relationship-removed",
+        "person-custom-fields-saved",
+        "person-merged-here",
+        "organisation-contact-added",
+        "organisation-contact-removed",
         "organisation-created",
         "organisation-saved",
         "organisation-archived",
@@ -241,17 +306,28 @@ struct IdentityTpl<'a> {
     ctx: &'a Ctx,
     title: String,
     action: String,
-    errors: Errors,
+    errors: DynErrors,
     form: Typed,
     back: String,
+    custom: Vec<CustomInput>,
 }
 
-fn identity_page(
+/// The creation or identity form, with the custom fields' inputs; `typed` when shown again
+/// after a refusal, else filled from the person's stored values.
+async fn identity_page(
+    state: &AppState,
     ctx: &Ctx,
     person: Option<&store::Person>,
     form: Typed,
-    errors: Errors,
+    typed: bool,
+    errors: DynErrors,
 ) -> AppResult<Response> {
+    let defs = cf_store::list_fields(&state.db, ctx.tenant.id, false).await?;
+    let values = match person {
+        Some(p) => cf_store::values_of(&state.db, ctx.tenant.id, p.id).await?,
+        None => Vec::new(),
+    };
+    let custom = custom_fields::inputs(ctx, &defs, &values, typed.then_some(&form));
     let (title, action, back) = match person {
         Some(p) => (
             ctx.t1("person-edit-title", "name", p.full_name()),
@@ -264,36 +340,61 @@ fn identity_page(
             "/backoffice/people".to_owned(),
         ),
     };
+    let failed = !errors.is_empty();
     let r = render(&IdentityTpl {
         ctx,
         title,
         action,
-        errors: errors.clone(),
+        errors,
         form,
         back,
+        custom,
     })?;
-    Ok(with_status(r, &errors, StatusCode::UNPROCESSABLE_ENTITY))
+    Ok(unprocessable_if(r, failed))
 }
 
-fn parse_identity(fields: &Fields) -> Result<PersonIdentity, Errors> {
-    PersonIdentity::parse(
+/// The identity and the custom fields of a form, every error of both reported.
+async fn parse_identity(
+    state: &AppState,
+    ctx: &Ctx,
+    fields: &Fields,
+) -> AppResult<
+    Result<
+        (
+            PersonIdentity,
+            Vec<(Uuid, Option<people::custom_fields::FieldValue>)>,
+        ),
+        DynErrors,
+    >,
+> {
+    let defs = cf_store::list_fields(&state.db, ctx.tenant.id, false).await?;
+    let identity = PersonIdentity::parse(
         value(fields, "given_name"),
         value(fields, "family_name"),
         Some(value(fields, "birth_date")),
         value(fields, "locale"),
         Utc::now().date_naive(),
-    )
-    .map_err(|e| {
-        let mut errors = Errors::new();
-        push_all(&mut errors, e);
-        errors
+    );
+    let custom = custom_fields::parse_form(fields, &defs);
+    Ok(match (identity, custom) {
+        (Ok(i), Ok(c)) => Ok((i, c)),
+        (i, c) => {
+            let mut errors = DynErrors::new();
+            if let Err(e) = i {
+                push_invalid(&mut errors, e);
+            }
+            if let Err(e) = c {
+                errors.extend(e);
+            }
+            Err(errors)
+        }
     })
 }
 
-async fn new_form(ctx: Ctx) -> AppResult<Response> {
+async fn new_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     ctx.staff(Permission::Write)?;
     let form = Typed(vec![("locale".into(), ctx.locale.as_str().into())]);
-    identity_page(&ctx, None, form, Errors::new())
+    identity_page(&state, &ctx, None, form, false, DynErrors::new()).await
 }
 
 async fn create(
@@ -302,11 +403,16 @@ async fn create(
     Form(fields): Form<Fields>,
 ) -> AppResult<Response> {
     ctx.staff(Permission::Write)?;
-    let identity = match parse_identity(&fields) {
-        Ok(i) => i,
-        Err(errors) => return identity_page(&ctx, None, Typed(fields), errors),
+    let (identity, custom) = match parse_identity(&state, &ctx, &fields).await? {
+        Ok(v) => v,
+        Err(errors) => {
+            return identity_page(&state, &ctx, None, Typed(fields), true, errors).await;
+        }
     };
     let person = store::create_person(&state.db, &ctx.actor(), &identity).await?;
+    if custom.iter().any(|(_, v)| v.is_some()) {
+        cf_store::set_values(&state.db, &ctx.actor(), person.id, &custom).await?;
+    }
     Ok(Redirect::to(&format!(
         "/backoffice/people/{}?notice=person-created",
         person.id
@@ -330,7 +436,7 @@ async fn edit_form(
         ),
         ("locale".into(), p.locale.clone()),
     ]);
-    identity_page(&ctx, Some(&p), form, Errors::new())
+    identity_page(&state, &ctx, Some(&p), form, false, DynErrors::new()).await
 }
 
 async fn save_identity(
@@ -341,11 +447,14 @@ async fn save_identity(
 ) -> AppResult<Response> {
     ctx.staff(Permission::Write)?;
     let p = person_of(&state, &ctx, &id).await?;
-    let identity = match parse_identity(&fields) {
-        Ok(i) => i,
-        Err(errors) => return identity_page(&ctx, Some(&p), Typed(fields), errors),
+    let (identity, custom) = match parse_identity(&state, &ctx, &fields).await? {
+        Ok(v) => v,
+        Err(errors) => {
+            return identity_page(&state, &ctx, Some(&p), Typed(fields), true, errors).await;
+        }
     };
     store::update_person(&state.db, &ctx.actor(), p.id, &identity).await?;
+    cf_store::set_values(&state.db, &ctx.actor(), p.id, &custom).await?;
     Ok(Redirect::to(&format!("/backoffice/people/{}?notice=person-saved", p.id)).into_response())
 }
 
@@ -370,6 +479,7 @@ async fn archive(
 #[derive(Deserialize, Default)]
 pub struct ShowQuery {
     pub channel: Option<String>,
+    pub kind: Option<String>,
     pub notice: Option<String>,
 }
 
@@ -380,17 +490,129 @@ pub struct Choice {
     pub selected: bool,
 }
 
+/// What the timeline shows: entries of one kind and one channel, when given.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TimelineFilter {
+    pub kind: Option<TimelineKind>,
+    pub channel: Option<Channel>,
+}
+
+impl TimelineFilter {
+    fn of(q: &ShowQuery) -> Self {
+        let given = |v: &Option<String>| v.as_deref().filter(|v| !v.is_empty()).map(str::to_owned);
+        Self {
+            kind: given(&q.kind).and_then(|k| TimelineKind::parse(&k)),
+            channel: given(&q.channel).and_then(|c| c.parse::<Channel>().ok()),
+        }
+    }
+}
+
+/// One entry of the timeline as the page shows it.
+pub struct TimelineItem {
+    pub kind: String,
+    pub at: DateTime<Utc>,
+    /// Channel, direction, duration, agent, case…: the line under the title.
+    pub facts: Vec<String>,
+    pub text: Option<String>,
+    /// A link to the other side (a relationship, a merged record).
+    pub link: Option<(String, String)>,
+}
+
+fn timeline_items(ctx: &Ctx, entries: Vec<store::timeline::Entry>) -> Vec<TimelineItem> {
+    use store::timeline::Entry;
+    entries
+        .into_iter()
+        .map(|e| {
+            let at = e.at();
+            let kind = ctx.t(&format!("timeline-kind-{}", e.kind().as_str()));
+            match e {
+                Entry::Interaction(i) => {
+                    let mut facts = vec![
+                        label(ctx, "channel", &i.channel),
+                        label(ctx, "direction", &i.direction),
+                    ];
+                    if let Some(m) = i.duration_minutes {
+                        facts.push(ctx.tn("duration-minutes", i64::from(m)));
+                    }
+                    if let Some(a) = i.agent_name {
+                        facts.push(a);
+                    }
+                    if let Some(c) = i.case_ref {
+                        facts.push(ctx.t1("interaction-case", "case", c));
+                    }
+                    TimelineItem {
+                        kind,
+                        at,
+                        facts,
+                        text: Some(i.summary),
+                        link: None,
+                    }
+                }
+                Entry::Consent(c) => TimelineItem {
+                    kind,
+                    at,
+                    facts: vec![
+                        c.purpose.clone(),
+                        label(ctx, "consent-state", &c.state),
+                        label(ctx, "consent-source", &c.source),
+                    ],
+                    text: None,
+                    link: None,
+                },
+                Entry::Relationship(r) => {
+                    let prefix = if r.outgoing {
+                        "relationship-out"
+                    } else {
+                        "relationship-in"
+                    };
+                    let section = if r.other_type == "person" {
+                        "people"
+                    } else {
+                        "organisations"
+                    };
+                    TimelineItem {
+                        kind,
+                        at,
+                        facts: vec![label(ctx, prefix, &r.kind)],
+                        text: None,
+                        link: Some((
+                            format!("/backoffice/{section}/{}", r.other_id),
+                            r.other_name,
+                        )),
+                    }
+                }
+                Entry::Merge(m) => TimelineItem {
+                    kind,
+                    at,
+                    facts: vec![ctx.t("timeline-merged-record")],
+                    text: None,
+                    link: Some((
+                        format!("/backoffice/people/{}", m.merged_id),
+                        format!("{} {}", m.given_name, m.family_name),
+                    )),
+                },
+            }
+        })
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "people/show.html")]
 struct ShowTpl<'a> {
     ctx: &'a Ctx,
     notice: Option<String>,
-    errors: Errors,
+    errors: DynErrors,
     form: Typed,
     r: store::PersonRecord,
+    cp: ContactPoints,
     can_write: bool,
     channels: Vec<Choice>,
+    kinds: Vec<Choice>,
+    filtered: bool,
+    timeline: Vec<TimelineItem>,
     relationship_targets: Vec<Choice>,
+    custom: Vec<CustomInput>,
+    archived_custom: Vec<(String, String)>,
 }
 
 impl ShowTpl<'_> {
@@ -404,20 +626,43 @@ impl ShowTpl<'_> {
     fn tags_text(&self) -> String {
         self.r.tags.join(", ")
     }
+    fn contact_errors(&self) -> bool {
+        CONTACT_INPUTS
+            .iter()
+            .any(|f| self.errors.iter().any(|(e, _)| e == f))
+    }
+    fn custom_errors(&self) -> bool {
+        self.errors
+            .iter()
+            .any(|(e, _)| e.starts_with("cf-") || e == "custom_fields")
+    }
+}
+
+/// A page shown again with errors answers 422.
+pub(crate) fn unprocessable_if(mut r: Response, failed: bool) -> Response {
+    if failed {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
 }
 
 async fn show_page(
     state: &AppState,
     ctx: &Ctx,
     person_id: Uuid,
-    channel: Option<Channel>,
+    filter: TimelineFilter,
     notice: Option<String>,
     form: Typed,
-    errors: Errors,
+    errors: DynErrors,
 ) -> AppResult<Response> {
-    let r = store::person_record(&state.db, ctx.tenant.id, person_id, channel)
+    let r = store::person_record(&state.db, ctx.tenant.id, person_id, None)
         .await?
         .ok_or(AppError::NotFound)?;
+    let merged = store::merge::merged_records(&state.db, ctx.tenant.id, person_id).await?;
+    let timeline = timeline_items(
+        ctx,
+        store::timeline::timeline(&r, &merged, filter.kind, filter.channel),
+    );
     let can_write = ctx.can(Permission::Write);
     let mut relationship_targets = Vec::new();
     if can_write {
@@ -447,20 +692,46 @@ async fn show_page(
         .map(|c| Choice {
             value: c.as_str().to_owned(),
             label: ctx.t(&format!("channel-{}", c.as_str())),
-            selected: channel == Some(c),
+            selected: filter.channel == Some(c),
         })
         .collect();
-    let r = render(&ShowTpl {
+    let kinds = TimelineKind::ALL
+        .into_iter()
+        .map(|k| Choice {
+            value: k.as_str().to_owned(),
+            label: ctx.t(&format!("timeline-kind-{}", k.as_str())),
+            selected: filter.kind == Some(k),
+        })
+        .collect();
+    let defs = cf_store::list_fields(&state.db, ctx.tenant.id, true).await?;
+    let values = cf_store::values_of(&state.db, ctx.tenant.id, person_id).await?;
+    let typed = !errors.is_empty();
+    let custom = custom_fields::inputs(ctx, &defs, &values, typed.then_some(&form));
+    let archived_custom = custom_fields::archived_values(ctx, &defs, &values);
+    let cp = ContactPoints {
+        base: format!("/backoffice/people/{person_id}"),
+        emails: r.emails.clone(),
+        phones: r.phones.clone(),
+        addresses: r.addresses.clone(),
+    };
+    let failed = !errors.is_empty();
+    let page = render(&ShowTpl {
         ctx,
         notice,
-        errors: errors.clone(),
+        errors,
         form,
         r,
+        cp,
         can_write,
         channels,
+        kinds,
+        filtered: filter.kind.is_some() || filter.channel.is_some(),
+        timeline,
         relationship_targets,
+        custom,
+        archived_custom,
     })?;
-    Ok(with_status(r, &errors, StatusCode::UNPROCESSABLE_ENTITY))
+    Ok(unprocessable_if(page, failed))
 }
 
 async fn show(
@@ -471,11 +742,14 @@ async fn show(
 ) -> AppResult<Response> {
     ctx.staff(Permission::UseBackOffice)?;
     let p = person_of(&state, &ctx, &id).await?;
-    let channel = q
-        .channel
-        .as_deref()
-        .filter(|c| !c.is_empty())
-        .and_then(|c| c.parse::<Channel>().ok());
+    if p.archived_at.is_some()
+        && let Some(survivor) = store::merge::merged_into(&state.db, ctx.tenant.id, p.id).await?
+    {
+        return Ok(Redirect::to(&format!(
+            "/backoffice/people/{survivor}?notice=person-merged-here"
+        ))
+        .into_response());
+    }
     store::record_view(&state.db, &ctx.actor(), p.id).await?;
     let n = NoticeQuery {
         notice: q.notice.clone(),
@@ -484,10 +758,10 @@ async fn show(
         &state,
         &ctx,
         p.id,
-        channel,
+        TimelineFilter::of(&q),
         notice(&n, &ctx),
         Typed::default(),
-        Errors::new(),
+        DynErrors::new(),
     )
     .await
 }
@@ -506,8 +780,88 @@ async fn after_write(
             Redirect::to(&format!("/backoffice/people/{person_id}?notice={notice}"))
                 .into_response(),
         ),
-        Err(errors) => show_page(state, ctx, person_id, None, None, Typed(fields), errors).await,
+        Err(errors) => {
+            show_page(
+                state,
+                ctx,
+                person_id,
+                TimelineFilter::default(),
+                None,
+                Typed(fields),
+                dyn_errors(errors),
+            )
+            .await
+        }
     }
+}
+
+/// The kinds of contact points a form adds.
+#[derive(Clone, Copy)]
+enum PointKind {
+    Email,
+    Phone,
+    Address,
+}
+
+/// Checks and adds a contact point of a person or an organisation; the errors name the
+/// form's inputs.
+async fn add_point(
+    state: &AppState,
+    ctx: &Ctx,
+    owner: Owner,
+    kind: PointKind,
+    fields: &Fields,
+) -> AppResult<Result<(), Errors>> {
+    use store::contact_points as cp;
+    let (db, actor) = (&state.db, ctx.actor());
+    let added = match kind {
+        PointKind::Email => match people::person_email(value(fields, "email")) {
+            Err(e) => return Ok(Err(vec![(e.field, e.code)])),
+            Ok(email) => cp::add_email(db, &actor, owner, &email).await,
+        },
+        PointKind::Phone => match Phone::parse(value(fields, "phone")) {
+            Err(e) => return Ok(Err(vec![(e.field, e.code)])),
+            Ok(phone) => cp::add_phone(db, &actor, owner, &phone).await,
+        },
+        PointKind::Address => match PostalAddress::parse(
+            value(fields, "address_lines"),
+            value(fields, "postcode"),
+            value(fields, "city"),
+            value(fields, "country"),
+        ) {
+            Err(e) => {
+                let mut errors = Errors::new();
+                push_all(&mut errors, e);
+                return Ok(Err(errors));
+            }
+            Ok(a) => cp::add_address(db, &actor, owner, &a).await,
+        },
+    };
+    match (added, kind) {
+        (Ok(_), _) => Ok(Ok(())),
+        (Err(StoreError::Conflict), PointKind::Email) => {
+            Ok(Err(vec![("email", "person-email-exists")]))
+        }
+        (Err(StoreError::Conflict), PointKind::Phone) => {
+            Ok(Err(vec![("phone", "person-phone-exists")]))
+        }
+        (Err(e), _) => Err(e.into()),
+    }
+}
+
+async fn person_point(
+    state: AppState,
+    ctx: Ctx,
+    id: String,
+    kind: PointKind,
+    fields: Fields,
+) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    let p = person_of(&state, &ctx, &id).await?;
+    let result = add_point(&state, &ctx, Owner::Person(p.id), kind, &fields)
+        .await?
+        .map(|()| "person-contact-added");
+    after_write(&state, &ctx, p.id, fields, result).await
 }
 
 async fn add_email(
@@ -516,17 +870,7 @@ async fn add_email(
     Path(id): Path<String>,
     Form(fields): Form<Fields>,
 ) -> AppResult<Response> {
-    ctx.staff(Permission::Write)?;
-    let p = person_of(&state, &ctx, &id).await?;
-    let result = match people::person_email(value(&fields, "email")) {
-        Err(e) => Err(vec![(e.field, e.code)]),
-        Ok(email) => match store::add_email(&state.db, &ctx.actor(), p.id, &email).await {
-            Ok(_) => Ok("person-contact-added"),
-            Err(StoreError::Conflict) => Err(vec![("email", "person-email-exists")]),
-            Err(e) => return Err(e.into()),
-        },
-    };
-    after_write(&state, &ctx, p.id, fields, result).await
+    person_point(state, ctx, id, PointKind::Email, fields).await
 }
 
 async fn add_phone(
@@ -535,17 +879,7 @@ async fn add_phone(
     Path(id): Path<String>,
     Form(fields): Form<Fields>,
 ) -> AppResult<Response> {
-    ctx.staff(Permission::Write)?;
-    let p = person_of(&state, &ctx, &id).await?;
-    let result = match Phone::parse(value(&fields, "phone")) {
-        Err(e) => Err(vec![(e.field, e.code)]),
-        Ok(phone) => match store::add_phone(&state.db, &ctx.actor(), p.id, &phone).await {
-            Ok(_) => Ok("person-contact-added"),
-            Err(StoreError::Conflict) => Err(vec![("phone", "person-phone-exists")]),
-            Err(e) => return Err(e.into()),
-        },
-    };
-    after_write(&state, &ctx, p.id, fields, result).await
+    person_point(state, ctx, id, PointKind::Phone, fields).await
 }
 
 async fn add_address(
@@ -554,25 +888,7 @@ async fn add_address(
     Path(id): Path<String>,
     Form(fields): Form<Fields>,
 ) -> AppResult<Response> {
-    ctx.staff(Permission::Write)?;
-    let p = person_of(&state, &ctx, &id).await?;
-    let result = match PostalAddress::parse(
-        value(&fields, "address_lines"),
-        value(&fields, "postcode"),
-        value(&fields, "city"),
-        value(&fields, "country"),
-    ) {
-        Err(e) => {
-            let mut errors = Errors::new();
-            push_all(&mut errors, e);
-            Err(errors)
-        }
-        Ok(a) => {
-            store::add_address(&state.db, &ctx.actor(), p.id, &a).await?;
-            Ok("person-contact-added")
-        }
-    };
-    after_write(&state, &ctx, p.id, fields, result).await
+    person_point(state, ctx, id, PointKind::Address, fields).await
 }
 
 async fn remove_contact_point(
@@ -589,6 +905,39 @@ async fn remove_contact_point(
         p.id
     ))
     .into_response())
+}
+
+async fn save_custom_fields(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    let p = person_of(&state, &ctx, &id).await?;
+    let defs = cf_store::list_fields(&state.db, ctx.tenant.id, false).await?;
+    match custom_fields::parse_form(&fields, &defs) {
+        Ok(values) => {
+            cf_store::set_values(&state.db, &ctx.actor(), p.id, &values).await?;
+            Ok(Redirect::to(&format!(
+                "/backoffice/people/{}?notice=person-custom-fields-saved",
+                p.id
+            ))
+            .into_response())
+        }
+        Err(errors) => {
+            show_page(
+                &state,
+                &ctx,
+                p.id,
+                TimelineFilter::default(),
+                None,
+                Typed(fields),
+                errors,
+            )
+            .await
+        }
+    }
 }
 
 async fn set_tags(
@@ -717,6 +1066,22 @@ async fn add_relationship(
         _ => Err(errors),
     };
     after_write(&state, &ctx, p.id, fields, result).await
+}
+
+async fn remove_relationship(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, relationship)): Path<(String, String)>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    let p = person_of(&state, &ctx, &id).await?;
+    let relationship = parse_id(&relationship)?;
+    store::remove_relationship(&state.db, &ctx.actor(), Party::Person(p.id), relationship).await?;
+    Ok(Redirect::to(&format!(
+        "/backoffice/people/{}?notice=person-relationship-removed",
+        p.id
+    ))
+    .into_response())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -884,8 +1249,17 @@ struct OrgTpl<'a> {
     errors: Errors,
     form: Typed,
     org: store::Organisation,
+    cp: ContactPoints,
     members: Vec<store::Member>,
     can_write: bool,
+}
+
+impl OrgTpl<'_> {
+    fn contact_errors(&self) -> bool {
+        CONTACT_INPUTS
+            .iter()
+            .any(|f| self.errors.iter().any(|(e, _)| e == f))
+    }
 }
 
 async fn org_page(
@@ -896,14 +1270,23 @@ async fn org_page(
     form: Typed,
     errors: Errors,
 ) -> AppResult<Response> {
-    let members = store::members(&state.db, ctx.tenant.id, org.id).await?;
+    let record = store::organisation_record(&state.db, ctx.tenant.id, org.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let cp = ContactPoints {
+        base: format!("/backoffice/organisations/{}", org.id),
+        emails: record.emails,
+        phones: record.phones,
+        addresses: record.addresses,
+    };
     let r = render(&OrgTpl {
         ctx,
         notice,
         errors: errors.clone(),
         form,
         org,
-        members,
+        cp,
+        members: record.members,
         can_write: ctx.can(Permission::Write),
     })?;
     Ok(with_status(r, &errors, StatusCode::UNPROCESSABLE_ENTITY))
@@ -967,6 +1350,69 @@ async fn org_archive(
     store::archive_organisation(&state.db, &ctx.actor(), org.id).await?;
     Ok(Redirect::to(&format!(
         "/backoffice/organisations/{}?notice=organisation-archived",
+        org.id
+    ))
+    .into_response())
+}
+
+async fn org_point(
+    state: AppState,
+    ctx: Ctx,
+    id: String,
+    kind: PointKind,
+    fields: Fields,
+) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    let org = org_of(&state, &ctx, &id).await?;
+    match add_point(&state, &ctx, Owner::Organisation(org.id), kind, &fields).await? {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/backoffice/organisations/{}?notice=organisation-contact-added",
+            org.id
+        ))
+        .into_response()),
+        Err(errors) => org_page(&state, &ctx, org, None, Typed(fields), errors).await,
+    }
+}
+
+async fn org_add_email(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    org_point(state, ctx, id, PointKind::Email, fields).await
+}
+
+async fn org_add_phone(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    org_point(state, ctx, id, PointKind::Phone, fields).await
+}
+
+async fn org_add_address(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    org_point(state, ctx, id, PointKind::Address, fields).await
+}
+
+async fn org_remove_contact_point(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, point)): Path<(String, String)>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::Write)?;
+    let org = org_of(&state, &ctx, &id).await?;
+    let point = parse_id(&point)?;
+    store::contact_points::remove(&state.db, &ctx.actor(), Owner::Organisation(org.id), point)
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/backoffice/organisations/{}?notice=organisation-contact-removed",
         org.id
     ))
     .into_response())

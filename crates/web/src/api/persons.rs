@@ -1,5 +1,9 @@
-//! Persons: create, read (everything known, the read is audited), update the identity,
-//! archive, list with a keyset cursor, search.
+//! Persons: create, read (everything known, the read is audited), update (identity, tags,
+//! custom fields), archive, list with a keyset cursor, search, merge a duplicate.
+//!
+//! Custom fields travel as `custom_fields: {key: value}`: a string for text, choice and date
+//! (`YYYY-MM-DD`) fields, a number for number fields, `null` to clear. An unknown key or a
+//! value of the wrong kind is a 422 naming `custom_fields.<key>`.
 
 use super::{
     auth::ApiUser,
@@ -14,10 +18,19 @@ use axum::{
 use chrono::{DateTime, NaiveDate, Utc};
 use relais_domain::{
     Email, Permission,
-    people::{self, PersonIdentity, Phone},
+    people::{
+        self, PersonIdentity, Phone,
+        custom_fields::{FieldValue, Rule, check_values},
+        merge::IdentityChoice,
+    },
 };
-use relais_store::{StoreError, people as store};
+use relais_store::{
+    StoreError,
+    people::{self as store, custom_fields as cf_store},
+};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -73,6 +86,18 @@ pub struct Address {
     pub city: String,
     /// ISO 3166 code, e.g. `FR`.
     pub country: String,
+}
+
+impl From<store::AddressPoint> for Address {
+    fn from(a: store::AddressPoint) -> Self {
+        Self {
+            id: a.id,
+            lines: a.lines.lines().map(str::to_owned).collect(),
+            postcode: a.postcode,
+            city: a.city,
+            country: a.country,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -134,12 +159,19 @@ pub struct PersonOut {
     pub relationships: Vec<Relationship>,
     /// Newest first.
     pub interactions: Vec<Interaction>,
+    /// Values of the custom fields, by key (fields without a value are left out).
+    #[schema(value_type = Object)]
+    pub custom_fields: BTreeMap<String, Value>,
+    /// For a record merged into another: the record that holds its history now.
+    pub merged_into: Option<Uuid>,
 }
 
 impl From<store::PersonRecord> for PersonOut {
     fn from(r: store::PersonRecord) -> Self {
         let p = r.person;
         Self {
+            custom_fields: BTreeMap::new(),
+            merged_into: None,
             id: p.id,
             given_name: p.given_name,
             family_name: p.family_name,
@@ -164,17 +196,7 @@ impl From<store::PersonRecord> for PersonOut {
                     value: e.e164,
                 })
                 .collect(),
-            addresses: r
-                .addresses
-                .into_iter()
-                .map(|a| Address {
-                    id: a.id,
-                    lines: a.lines.lines().map(str::to_owned).collect(),
-                    postcode: a.postcode,
-                    city: a.city,
-                    country: a.country,
-                })
-                .collect(),
+            addresses: r.addresses.into_iter().map(Address::from).collect(),
             tags: r.tags,
             consents: r
                 .consents
@@ -237,6 +259,10 @@ pub struct NewPerson {
     /// Tags; normalised (lowercase, no accents, hyphens).
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Custom field values by key; every required field must have one.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub custom_fields: Map<String, Value>,
 }
 
 /// Only the fields given change. `birth_date: ""` removes the date of birth.
@@ -247,6 +273,11 @@ pub struct PersonPatch {
     pub family_name: Option<String>,
     pub birth_date: Option<String>,
     pub locale: Option<String>,
+    /// Replaces every tag.
+    pub tags: Option<Vec<String>>,
+    /// Only the keys given change; `null` clears a value.
+    #[schema(value_type = Option<Object>)]
+    pub custom_fields: Option<Map<String, Value>>,
 }
 
 fn invalid(errors: Vec<relais_domain::Invalid>) -> ApiError {
@@ -258,10 +289,73 @@ fn invalid(errors: Vec<relais_domain::Invalid>) -> ApiError {
 }
 
 async fn record(state: &AppState, user: &ApiUser, id: Uuid) -> ApiResult<PersonOut> {
-    store::person_record(&state.db, user.tenant_id(), id, None)
+    let tenant = user.tenant_id();
+    let mut out = store::person_record(&state.db, tenant, id, None)
         .await?
         .map(PersonOut::from)
-        .ok_or(ApiError::NotFound)
+        .ok_or(ApiError::NotFound)?;
+    let fields = cf_store::list_fields(&state.db, tenant, true).await?;
+    for (field, value) in cf_store::values_of(&state.db, tenant, id).await? {
+        if let Some(f) = fields.iter().find(|f| f.id == field) {
+            out.custom_fields.insert(f.key.clone(), value.to_json());
+        }
+    }
+    out.merged_into = store::merge::merged_into(&state.db, tenant, id).await?;
+    Ok(out)
+}
+
+/// Checks custom field values sent as JSON against the tenant's active fields; `complete`
+/// on creation (a required field must be there). The first refusal names
+/// `custom_fields.<key>`.
+async fn custom_values(
+    state: &AppState,
+    user: &ApiUser,
+    given: &Map<String, Value>,
+    complete: bool,
+) -> ApiResult<Vec<(Uuid, Option<FieldValue>)>> {
+    let fields = cf_store::list_fields(&state.db, user.tenant_id(), false).await?;
+    let rules: Vec<(&str, Rule<'_>, bool)> = fields
+        .iter()
+        .map(|f| (f.key.as_str(), f.rule(), f.required))
+        .collect();
+    let parsed = given
+        .iter()
+        .map(|(key, v)| {
+            let value = match fields.iter().find(|f| f.key == *key) {
+                Some(f) => f.rule().from_json(v),
+                None => Ok(None),
+            };
+            (key.clone(), value)
+        })
+        .collect();
+    match check_values(&rules, parsed, complete) {
+        Ok(values) => Ok(values
+            .into_iter()
+            .filter_map(|(key, v)| fields.iter().find(|f| f.key == key).map(|f| (f.id, v)))
+            .collect()),
+        Err(errors) => {
+            let e = &errors[0];
+            let detail = match fields.iter().find(|f| f.key == e.key) {
+                Some(f) => format!("(field `{}`: {})", e.key, f.kind),
+                None => format!("(field `{}`)", e.key),
+            };
+            Err(ApiError::Invalid {
+                field: Some(format!("custom_fields.{}", e.key)),
+                code: e.code,
+                detail: Some(detail),
+            })
+        }
+    }
+}
+
+fn tags_of(tags: &[String]) -> ApiResult<Vec<String>> {
+    if tags.len() > 50 {
+        return Err(ApiError::invalid("tags", "person-too-many-tags"));
+    }
+    Ok(tags
+        .iter()
+        .map(|t| people::tag(t))
+        .collect::<Result<_, _>>()?)
 }
 
 /// Persons by family name, archived ones only when asked, a page at a time.
@@ -293,7 +387,7 @@ pub struct SearchQuery {
     pub limit: Option<String>,
 }
 
-pub(super) fn query<T: serde::de::DeserializeOwned>(raw: Option<&str>) -> ApiResult<T> {
+pub(crate) fn query<T: serde::de::DeserializeOwned>(raw: Option<&str>) -> ApiResult<T> {
     serde_urlencoded::from_str(raw.unwrap_or("")).map_err(|e| ApiError::Invalid {
         field: None,
         code: "invalid-query",
@@ -301,7 +395,7 @@ pub(super) fn query<T: serde::de::DeserializeOwned>(raw: Option<&str>) -> ApiRes
     })
 }
 
-pub(super) fn limit(v: Option<String>) -> ApiResult<i64> {
+pub(crate) fn limit(v: Option<String>) -> ApiResult<i64> {
     match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(DEFAULT_LIMIT),
         Some(v) => v
@@ -309,6 +403,17 @@ pub(super) fn limit(v: Option<String>) -> ApiResult<i64> {
             .ok()
             .filter(|n| (1..=store::MAX_PAGE).contains(n))
             .ok_or_else(|| ApiError::invalid("limit", "invalid-limit")),
+    }
+}
+
+/// The `after` cursor of a list: an id, or nothing.
+pub(crate) fn cursor(v: Option<&str>) -> ApiResult<Option<Uuid>> {
+    match v.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .parse::<Uuid>()
+            .map(Some)
+            .map_err(|_| ApiError::invalid("after", "invalid-id")),
     }
 }
 
@@ -329,13 +434,7 @@ pub async fn list(
     user.require(Permission::UseBackOffice)?;
     let q: ListQuery = query(raw.as_deref())?;
     let limit = limit(q.limit)?;
-    let after = match q.after.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        None => None,
-        Some(v) => Some(
-            v.parse::<Uuid>()
-                .map_err(|_| ApiError::invalid("after", "invalid-id"))?,
-        ),
-    };
+    let after = cursor(q.after.as_deref())?;
     let include_archived = match q.include_archived.as_deref() {
         None | Some("") | Some("false") => false,
         Some("true") => true,
@@ -421,11 +520,8 @@ pub async fn create(
         .collect::<Result<_, _>>()?;
     phones.sort_by(|a, b| a.as_str().cmp(b.as_str()));
     phones.dedup();
-    let tags: Vec<String> = body
-        .tags
-        .iter()
-        .map(|t| people::tag(t))
-        .collect::<Result<_, _>>()?;
+    let tags = tags_of(&body.tags)?;
+    let custom = custom_values(&state, &user, &body.custom_fields, true).await?;
     let actor = user.actor();
     let person = store::create_person(&state.db, &actor, &identity).await?;
     for e in &emails {
@@ -436,6 +532,9 @@ pub async fn create(
     }
     if !tags.is_empty() {
         store::set_tags(&state.db, &actor, person.id, &tags).await?;
+    }
+    if custom.iter().any(|(_, v)| v.is_some()) {
+        cf_store::set_values(&state.db, &actor, person.id, &custom).await?;
     }
     Ok((
         StatusCode::CREATED,
@@ -463,7 +562,7 @@ pub async fn get(
     Ok(Json(out))
 }
 
-/// Changes the identity (only the fields given).
+/// Changes the identity, the tags, the custom fields (only what is given).
 #[utoipa::path(patch, path = "/api/v1/persons/{id}", operation_id = "update_person", tag = "persons",
     params(("id" = Uuid, Path, description = "Person id")),
     request_body = PersonPatch,
@@ -500,7 +599,19 @@ pub async fn update(
         Utc::now().date_naive(),
     )
     .map_err(invalid)?;
-    store::update_person(&state.db, &user.actor(), id, &identity).await?;
+    let tags = body.tags.as_deref().map(tags_of).transpose()?;
+    let custom = match &body.custom_fields {
+        Some(given) => custom_values(&state, &user, given, false).await?,
+        None => Vec::new(),
+    };
+    let actor = user.actor();
+    store::update_person(&state.db, &actor, id, &identity).await?;
+    if let Some(tags) = tags {
+        store::set_tags(&state.db, &actor, id, &tags).await?;
+    }
+    if !custom.is_empty() {
+        cf_store::set_values(&state.db, &actor, id, &custom).await?;
+    }
     Ok(Json(record(&state, &user, id).await?))
 }
 
@@ -526,4 +637,75 @@ pub async fn archive(
             other => other.into(),
         })?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Merges a duplicate into this person.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeRequest {
+    /// The record merged away: its history moves here, then it is archived.
+    pub duplicate_id: Uuid,
+    /// Identity fields whose value is taken from the duplicate (`given_name`,
+    /// `family_name`, `birth_date`, `locale`); the others keep this person's.
+    #[serde(default)]
+    pub keep_from_duplicate: Vec<String>,
+}
+
+/// What a merge moved, table by table.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MergeResult {
+    pub survivor: Uuid,
+    pub merged: Uuid,
+    /// Rows moved to the survivor, by table.
+    pub moved: BTreeMap<String, usize>,
+    /// Rows of the duplicate equal to one of the survivor's, removed, by table.
+    pub deduplicated: BTreeMap<String, usize>,
+    /// Links between the two records, removed, by table.
+    pub dropped: BTreeMap<String, usize>,
+    pub person: PersonOut,
+}
+
+/// Merges `duplicate_id` into this person: every piece of its history moves here (contact
+/// points without duplicates), it is archived and points here; one audit row lists what
+/// moved. Both must be active persons of this organisation.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/merge", operation_id = "merge_person", tag = "persons",
+    params(("id" = Uuid, Path, description = "The person kept")),
+    request_body = MergeRequest,
+    responses(
+        (status = 200, description = "Merged", body = MergeResult),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Needs the merge permission (supervisors, administrators)", body = ErrorBody),
+        (status = 404, description = "Either person is not here", body = ErrorBody),
+        (status = 409, description = "Already merged (`merge-already-merged`) or archived (`merge-archived`)", body = ErrorBody),
+        (status = 415, description = "Body is not JSON", body = ErrorBody),
+        (status = 422, description = "Invalid value (the same person twice, an unknown field)", body = ErrorBody),
+    ))]
+pub async fn merge(
+    State(state): State<AppState>,
+    user: ApiUser,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<MergeRequest>,
+) -> ApiResult<Json<MergeResult>> {
+    user.require(Permission::MergePersons)?;
+    let choice = IdentityChoice::from_merged_fields(&body.keep_from_duplicate)?;
+    relais_domain::people::merge::check_pair(id, body.duplicate_id)
+        .map_err(|e| ApiError::invalid("duplicate_id", e.code))?;
+    let report =
+        store::merge::merge_persons(&state.db, &user.actor(), id, body.duplicate_id, choice)
+            .await?;
+    let count = |m: &BTreeMap<String, Vec<String>>| {
+        m.iter()
+            .filter(|(_, ids)| !ids.is_empty())
+            .map(|(t, ids)| (t.clone(), ids.len()))
+            .collect()
+    };
+    Ok(Json(MergeResult {
+        survivor: report.survivor,
+        merged: report.merged,
+        moved: count(&report.moved),
+        deduplicated: count(&report.deduplicated),
+        dropped: count(&report.dropped),
+        person: record(&state, &user, id).await?,
+    }))
 }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 /// Every operation the API must offer. A route dropped from the document fails here.
-const EXPECTED: [(&str, &str); 24] = [
+const EXPECTED: [(&str, &str); 32] = [
     ("get", "/api/v1/me"),
     ("get", "/api/v1/tokens"),
     ("delete", "/api/v1/tokens/{id}"),
@@ -33,6 +33,14 @@ const EXPECTED: [(&str, &str); 24] = [
     ("patch", "/api/v1/persons/{id}"),
     ("delete", "/api/v1/persons/{id}"),
     ("get", "/api/v1/search"),
+    ("post", "/api/v1/persons/{id}/merge"),
+    ("get", "/api/v1/organisations"),
+    ("post", "/api/v1/organisations"),
+    ("get", "/api/v1/organisations/{id}"),
+    ("patch", "/api/v1/organisations/{id}"),
+    ("delete", "/api/v1/organisations/{id}"),
+    ("get", "/api/v1/segments"),
+    ("get", "/api/v1/segments/{id}/persons"),
 ];
 
 const METHODS: [&str; 8] = [
@@ -282,6 +290,10 @@ async fn the_openapi_document_describes_every_route_truly() {
                     new_team(&app, "alpha", &format!("Fixture {n}")).await
                 } else if path.starts_with("/api/v1/persons/") {
                     crate::people::person(&app, "alpha", "Fixture", &n).await
+                } else if path.starts_with("/api/v1/organisations/") {
+                    crate::people::organisation(&app, "alpha", &format!("Fixture {n}")).await
+                } else if path.starts_with("/api/v1/segments/") {
+                    crate::records::segment(&app, "alpha", &format!("Fixture {n}")).await
                 } else if path.starts_with("/api/v1/tokens/") {
                     let spare = format!("rls_spare_{n}");
                     api_tokens::create(
@@ -312,6 +324,12 @@ async fn the_openapi_document_describes_every_route_truly() {
                 url.push_str("?q=Fixture");
             }
 
+            // The merge needs a second person of the tenant, made before the call.
+            let duplicate = if path.ends_with("/merge") {
+                Some(crate::people::person(&app, "alpha", "Duplicate", &n).await)
+            } else {
+                None
+            };
             let body = op.get("requestBody").map(|rb| match (method, path.as_str()) {
                 ("post", "/api/v1/staff") => json!({"email": format!("new-{n}@alpha.test"), "display_name": "New person", "role": "agent"}),
                 ("patch", "/api/v1/staff/{id}") => json!({}),
@@ -320,6 +338,11 @@ async fn the_openapi_document_describes_every_route_truly() {
                 ("put", "/api/v1/teams/{id}/members") => json!({"members": [agent.id]}),
                 ("post", "/api/v1/persons") => json!({"given_name": "Hélène", "family_name": n, "emails": ["h@example.fr"], "phones": ["06 12 34 56 78"]}),
                 ("patch", "/api/v1/persons/{id}") => json!({"family_name": "Renamed"}),
+                ("post", "/api/v1/persons/{id}/merge") => {
+                    json!({"duplicate_id": duplicate, "keep_from_duplicate": ["given_name"]})
+                }
+                ("post", "/api/v1/organisations") => json!({"name": format!("Org {n}"), "emails": ["org@example.fr"], "phones": ["01 23 45 67 89"], "addresses": [{"lines": ["1 place de la Mairie"], "postcode": "75001", "city": "Paris"}]}),
+                ("patch", "/api/v1/organisations/{id}") => json!({"name": format!("Renamed {n}")}),
                 _ => minimal_body(&doc, &rb["content"]["application/json"]["schema"]),
             });
             let m: Method = method.to_ascii_uppercase().parse().expect("method");

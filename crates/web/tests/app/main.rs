@@ -15,6 +15,7 @@ mod import;
 mod jobs;
 mod people;
 mod portal;
+mod records;
 mod schema;
 mod search;
 mod services;

@@ -247,6 +247,32 @@ const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/backoffice/organisations/{organisation}"),
     ("POST", "/backoffice/organisations/{organisation}"),
     ("POST", "/backoffice/organisations/{organisation}/archive"),
+    ("GET", "/backoffice/people/{person}/merge/{other}"),
+    ("POST", "/backoffice/people/{person}/merge/{other}"),
+    ("POST", "/backoffice/people/{person}/not-duplicate/{other}"),
+    ("POST", "/backoffice/people/{person}/custom-fields"),
+    (
+        "POST",
+        "/backoffice/people/{person}/relationships/{relationship}/delete",
+    ),
+    ("POST", "/backoffice/organisations/{organisation}/emails"),
+    ("POST", "/backoffice/organisations/{organisation}/phones"),
+    ("POST", "/backoffice/organisations/{organisation}/addresses"),
+    (
+        "POST",
+        "/backoffice/organisations/{organisation}/contact-points/{org_point}/delete",
+    ),
+    ("GET", "/backoffice/segments"),
+    ("POST", "/backoffice/segments"),
+    ("GET", "/backoffice/segments/new"),
+    ("GET", "/backoffice/segments/{segment}"),
+    ("POST", "/backoffice/segments/{segment}"),
+    ("GET", "/backoffice/segments/{segment}/edit"),
+    ("POST", "/backoffice/segments/{segment}/delete"),
+    ("GET", "/admin/custom-fields"),
+    ("POST", "/admin/custom-fields"),
+    ("GET", "/admin/custom-fields/{field}"),
+    ("POST", "/admin/custom-fields/{field}"),
     ("POST", "/logout"),
     // Portal: a requester's own drafts, cases and documents (the catalogue pages and the
     // tracking form are public; their tenant checks are in portal.rs).
@@ -317,7 +343,22 @@ fn fields_for(path: &str, other_staff: &str) -> Vec<(&'static str, String)> {
             ("relationship_kind", "household"),
         ])
     } else if path.starts_with("/backoffice/organisations") {
+        f(&[
+            ("name", "Hijacked"),
+            ("email", "x@example.fr"),
+            ("phone", "0612345678"),
+            ("address_lines", "1 rue de la Paix"),
+            ("postcode", "75002"),
+            ("city", "Paris"),
+        ])
+    } else if path.starts_with("/backoffice/segments") {
         f(&[("name", "Hijacked")])
+    } else if path.starts_with("/admin/custom-fields") {
+        f(&[
+            ("label_fr", "Détourné"),
+            ("label_en", "Hijacked"),
+            ("kind", "text"),
+        ])
     } else {
         Vec::new()
     }
@@ -369,6 +410,26 @@ async fn every_route_refuses_another_tenants_records_and_sessions() {
     .unwrap();
     let (beta_case, beta_draft, beta_document) =
         crate::portal::records_of(&app, "beta", beta_service).await;
+    let beta_other = crate::people::person(&app, "beta", "Bob", "Beta").await;
+    let beta_relationship = relais_store::people::add_relationship(
+        &app.db,
+        &relais_store::Actor::system(beta, "test"),
+        beta_person,
+        relais_domain::people::RelationshipKind::Household,
+        relais_domain::people::Party::Person(beta_other),
+    )
+    .await
+    .unwrap();
+    let beta_org_point = relais_store::people::contact_points::add_email(
+        &app.db,
+        &relais_store::Actor::system(beta, "test"),
+        relais_store::people::Owner::Organisation(beta_org),
+        &relais_domain::Email::parse("org@beta.test").unwrap(),
+    )
+    .await
+    .unwrap();
+    let beta_segment = crate::records::segment(&app, "beta", "Beta segment").await;
+    let beta_field = crate::records::field(&app, "beta", "quartier", "text").await;
     let before = tenant_rows(&app, beta).await;
 
     let ids = |p: &str| {
@@ -383,6 +444,11 @@ async fn every_route_refuses_another_tenants_records_and_sessions() {
             .replace("{case}", &beta_case.to_string())
             .replace("{draft}", &beta_draft.to_string())
             .replace("{document}", &beta_document.to_string())
+            .replace("{other}", &beta_other.to_string())
+            .replace("{relationship}", &beta_relationship.to_string())
+            .replace("{org_point}", &beta_org_point.to_string())
+            .replace("{segment}", &beta_segment.to_string())
+            .replace("{field}", &beta_field.to_string())
     };
 
     // 1. Alpha's administrator, on alpha's host, aiming at beta's records by id.
