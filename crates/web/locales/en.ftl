@@ -1469,6 +1469,11 @@ segment-count = { $count ->
     [one] { $count } person
    *[other] { $count } people
 }
+segment-export = Export as CSV
+segment-export-id = Id
+segment-export-emails = Emails
+segment-export-phones = Phones
+segment-export-addresses = Addresses
 segment-members = People of the segment “{ $name }”
 segment-empty = No one meets these criteria yet.
 segment-no-more = No one more on this page.

@@ -1469,6 +1469,11 @@ segment-count = { $count ->
     [one] { $count } personne
    *[other] { $count } personnes
 }
+segment-export = Exporter en CSV
+segment-export-id = Identifiant
+segment-export-emails = Courriels
+segment-export-phones = Téléphones
+segment-export-addresses = Adresses
 segment-members = Personnes du segment « { $name } »
 segment-empty = Personne ne remplit ces critères pour l’instant.
 segment-no-more = Plus personne sur cette page.

@@ -216,8 +216,6 @@ pub async fn update_field(
         .ok_or(StoreError::NotFound)
 }
 
-type ValueRow = (Uuid, String, Option<String>, Option<f64>, Option<NaiveDate>);
-
 fn value_of(
     kind: FieldKind,
     text: Option<String>,
@@ -232,30 +230,62 @@ fn value_of(
     }
 }
 
-/// A person's values, by field id (archived fields included).
+/// A person's values, by field id (archived fields included), in the fields' order.
 pub async fn values_of(
     db: &Db,
     tenant_id: Uuid,
     person_id: Uuid,
 ) -> Result<Vec<(Uuid, FieldValue)>> {
-    let rows = on_pool!(db, |p| {
-        sqlx::query_as::<_, ValueRow>(
-        "SELECT v.field_id, f.kind, v.value_text, v.value_number, v.value_date
-         FROM person_custom_values v JOIN custom_fields f ON f.tenant_id = v.tenant_id AND f.id = v.field_id
-         WHERE v.tenant_id = $1 AND v.person_id = $2
-         ORDER BY f.position, f.id"
-    )
-    .bind(tenant_id)
-    .bind(person_id)
-    .fetch_all(p)
-    .await
-    })?;
-    Ok(rows
+    Ok(values_of_persons(db, tenant_id, &[person_id])
+        .await?
         .into_iter()
-        .filter_map(|(field, kind, t, n, d)| {
-            value_of(kind.parse().unwrap_or(FieldKind::Text), t, n, d).map(|v| (field, v))
-        })
+        .map(|(_, field, value)| (field, value))
         .collect())
+}
+
+/// The values of several persons of the tenant: (person, field, value).
+pub async fn values_of_persons(
+    db: &Db,
+    tenant_id: Uuid,
+    persons: &[Uuid],
+) -> Result<Vec<(Uuid, Uuid, FieldValue)>> {
+    let mut out = Vec::new();
+    for chunk in persons.chunks(500) {
+        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT v.person_id, v.field_id, f.kind, v.value_text, v.value_number, v.value_date
+             FROM person_custom_values v JOIN custom_fields f ON f.tenant_id = v.tenant_id AND f.id = v.field_id
+             WHERE v.tenant_id = $1 AND v.person_id IN ({})
+             ORDER BY v.person_id, f.position, f.id",
+            marks.join(", ")
+        );
+        let rows = on_pool!(db, |p| {
+            let mut q = sqlx::query_as::<
+                _,
+                (
+                    Uuid,
+                    Uuid,
+                    String,
+                    Option<String>,
+                    Option<f64>,
+                    Option<NaiveDate>,
+                ),
+            >(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(tenant_id);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(p).await
+        })?;
+        out.extend(
+            rows.into_iter()
+                .filter_map(|(person, field, kind, t, n, d)| {
+                    value_of(kind.parse().unwrap_or(FieldKind::Text), t, n, d)
+                        .map(|v| (person, field, v))
+                }),
+        );
+    }
+    Ok(out)
 }
 
 /// Sets (or, with `None`, clears) values of a person, each for a field of the tenant given

@@ -124,6 +124,9 @@ pub const PERSON_REFERENCES: &[Reference] = &[
         },
         ..moves("person_custom_values", "person_id")
     },
+    // Cases filed by the person and documents of their safe are theirs: they follow.
+    moves("cases", "requester_person_id"),
+    moves("documents", "owner_person_id"),
     // Records merged earlier into the merged one now lead to the survivor.
     Reference {
         row: "merged_id",

@@ -367,3 +367,123 @@ pub async fn consent_purposes(db: &Db, tenant_id: Uuid) -> Result<Vec<String>> {
     .await
     .map_err(Into::into))
 }
+
+/// A person as a segment export writes it: every contact point, tag and custom value.
+#[derive(Debug, Clone, Default)]
+pub struct ExportRow {
+    pub id: Uuid,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: Option<NaiveDate>,
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+    pub addresses: Vec<String>,
+    pub tags: Vec<String>,
+    /// By field id.
+    pub values: Vec<(Uuid, relais_domain::people::custom_fields::FieldValue)>,
+}
+
+/// The export rows of the given persons of the tenant, in the order given.
+pub async fn export_rows(
+    db: &Db,
+    tenant_id: Uuid,
+    persons: &[PersonSummary],
+) -> Result<Vec<ExportRow>> {
+    let mut rows: Vec<ExportRow> = persons
+        .iter()
+        .map(|p| ExportRow {
+            id: p.id,
+            given_name: p.given_name.clone(),
+            family_name: p.family_name.clone(),
+            birth_date: p.birth_date,
+            ..ExportRow::default()
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(rows);
+    }
+    let marks: Vec<String> = (0..rows.len()).map(|i| format!("${}", i + 2)).collect();
+    let marks = marks.join(", ");
+    let texts = |table: &str, value: &str| {
+        format!(
+            "SELECT person_id, {value} FROM {table} WHERE tenant_id = $1 AND person_id IN ({marks})
+             ORDER BY person_id, created_at, id"
+        )
+    };
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let queries = [
+        texts("person_emails", "email"),
+        texts("person_phones", "e164"),
+        format!(
+            "SELECT person_id, tag FROM person_tags WHERE tenant_id = $1 AND person_id IN ({marks}) ORDER BY person_id, tag"
+        ),
+    ];
+    let mut lists: Vec<Vec<(Uuid, String)>> = Vec::new();
+    for sql in &queries {
+        let found = on_pool!(db, |p| {
+            let mut q = sqlx::query_as::<_, (Uuid, String)>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(tenant_id);
+            for id in &ids {
+                q = q.bind(*id);
+            }
+            q.fetch_all(p).await
+        })?;
+        lists.push(found);
+    }
+    let sql = format!(
+        "SELECT person_id, lines, postcode, city, country FROM person_addresses
+         WHERE tenant_id = $1 AND person_id IN ({marks}) ORDER BY person_id, created_at, id"
+    );
+    let addresses = on_pool!(db, |p| {
+        let mut q = sqlx::query_as::<_, (Uuid, String, String, String, String)>(
+            sqlx::AssertSqlSafe(sql.clone()),
+        )
+        .bind(tenant_id);
+        for id in &ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(p).await
+    })?;
+    let values = super::custom_fields::values_of_persons(db, tenant_id, &ids).await?;
+    for row in &mut rows {
+        let of = |list: &Vec<(Uuid, String)>| {
+            list.iter()
+                .filter(|(p, _)| *p == row.id)
+                .map(|(_, v)| v.clone())
+                .collect::<Vec<_>>()
+        };
+        row.emails = of(&lists[0]);
+        row.phones = of(&lists[1]);
+        row.tags = of(&lists[2]);
+        row.addresses = addresses
+            .iter()
+            .filter(|a| a.0 == row.id)
+            .map(|(_, lines, postcode, city, country)| {
+                relais_domain::people::PostalAddress {
+                    lines: lines.lines().map(str::to_owned).collect(),
+                    postcode: postcode.clone(),
+                    city: city.clone(),
+                    country: country.clone(),
+                }
+                .formatted()
+                .join(", ")
+            })
+            .collect();
+        row.values = values
+            .iter()
+            .filter(|(p, _, _)| *p == row.id)
+            .map(|(_, f, v)| (*f, v.clone()))
+            .collect();
+    }
+    Ok(rows)
+}
+
+/// Records that a staff member downloaded a segment's persons (`segment.export`).
+pub async fn record_export(db: &Db, actor: &Actor, id: Uuid, count: usize) -> Result<()> {
+    crate::audit::append(
+        db,
+        actor,
+        Change::new("segment.export", "segment", id, json!({"persons": count})),
+    )
+    .await
+}

@@ -1,7 +1,7 @@
 //! Segments (`/backoffice/segments`): saved filters on persons — tags, custom field values,
 //! the state of a consent per purpose, creation and update dates, contact activity. Anyone
 //! in the back office lists a segment's persons (keyset pages, with the count) and exports
-//! them as CSV; supervisors and administrators (`ManageSegments`) create, change and delete
+//! them as CSV (audited: `segment.export`); supervisors and administrators (`ManageSegments`) create, change and delete
 //! segments.
 
 use super::{Typed, custom_fields::DynErrors, date, unprocessable_if};
@@ -16,6 +16,7 @@ use askama::Template;
 use axum::{
     Form, Router,
     extract::{Path, Query, State},
+    http::header,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route("/backoffice/segments/{segment}", get(show).post(save))
         .route("/backoffice/segments/{segment}/edit", get(edit_form))
         .route("/backoffice/segments/{segment}/delete", post(delete))
+        .route("/backoffice/segments/{segment}/export.csv", get(export))
 }
 
 fn t(ctx: &Ctx, id: &str, args: &[(&str, String)]) -> String {
@@ -479,4 +481,95 @@ async fn delete(
     let segment = segment_of(&state, &ctx, &id).await?;
     seg_store::delete_segment(&state.db, &ctx.actor(), segment.id).await?;
     Ok(Redirect::to("/backoffice/segments?notice=segment-deleted").into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// Export
+
+/// The segment's persons as a CSV file for French spreadsheets (UTF-8 with a BOM, `;`), one
+/// line per person with every contact point, tag and custom value; cells that a spreadsheet
+/// would run as a formula are written as text (`relais_domain::csv`). The download is
+/// written to the audit log.
+async fn export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::UseBackOffice)?;
+    let segment = segment_of(&state, &ctx, &id).await?;
+    let tenant = ctx.tenant.id;
+    let fields = cf_store::list_fields(&state.db, tenant, true).await?;
+    let mut w = relais_domain::csv::Writer::with_bom(';');
+    let mut header: Vec<String> = [
+        "segment-export-id",
+        "person-family-name",
+        "person-given-name",
+        "person-birth-date",
+        "segment-export-emails",
+        "segment-export-phones",
+        "segment-export-addresses",
+        "person-tags",
+    ]
+    .iter()
+    .map(|id| ctx.t(id))
+    .collect();
+    header.extend(fields.iter().map(|f| f.label(ctx.locale).to_owned()));
+    w.record(&header);
+    let mut after = None;
+    let mut count = 0;
+    loop {
+        let page = seg_store::segment_persons(
+            &state.db,
+            tenant,
+            &segment.filter.0,
+            after,
+            store::MAX_PAGE,
+        )
+        .await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        let full = page.len() as i64 == store::MAX_PAGE;
+        for row in seg_store::export_rows(&state.db, tenant, &page).await? {
+            let mut cells = vec![
+                row.id.to_string(),
+                row.family_name,
+                row.given_name,
+                date(&row.birth_date),
+                row.emails.join(", "),
+                row.phones.join(", "),
+                row.addresses.join(" | "),
+                row.tags.join(", "),
+            ];
+            cells.extend(fields.iter().map(|f| {
+                row.values
+                    .iter()
+                    .find(|(id, _)| *id == f.id)
+                    .map(|(_, v)| v.display(ctx.locale))
+                    .unwrap_or_default()
+            }));
+            w.record(&cells);
+            count += 1;
+        }
+        if !full {
+            break;
+        }
+    }
+    seg_store::record_export(&state.db, &ctx.actor(), segment.id, count).await?;
+    let name = relais_domain::people::fold(&segment.name).replace(' ', "-");
+    let name = if name.is_empty() {
+        "segment".to_owned()
+    } else {
+        name
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.csv\""),
+            ),
+        ],
+        w.finish(),
+    )
+        .into_response())
 }

@@ -285,6 +285,22 @@ async fn merging_keeps_every_history_row_and_audits_what_moved() {
     let b1 = interaction(&app, slug, b, "counter", "Visite de B", 2).await;
     let b2 = interaction(&app, slug, b, "email", "Courriel de B", 1).await;
     let x1 = interaction(&app, slug, x, "letter", "Lettre de X", 10).await;
+    // A document of B's safe follows B's history.
+    let doc = relais_store::documents::create(
+        &app.db,
+        &act,
+        &relais_store::documents::NewDocument {
+            owner_person_id: Some(b),
+            kind: Some("identity"),
+            file_hash: "0000000000000000000000000000000000000000000000000000000000000000",
+            media_type: "application/pdf",
+            size_bytes: 4,
+            file_name: "id.pdf",
+        },
+    )
+    .await
+    .unwrap()
+    .id;
     let quartier = field(&app, slug, "quartier", "choice").await;
     let age = field(&app, slug, "age", "number").await;
     set_value(&app, slug, a, quartier, FieldValue::Choice("Centre".into())).await;
@@ -335,6 +351,7 @@ async fn merging_keeps_every_history_row_and_audits_what_moved() {
         ("interactions", 3),
         ("person_custom_values", 1),
         ("person_merges", 1),
+        ("documents", 1),
     ]
     .into();
     for (table, n) in &expected_moved {
@@ -437,6 +454,7 @@ async fn merging_keeps_every_history_row_and_audits_what_moved() {
     assert_eq!(s["deduplicated"]["person_emails"]["count"], 1);
     assert_eq!(s["dropped"]["relationships"]["count"], 1);
     assert_eq!(s["identity"]["locale"], json!(["fr", "en"]));
+    assert_eq!(s["moved"]["documents"]["ids"], json!([doc.to_string()]));
 
     // The queue forgets the pair; the old address leads to the survivor.
     let pairs = people::duplicate_candidates(&app.db, app.tenant(slug), 100)
@@ -1986,4 +2004,94 @@ async fn the_timeline_filters_by_kind_and_by_channel() {
         .await
         .assert_status(StatusCode::OK)
         .assert_contains("Appel du lundi");
+}
+
+#[tokio::test]
+async fn a_segment_exports_as_csv_with_formulas_defused() {
+    let app = TestApp::new().await;
+    let s = "alpha";
+    let act = actor(&app, s);
+    let age = field(&app, s, "age", "number").await;
+    let p1 = person(&app, s, "Paul", "Un").await;
+    let p2 = person(&app, s, "=HYPERLINK(\"http://x\")", "Deux").await;
+    let p3 = person(&app, s, "Pierre", "Trois").await;
+    for p in [p1, p2] {
+        people::set_tags(&app.db, &act, p, &["vip".into(), "elu".into()])
+            .await
+            .unwrap();
+    }
+    email(&app, s, p1, "paul@example.fr").await;
+    email(&app, s, p1, "p.un@example.fr").await;
+    people::add_address(
+        &app.db,
+        &act,
+        p1,
+        &PostalAddress::parse("3 place de la Mairie", "69001", "Lyon", "").unwrap(),
+    )
+    .await
+    .unwrap();
+    set_value(&app, s, p1, age, FieldValue::Number(42.5)).await;
+    let id = segments::create_segment(
+        &app.db,
+        &act,
+        "VIP",
+        &SegmentFilter {
+            tags: vec!["vip".into()],
+            ..SegmentFilter::default()
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let mut agent = staff(&app, s, "agent").await;
+    agent
+        .get(&format!("/backoffice/segments/{id}"))
+        .await
+        .assert_contains(&format!("/backoffice/segments/{id}/export.csv"));
+    let r = agent
+        .get(&format!("/backoffice/segments/{id}/export.csv"))
+        .await;
+    r.assert_status(StatusCode::OK);
+    assert_eq!(
+        r.headers.get("content-type").unwrap(),
+        "text/csv; charset=utf-8"
+    );
+    assert_eq!(
+        r.headers.get("content-disposition").unwrap(),
+        "attachment; filename=\"vip.csv\""
+    );
+    assert!(r.body.starts_with('\u{feff}'), "a BOM for spreadsheets");
+    let lines: Vec<&str> = r
+        .body
+        .trim_start_matches('\u{feff}')
+        .split("\r\n")
+        .collect();
+    assert_eq!(
+        lines[0],
+        "Identifiant;Nom de famille;Prénom;Date de naissance;Courriels;Téléphones;Adresses;Étiquettes;age"
+    );
+    assert_eq!(lines.len(), 4, "header, two persons, end: {lines:?}");
+    assert_eq!(
+        lines[1],
+        format!("{p2};Deux;'=HYPERLINK(\"\"http://x\"\");;;;;elu, vip;").replace(
+            "'=HYPERLINK(\"\"http://x\"\")",
+            "\"'=HYPERLINK(\"\"http://x\"\")\""
+        )
+    );
+    assert_eq!(
+        lines[2],
+        format!(
+            "{p1};Un;Paul;;paul@example.fr, p.un@example.fr;;3 place de la Mairie, 69001 LYON;elu, vip;42,5"
+        )
+    );
+    assert!(!r.body.contains(&p3.to_string()));
+    let rows = audit_actions(&app, s, "segment.export").await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].summary.0["persons"], 2);
+    // Another tenant's segment: nothing.
+    let beta_segment = segment(&app, "beta", "Beta").await;
+    agent
+        .get(&format!("/backoffice/segments/{beta_segment}/export.csv"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
 }

@@ -269,6 +269,7 @@ const PAGE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/backoffice/segments/{segment}"),
     ("GET", "/backoffice/segments/{segment}/edit"),
     ("POST", "/backoffice/segments/{segment}/delete"),
+    ("GET", "/backoffice/segments/{segment}/export.csv"),
     ("GET", "/admin/custom-fields"),
     ("POST", "/admin/custom-fields"),
     ("GET", "/admin/custom-fields/{field}"),
