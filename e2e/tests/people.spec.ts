@@ -190,7 +190,10 @@ test('an agent manages a person, their contact points, consents and interactions
   const counterSummary = `Passage au guichet de ${given} avec un justificatif (${run}).`;
 
   await test.step('log a phone interaction, and one at the counter', async () => {
-    await expect(page.getByText('Rien pour l’instant.', { exact: true })).toBeVisible();
+    // The consent just recorded is the only entry of the timeline so far.
+    await expect(timeline).toHaveCount(1);
+    await expect(timeline.first()).toContainText('Consentement');
+    await expect(timeline.first()).toContainText('lettre-information');
     await log.getByLabel('Canal', { exact: true }).selectOption({ label: 'Téléphone' });
     await log.getByLabel('Sens', { exact: true }).selectOption({ label: 'Entrant' });
     await log.getByLabel('Résumé', { exact: true }).fill(phoneSummary);
@@ -198,7 +201,8 @@ test('an agent manages a person, their contact points, consents and interactions
     await submit(page, log.getByRole('button', { name: 'Noter un contact', exact: true }));
     await expectPath(page, personPath);
     await expectNotice(page, 'Le contact a été noté.');
-    await expect(timeline).toHaveCount(1);
+    // Newest first: the call, then the consent.
+    await expect(timeline).toHaveCount(2);
     await expect(timeline.first()).toContainText('Téléphone');
     await expect(timeline.first()).toContainText('Entrant');
     await expect(timeline.first()).toContainText('Karim Benali'); // the demo agent
@@ -215,7 +219,8 @@ test('an agent manages a person, their contact points, consents and interactions
     await log.getByLabel('Résumé', { exact: true }).fill(counterSummary);
     await submit(page, log.getByRole('button', { name: 'Noter un contact', exact: true }));
     await expectNotice(page, 'Le contact a été noté.');
-    await expect(timeline).toHaveCount(2);
+    await expect(timeline).toHaveCount(3);
+    await expect(timeline.first()).toContainText(counterSummary);
   });
 
   await test.step('filter the timeline by channel', async () => {
@@ -223,8 +228,10 @@ test('an agent manages a person, their contact points, consents and interactions
     await filter.getByLabel('Canal', { exact: true }).selectOption({ label: 'Téléphone' });
     await filter.getByRole('button', { name: 'Filtrer', exact: true }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('channel')).toBe('phone');
-    await expect(timeline).toHaveCount(1);
+    // The call and the consent given by phone; not the visit at the counter.
+    await expect(timeline).toHaveCount(2);
     await expect(timeline.first()).toContainText(phoneSummary);
+    await expect(timeline.nth(1)).toContainText('lettre-information');
     await expect(page.getByText(counterSummary)).toHaveCount(0);
     // The filter keeps its choice.
     await expect(filter.getByLabel('Canal', { exact: true })).toHaveValue('phone');
@@ -234,12 +241,12 @@ test('an agent manages a person, their contact points, consents and interactions
     await filter.getByRole('button', { name: 'Filtrer', exact: true }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('channel')).toBe('letter');
     await expect(timeline).toHaveCount(0);
-    await expect(page.getByText('Rien pour l’instant.', { exact: true })).toBeVisible();
+    await expect(page.getByText('Rien dans l’historique pour ce filtre.', { exact: true })).toBeVisible();
     await checkPage(page, testInfo, 'person-timeline-letter', fullName);
 
     await filter.getByLabel('Canal', { exact: true }).selectOption({ label: 'Tous les canaux' });
     await filter.getByRole('button', { name: 'Filtrer', exact: true }).click();
-    await expect(timeline).toHaveCount(2);
+    await expect(timeline).toHaveCount(3);
   });
 
   await test.step('create an organisation, link the person to it and open its page', async () => {

@@ -7,6 +7,7 @@ pub mod colour;
 pub mod csv;
 pub mod error;
 pub mod filing;
+pub mod handling;
 pub mod import;
 pub mod people;
 pub mod search;

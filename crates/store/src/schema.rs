@@ -61,6 +61,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_people_extras.sql"),
         postgres: include_str!("../migrations/postgres/0008_people_extras.sql"),
     },
+    Migration {
+        version: 9,
+        name: "backoffice",
+        sqlite: include_str!("../migrations/sqlite/0009_backoffice.sql"),
+        postgres: include_str!("../migrations/postgres/0009_backoffice.sql"),
+    },
 ];
 
 /// Names of the migrations this binary knows, in order.

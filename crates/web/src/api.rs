@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod error;
 pub mod me;
 pub mod organisations;
@@ -44,6 +45,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "organisations", description = "Organisations: identity, contact points, the persons tied to them"),
         (name = "segments", description = "Saved filters on persons and the persons they select"),
         (name = "search", description = "Search of persons and organisations together"),
+        (name = "cases", description = "Cases: filing, reading, the back office's views, workflow transitions"),
     )
 )]
 struct ApiDoc;
@@ -77,6 +79,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         ))
         .routes(routes!(segments::list))
         .routes(routes!(segments::persons))
+        .routes(routes!(cases::list, cases::create))
+        .routes(routes!(cases::get))
+        .routes(routes!(cases::transition))
         // Anything else under /api/ is a JSON 404, not an HTML page.
         .route("/api/{*rest}", any(not_found))
         // route_layer, not layer: a layered default fallback would win the merge in lib.rs

@@ -6,6 +6,7 @@ pub mod account;
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod backoffice;
 pub mod calendar;
 pub mod cases;
 pub mod catalogue;
@@ -66,6 +67,7 @@ pub fn app(state: AppState) -> Router {
         .merge(people::routes())
         .merge(search::routes())
         .merge(portal::routes())
+        .merge(backoffice::routes())
         .merge(api_routes)
         .route("/api/openapi.json", get(move || { let doc = openapi.clone(); async move { axum::Json(doc.as_ref().clone()) } }))
         .route("/static/app.css", get(pages::app_css))

@@ -728,6 +728,12 @@ impl std::fmt::Display for AnswerError {
 pub struct CleanAnswers(Answers);
 
 impl CleanAnswers {
+    /// Answers stored after [`Form::validate_answers`] passed (a case's answers), taken as
+    /// clean for [`Form::summary`]. Never for input from outside: validate that instead.
+    pub fn from_stored(answers: Answers) -> Self {
+        CleanAnswers(answers)
+    }
+
     pub fn get(&self, id: &str) -> Option<&Value> {
         self.0.get(id)
     }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 /// Every operation the API must offer. A route dropped from the document fails here.
-const EXPECTED: [(&str, &str); 32] = [
+const EXPECTED: [(&str, &str); 36] = [
     ("get", "/api/v1/me"),
     ("get", "/api/v1/tokens"),
     ("delete", "/api/v1/tokens/{id}"),
@@ -41,6 +41,10 @@ const EXPECTED: [(&str, &str); 32] = [
     ("delete", "/api/v1/organisations/{id}"),
     ("get", "/api/v1/segments"),
     ("get", "/api/v1/segments/{id}/persons"),
+    ("get", "/api/v1/cases"),
+    ("post", "/api/v1/cases"),
+    ("get", "/api/v1/cases/{id}"),
+    ("post", "/api/v1/cases/{id}/transitions"),
 ];
 
 const METHODS: [&str; 8] = [
@@ -268,6 +272,9 @@ async fn the_openapi_document_describes_every_route_truly() {
     }
 
     let agent = app.account("alpha", "agent@alpha.test").await;
+    let voirie = app
+        .publish_demo_service("alpha", crate::backoffice::VOIRIE)
+        .await;
     let mut called = 0;
     for (path, item) in paths {
         for method in METHODS {
@@ -288,6 +295,17 @@ async fn the_openapi_document_describes_every_route_truly() {
                     agent.id
                 } else if path.starts_with("/api/v1/teams/") {
                     new_team(&app, "alpha", &format!("Fixture {n}")).await
+                } else if path.starts_with("/api/v1/cases/") {
+                    crate::backoffice::file_case(
+                        &app,
+                        "alpha",
+                        &voirie,
+                        None,
+                        "portal",
+                        relais_domain::service::sla::Priority::Normal,
+                    )
+                    .await
+                    .id
                 } else if path.starts_with("/api/v1/persons/") {
                     crate::people::person(&app, "alpha", "Fixture", &n).await
                 } else if path.starts_with("/api/v1/organisations/") {
@@ -343,6 +361,9 @@ async fn the_openapi_document_describes_every_route_truly() {
                 }
                 ("post", "/api/v1/organisations") => json!({"name": format!("Org {n}"), "emails": ["org@example.fr"], "phones": ["01 23 45 67 89"], "addresses": [{"lines": ["1 place de la Mairie"], "postcode": "75001", "city": "Paris"}]}),
                 ("patch", "/api/v1/organisations/{id}") => json!({"name": format!("Renamed {n}")}),
+                ("post", "/api/v1/cases") => json!({"service": voirie.slug, "channel": "phone",
+                    "answers": crate::backoffice::report_answers(), "contact_email": "riverain@example.org"}),
+                ("post", "/api/v1/cases/{id}/transitions") => json!({"transition": "take_charge", "row_version": 1}),
                 _ => minimal_body(&doc, &rb["content"]["application/json"]["schema"]),
             });
             let m: Method = method.to_ascii_uppercase().parse().expect("method");

@@ -6,6 +6,7 @@ mod common;
 mod admin;
 mod api;
 mod auth;
+mod backoffice;
 mod baseline;
 mod calendar;
 mod cases;

@@ -274,6 +274,21 @@ const PAGE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/custom-fields"),
     ("GET", "/admin/custom-fields/{field}"),
     ("POST", "/admin/custom-fields/{field}"),
+    ("GET", "/backoffice/cases"),
+    ("POST", "/backoffice/cases/views"),
+    ("POST", "/backoffice/cases/views/{view}/delete"),
+    ("GET", "/backoffice/cases/{case}"),
+    ("POST", "/backoffice/cases/{case}/reply"),
+    ("POST", "/backoffice/cases/{case}/notes"),
+    ("POST", "/backoffice/cases/{case}/transition"),
+    ("POST", "/backoffice/cases/{case}/assign"),
+    ("POST", "/backoffice/cases/{case}/priority"),
+    ("POST", "/backoffice/cases/{case}/labels"),
+    ("GET", "/backoffice/cases/{case}/documents/{document}"),
+    (
+        "POST",
+        "/backoffice/cases/{case}/documents/{document}/check",
+    ),
     ("POST", "/logout"),
     // Portal: a requester's own drafts, cases and documents (the catalogue pages and the
     // tracking form are public; their tenant checks are in portal.rs).
@@ -343,6 +358,19 @@ fn fields_for(path: &str, other_staff: &str) -> Vec<(&'static str, String)> {
             ("summary", "Hijacked"),
             ("relationship_kind", "household"),
         ])
+    } else if path.starts_with("/backoffice/cases") {
+        vec![
+            ("row_version", "1".into()),
+            ("body", "Hijacked".into()),
+            ("note", "Hijacked".into()),
+            ("transition", "take_charge".into()),
+            ("assignee", other_staff.to_owned()),
+            ("priority", "urgent".into()),
+            ("labels", "hijacked".into()),
+            ("verdict", "valid".into()),
+            ("name", "Hijacked".into()),
+            ("query", "view=open".into()),
+        ]
     } else if path.starts_with("/backoffice/organisations") {
         f(&[
             ("name", "Hijacked"),
@@ -431,6 +459,15 @@ async fn every_route_refuses_another_tenants_records_and_sessions() {
     .unwrap();
     let beta_segment = crate::records::segment(&app, "beta", "Beta segment").await;
     let beta_field = crate::records::field(&app, "beta", "quartier", "text").await;
+    let beta_view = relais_store::saved_views::create(
+        &app.db,
+        &relais_store::Actor::system(beta, "test"),
+        beta_agent.id,
+        "Beta view",
+        "view=open",
+    )
+    .await
+    .unwrap();
     let before = tenant_rows(&app, beta).await;
 
     let ids = |p: &str| {
@@ -450,6 +487,7 @@ async fn every_route_refuses_another_tenants_records_and_sessions() {
             .replace("{org_point}", &beta_org_point.to_string())
             .replace("{segment}", &beta_segment.to_string())
             .replace("{field}", &beta_field.to_string())
+            .replace("{view}", &beta_view.to_string())
     };
 
     // 1. Alpha's administrator, on alpha's host, aiming at beta's records by id.
