@@ -459,8 +459,28 @@ pub struct CaseWrite {
     /// Documents attached to the case in the same transaction (a message's attachments, a
     /// corrected file), with the field or required document each answers.
     pub documents: Vec<(Uuid, Option<String>)>,
+    /// Documents the organisation produced for this change (a certificate, a permit), stored
+    /// already valid in the requester's safe and attached to the case in the same transaction.
+    pub generated: Vec<GeneratedDocument>,
+    /// Background work that must happen because of this change (a webhook to call): queued in
+    /// the same transaction, so a change is never written without its follow-up, nor the
+    /// reverse.
+    pub jobs: Vec<crate::jobs::NewJob<'static>>,
     /// The audit action (`case.transition`, `case.assign`…) and its summary.
     pub audit: (&'static str, Value),
+}
+
+/// A document produced by the organisation; its bytes are already in the file store.
+#[derive(Debug, Clone)]
+pub struct GeneratedDocument {
+    /// Chosen by the caller, so the timeline event can point at it.
+    pub id: Uuid,
+    /// The workflow's template name (`carte-resident`).
+    pub kind: String,
+    pub file_hash: String,
+    pub media_type: String,
+    pub size_bytes: i64,
+    pub file_name: String,
 }
 
 /// Applies a change if nobody changed the case since `expected_version`; otherwise
@@ -560,6 +580,51 @@ pub async fn apply(db: &Db, actor: &Actor, case_id: Uuid, write: CaseWrite) -> R
             .bind(field)
             .execute(&mut *tx)
             .await?;
+        }
+        for doc in &write.generated {
+            // Owned by the requester (none for an anonymous case: then only the case holds it),
+            // valid at once: the organisation vouches for what it issued.
+            sqlx::query(
+                "INSERT INTO documents (tenant_id, id, owner_person_id, kind, file_hash, media_type,
+                    size_bytes, file_name, status, checked_by, checked_at, created_at)
+                 SELECT $1, $2, requester_person_id, $4, $5, $6, $7, $8, 'valid', $9, $10, $10
+                 FROM cases WHERE tenant_id = $1 AND id = $3",
+            )
+            .bind(actor.tenant_id)
+            .bind(doc.id)
+            .bind(case_id)
+            .bind(&doc.kind)
+            .bind(&doc.file_hash)
+            .bind(&doc.media_type)
+            .bind(doc.size_bytes)
+            .bind(&doc.file_name)
+            .bind(actor.account_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO case_documents (tenant_id, case_id, document_id, field_id)
+                 VALUES ($1, $2, $3, NULL)",
+            )
+            .bind(actor.tenant_id)
+            .bind(case_id)
+            .bind(doc.id)
+            .execute(&mut *tx)
+            .await?;
+            record!(
+                tx,
+                actor,
+                Change::new(
+                    "document.generate",
+                    "document",
+                    doc.id,
+                    json!({"case_id": case_id, "kind": doc.kind, "size_bytes": doc.size_bytes})
+                )
+            );
+        }
+        for job in &write.jobs {
+            let job_id = relais_domain::new_id();
+            crate::jobs::insert_job!(tx, actor, job_id, job);
         }
         let (action, summary) = &write.audit;
         record!(

@@ -597,6 +597,7 @@ catalogue-invalid-email = Enter an e-mail address such as name@example.org.
 catalogue-invalid-days = Enter a whole number of days from 1 to 3650.
 catalogue-invalid-correction-fields = Tick at least one field of the form.
 catalogue-invalid-webhook-url = Enter an address starting with https:// (or http://localhost for tests).
+catalogue-invalid-template = Use 1 to 60 lowercase letters, digits or dashes (for example certificate or resident-permit): the name becomes the file name of the document.
 catalogue-sla-targets = Targets per priority
 catalogue-sla-intro = First response and resolution, in business hours (or minutes) or business days of the organisation's calendar. Leave both empty for no service level at that priority.
 catalogue-priority-low = Low priority
@@ -1667,3 +1668,12 @@ case-document-checked = Document checked.
 case-filed = Case filed.
 filing-title = File a case for someone
 invalid-answers = Some answers do not fit the service's form:
+
+# Documents produced by a workflow step (PDF)
+generated-reference = Case: { $reference }
+generated-service = Procedure: { $service }
+generated-requester = Issued to: { $name }
+generated-decision = Decision: { $decision }
+generated-date = Issued on { $date }
+generated-answers = Details of the request:
+generated-footer = Document issued by { $tenant }. Its authenticity can be checked with { $tenant } using the reference { $reference }.

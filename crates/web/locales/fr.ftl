@@ -597,6 +597,7 @@ catalogue-invalid-email = Saisissez une adresse électronique comme nom@exemple.
 catalogue-invalid-days = Saisissez un nombre entier de jours de 1 à 3650.
 catalogue-invalid-correction-fields = Cochez au moins un champ du formulaire.
 catalogue-invalid-webhook-url = Saisissez une adresse commençant par https:// (ou http://localhost pour les tests).
+catalogue-invalid-template = Utilisez de 1 à 60 lettres minuscules sans accent, chiffres ou tirets (par exemple attestation ou carte-resident) : ce nom devient le nom du fichier du document.
 catalogue-sla-targets = Objectifs par priorité
 catalogue-sla-intro = Première réponse et résolution, en heures (ou minutes) ouvrées ou en jours ouvrés du calendrier de l'organisation. Laissez les deux vides pour ne pas fixer de niveau de service à cette priorité.
 catalogue-priority-low = Priorité basse
@@ -1667,3 +1668,12 @@ case-document-checked = Pièce vérifiée.
 case-filed = Dossier enregistré.
 filing-title = Saisir un dossier pour un usager
 invalid-answers = Des réponses ne conviennent pas au formulaire de la démarche :
+
+# Documents produced by a workflow step (PDF)
+generated-reference = Dossier : { $reference }
+generated-service = Démarche : { $service }
+generated-requester = Au nom de : { $name }
+generated-decision = Décision : { $decision }
+generated-date = Établi le { $date }
+generated-answers = Éléments de la demande :
+generated-footer = Document établi par { $tenant }. Son authenticité peut être vérifiée auprès de { $tenant } avec la référence { $reference }.

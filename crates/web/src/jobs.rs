@@ -86,6 +86,7 @@ impl Registry {
     pub fn standard() -> Self {
         let mut r = Registry::default();
         r.add(crate::people::import::ImportJob);
+        r.add(crate::cases::webhooks::WebhookJob);
         r
     }
 

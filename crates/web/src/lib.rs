@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod metrics;
 pub mod middleware;
 pub mod pages;
+pub mod pdf;
 pub mod people;
 pub mod portal;
 pub mod rate_limit;

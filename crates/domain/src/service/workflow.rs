@@ -296,6 +296,14 @@ fn role_name(role: Role) -> &'static str {
     }
 }
 
+/// A document template's name: it becomes the document's kind and file name.
+pub fn template_name_valid(name: &str) -> bool {
+    (1..=60).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 /// `https://host…`, or `http://localhost…` (tests and local development).
 pub fn webhook_url_allowed(url: &str) -> bool {
     let host_ok = |rest: &str| {
@@ -666,6 +674,13 @@ impl Workflow {
                     Action::GenerateDocument { template } => {
                         if template.trim().is_empty() {
                             err(format!("{pa}.template"), "must name a template".into());
+                        } else if !template_name_valid(template) {
+                            err(
+                                format!("{pa}.template"),
+                                format!(
+                                    "\"{template}\" must be 1 to 60 lowercase letters, digits or dashes"
+                                ),
+                            );
                         }
                     }
                     Action::CallWebhook { url } => {
@@ -1262,6 +1277,24 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn template_names_become_file_names_so_only_plain_ones_pass() {
+        for ok in ["certificate", "acte-etat-civil", "devis2", &"a".repeat(60)] {
+            assert!(template_name_valid(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "Certificate",
+            "acte état",
+            "../etc/passwd",
+            "a\"b",
+            "a/b",
+            &"a".repeat(61),
+        ] {
+            assert!(!template_name_valid(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -395,31 +395,6 @@ pub async fn fire(
     for (locale, subject, body) in mails {
         send_to_requester(state, tenant, &updated, locale, &subject, &body).await;
     }
-    if !plan.webhooks.is_empty() {
-        // What the receiver learns: the case and the step, never the answers (personal data
-        // stays in Relais; the receiver can fetch more through the API with a token).
-        let payload = json!({
-            "event": "case.transition",
-            "tenant": tenant.slug,
-            "case_id": updated.id,
-            "reference": updated.reference,
-            "service_id": updated.service_id,
-            "transition": plan.transition,
-            "from": case.status,
-            "to": plan.to,
-            "to_kind": plan.to_kind.as_str(),
-            "at": Utc::now(),
-        });
-        for url in plan.webhooks {
-            tokio::spawn(super::webhooks::deliver(
-                state.clone(),
-                tenant.id,
-                updated.id,
-                url,
-                payload.clone(),
-            ));
-        }
-    }
     Ok(updated)
 }
 
@@ -532,13 +507,34 @@ async fn transition_write(
     } else if case.correction_fields.is_some() && plan.to_kind != StatusKind::WaitingRequester {
         write.corrections = Some(None);
     }
-    for template in &plan.documents {
-        write.events.push(NewEvent::new(
-            EventKind::DocumentGenerated,
-            json!({"template": template}),
-        ));
+    // What a webhook's receiver learns: the case and the step, never the answers (personal
+    // data stays in Relais; the receiver can fetch more through the API with a token).
+    for url in &plan.webhooks {
+        let payload = json!({
+            "event": "case.transition",
+            "tenant": tenant.slug,
+            "case_id": case.id,
+            "reference": case.reference,
+            "service_id": case.service_id,
+            "transition": plan.transition,
+            "from": case.status,
+            "to": plan.to,
+            "to_kind": plan.to_kind.as_str(),
+            "at": now,
+        });
+        write.jobs.push(super::webhooks::job(case.id, url, payload));
     }
     let locale = requester_locale(state, tenant, case).await?;
+    for template in &plan.documents {
+        let doc =
+            super::generated::issue(state, tenant, case, definition, &plan.to, template, locale)
+                .await?;
+        write.events.push(NewEvent::new(
+            EventKind::DocumentGenerated,
+            json!({"template": template, "document_id": doc.id, "file_name": doc.file_name}),
+        ));
+        write.generated.push(doc);
+    }
     let mut mails = Vec::new();
     for (subject, body) in &plan.messages {
         let (subject, body) = (subject.get(locale).to_owned(), body.get(locale).to_owned());

@@ -3,6 +3,7 @@
 //! transaction with its timeline events and audit row.
 
 pub mod flow;
+pub mod generated;
 pub mod handling;
 pub mod requester;
 pub mod timers;

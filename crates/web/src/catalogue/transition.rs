@@ -27,7 +27,7 @@ use axum::{
 use relais_domain::service::{
     DefinitionError, Text,
     sla::MAX_DAYS,
-    workflow::{Action, Timeout, TransitionCondition, webhook_url_allowed},
+    workflow::{Action, Timeout, TransitionCondition, template_name_valid, webhook_url_allowed},
 };
 use relais_store::teams;
 
@@ -362,7 +362,13 @@ fn parse_action(e: &Editing, fields: &Fields) -> Result<Action, Errors> {
             }
         }
         "generate_document" => match required_line(fields, "template") {
-            Some(template) => Some(Action::GenerateDocument { template }),
+            Some(template) if template_name_valid(&template) => {
+                Some(Action::GenerateDocument { template })
+            }
+            Some(_) => {
+                errors.push(("template", "catalogue-invalid-template"));
+                None
+            }
             None => {
                 errors.push(("template", "catalogue-required-text"));
                 None

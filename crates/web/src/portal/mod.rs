@@ -11,7 +11,6 @@
 mod catalogue;
 mod filing;
 mod form;
-pub mod pdf;
 mod requests;
 mod safe;
 

@@ -1088,7 +1088,7 @@ pub async fn receipt(
         .ok_or(AppError::NotFound)?;
     let mut lines = vec![ctx.tenant.name.clone(), String::new()];
     lines.extend(receipt_lines(&state, &ctx, &service, &case).await?);
-    let pdf = super::pdf::render(&super::pdf::Document {
+    let pdf = crate::pdf::render(&crate::pdf::Document {
         title: ctx.t("portal-receipt-title"),
         lines,
     });

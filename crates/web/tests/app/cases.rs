@@ -545,43 +545,25 @@ async fn the_timer_job_writes_the_breach_once_and_fires_a_due_timeout() {
     );
 }
 
-#[tokio::test]
-async fn a_webhook_action_posts_the_step_to_a_real_receiver_and_records_the_outcome() {
-    use relais_domain::service::workflow::Action;
-    // A receiver on a real loopback port, keeping what it gets.
-    let (sent, mut received) = tokio::sync::mpsc::unbounded_channel::<Value>();
-    let receiver = axum::Router::new().route(
-        "/hook",
-        axum::routing::post(move |axum::Json(body): axum::Json<Value>| {
-            let sent = sent.clone();
-            async move {
-                let _ = sent.send(body);
-                "ok"
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    tokio::spawn(async move { axum::serve(listener, receiver).await });
-
-    let app = TestApp::new().await;
+/// Publishes version 2 of the road report with `action` added to `take_charge`.
+async fn voirie_with_action_on_take_charge(
+    app: &TestApp,
+    action: relais_domain::service::workflow::Action,
+) -> relais_store::services::Service {
     let service = app.publish_demo_service("alpha", VOIRIE).await;
     let tenant = app.tenant_row("alpha").await;
     let admin = Actor::system(tenant.id, "admin");
     let mut definition = flow::definition(&app.state, tenant.id, service.id, 1)
         .await
         .expect("v1");
-    let take_charge = definition
+    definition
         .workflow
         .transitions
         .iter_mut()
         .find(|t| t.id == "take_charge")
-        .expect("transition");
-    take_charge.actions.push(Action::CallWebhook {
-        url: format!("http://localhost:{port}/hook"),
-    });
+        .expect("transition")
+        .actions
+        .push(action);
     relais_store::services::save_draft(
         &app.db,
         &admin,
@@ -593,14 +575,36 @@ async fn a_webhook_action_posts_the_step_to_a_real_receiver_and_records_the_outc
     relais_store::services::publish(&app.db, &admin, service.id)
         .await
         .expect("publish v2");
-    let service = relais_store::services::get(&app.db, tenant.id, service.id)
+    relais_store::services::get(&app.db, tenant.id, service.id)
         .await
         .expect("q")
-        .expect("service");
-    let case = file_report(&app, &service).await.case;
-    assert_eq!(case.service_version, 2);
+        .expect("service")
+}
 
-    let agent = staff_actor(&app, "agent").await;
+/// A receiver on a real loopback port answering `status`, keeping what it gets.
+async fn webhook_receiver(status: u16) -> (u16, tokio::sync::mpsc::UnboundedReceiver<Value>) {
+    let (sent, received) = tokio::sync::mpsc::unbounded_channel::<Value>();
+    let receiver = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |axum::Json(body): axum::Json<Value>| {
+            let sent = sent.clone();
+            async move {
+                let _ = sent.send(body);
+                axum::http::StatusCode::from_u16(status).expect("status")
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    tokio::spawn(async move { axum::serve(listener, receiver).await });
+    (port, received)
+}
+
+async fn take_charge(app: &TestApp, case: &cases::Case) -> cases::Case {
+    let tenant = app.tenant_row("alpha").await;
+    let agent = staff_actor(app, "agent").await;
     flow::fire(
         &app.state,
         &tenant,
@@ -612,7 +616,42 @@ async fn a_webhook_action_posts_the_step_to_a_real_receiver_and_records_the_outc
         None,
     )
     .await
-    .expect("take charge");
+    .expect("take charge")
+}
+
+async fn webhook_events(app: &TestApp, case_id: Uuid) -> Vec<Value> {
+    cases::events(&app.db, app.tenant("alpha"), case_id, false)
+        .await
+        .expect("events")
+        .into_iter()
+        .filter(|e| e.kind == "webhook_called")
+        .inspect(|e| assert!(!e.public, "webhook outcomes are for staff only"))
+        .map(|e| serde_json::from_str(&e.data).expect("json"))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_webhook_action_posts_the_step_to_a_real_receiver_and_records_the_outcome() {
+    use relais_domain::service::workflow::Action;
+    let (port, mut received) = webhook_receiver(200).await;
+    let app = TestApp::new().await;
+    let service = voirie_with_action_on_take_charge(
+        &app,
+        Action::CallWebhook {
+            url: format!("http://localhost:{port}/hook"),
+        },
+    )
+    .await;
+    let case = file_report(&app, &service).await.case;
+    assert_eq!(case.service_version, 2);
+    take_charge(&app, &case).await;
+
+    // The call was queued with the transition, in the same transaction: the job runner makes it.
+    assert!(
+        received.try_recv().is_err(),
+        "not called before the job ran"
+    );
+    assert_eq!(app.run_jobs().await, 1);
     let body = tokio::time::timeout(std::time::Duration::from_secs(10), received.recv())
         .await
         .expect("the receiver was called")
@@ -626,20 +665,115 @@ async fn a_webhook_action_posts_the_step_to_a_real_receiver_and_records_the_outc
     );
 
     // The outcome lands on the staff timeline.
-    let mut outcome = None;
-    for _ in 0..50 {
-        let events = cases::events(&app.db, tenant.id, case.id, false)
+    let outcomes = webhook_events(&app, case.id).await;
+    assert_eq!(outcomes.len(), 1, "{outcomes:?}");
+    assert_eq!(outcomes[0]["ok"], json!(true));
+    assert_eq!(outcomes[0]["status"], json!(200));
+    assert_eq!(outcomes[0]["attempt"], json!(1));
+}
+
+#[tokio::test]
+async fn a_failing_webhook_receiver_is_tried_again_later_and_each_attempt_is_on_the_timeline() {
+    use relais_domain::service::workflow::Action;
+    let (port, mut received) = webhook_receiver(503).await;
+    let app = TestApp::new().await;
+    let service = voirie_with_action_on_take_charge(
+        &app,
+        Action::CallWebhook {
+            url: format!("http://localhost:{port}/hook"),
+        },
+    )
+    .await;
+    let case = file_report(&app, &service).await.case;
+    let before = Utc::now();
+    take_charge(&app, &case).await;
+    assert_eq!(app.run_jobs().await, 1);
+    received.recv().await.expect("called once");
+
+    let outcomes = webhook_events(&app, case.id).await;
+    assert_eq!(outcomes.len(), 1, "{outcomes:?}");
+    assert_eq!(outcomes[0]["ok"], json!(false));
+    assert_eq!(outcomes[0]["status"], json!(503));
+    assert_eq!(outcomes[0]["final"], json!(false));
+    // Queued again for later, not dropped and not hammering the receiver.
+    let jobs = relais_store::jobs::list(&app.db, app.tenant("alpha"), "case.webhook", 10)
+        .await
+        .expect("jobs");
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].state.as_str(), "queued");
+    assert!(jobs[0].run_after > before + Duration::seconds(5));
+    assert_eq!(app.run_jobs().await, 0, "nothing ready before the wait");
+}
+
+#[tokio::test]
+async fn a_generated_document_is_a_pdf_kept_with_the_case_and_valid_in_the_requesters_safe() {
+    use relais_domain::service::workflow::Action;
+    let app = TestApp::new().await;
+    let service = voirie_with_action_on_take_charge(
+        &app,
+        Action::GenerateDocument {
+            template: "attestation".into(),
+        },
+    )
+    .await;
+    let tenant = app.tenant_row("alpha").await;
+    let person = crate::people::person(&app, "alpha", "Hélène", "Durand").await;
+    let case = flow::file(
+        &app.state,
+        &tenant,
+        &Actor::system(tenant.id, "portal"),
+        Filing {
+            service: &service,
+            answers: report_answers(),
+            documents: vec![],
+            requester_person_id: Some(person),
+            requester_account_id: None,
+            contact_email: None,
+            organisation_id: None,
+            channel: "phone",
+            priority: Priority::Normal,
+            draft_id: None,
+        },
+    )
+    .await
+    .expect("filed")
+    .case;
+    assert!(
+        cases::documents(&app.db, tenant.id, case.id)
             .await
-            .expect("events");
-        if let Some(e) = events.into_iter().find(|e| e.kind == "webhook_called") {
-            outcome = Some(e);
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let outcome = outcome.expect("webhook outcome recorded");
-    let data: Value = serde_json::from_str(&outcome.data).expect("json");
-    assert_eq!(data["ok"], json!(true));
-    assert_eq!(data["status"], json!(200));
-    assert!(!outcome.public);
+            .expect("docs")
+            .is_empty()
+    );
+    take_charge(&app, &case).await;
+
+    let docs = cases::documents(&app.db, tenant.id, case.id)
+        .await
+        .expect("docs");
+    assert_eq!(docs.len(), 1);
+    let doc = &docs[0].0;
+    assert_eq!(doc.kind.as_deref(), Some("attestation"));
+    assert_eq!(doc.status, "valid");
+    assert_eq!(doc.media_type, "application/pdf");
+    assert_eq!(doc.owner_person_id, Some(person));
+    assert_eq!(doc.file_name, format!("attestation-{}.pdf", case.reference));
+    let bytes = app.state.files.get(&doc.file_hash).await.expect("blob");
+    assert!(bytes.starts_with(b"%PDF-"));
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains(&case.reference), "the PDF names the case");
+    assert!(text.contains("Durand"), "the PDF names the requester");
+    // In the requester's safe, reusable in a later case.
+    let safe = relais_store::documents::safe(&app.db, tenant.id, person)
+        .await
+        .expect("safe");
+    assert!(safe.iter().any(|d| d.id == doc.id));
+    // The requester sees it on their timeline.
+    let public = cases::events(&app.db, tenant.id, case.id, true)
+        .await
+        .expect("events");
+    let generated = public
+        .iter()
+        .find(|e| e.kind == "document_generated")
+        .expect("public event");
+    let data: Value = serde_json::from_str(&generated.data).expect("json");
+    assert_eq!(data["document_id"], json!(doc.id));
 }

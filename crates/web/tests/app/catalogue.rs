@@ -1575,6 +1575,13 @@ async fn the_transition_builder_edits_actions_timeout_and_condition() {
         ),
         (
             "actions",
+            vec![
+                ("type", "generate_document"),
+                ("template", "../Attestation"),
+            ],
+        ),
+        (
+            "actions",
             vec![("type", "call_webhook"), ("url", "http://example.org")],
         ),
         ("timeout", vec![("after_days", "0")]),

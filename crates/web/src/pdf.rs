@@ -1,4 +1,4 @@
-//! A minimal PDF writer for receipts: pages of plain text in Helvetica (a standard font every
+//! A minimal PDF writer for receipts and the documents workflows generate: pages of plain text in Helvetica (a standard font every
 //! reader has, so nothing is embedded), encoded in WinAnsi so French accents print. Long
 //! lines wrap; the text runs over as many A4 pages as it needs.
 
