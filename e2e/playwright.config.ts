@@ -79,7 +79,8 @@ export default defineConfig({
   webServer: {
     command:
       `rm -rf ${q(DATA_DIR)} && mkdir -p ${q(DATA_DIR)} && ` +
-      `exec ${q(RELAIS_BIN)} --data-dir ${q(DATA_DIR)} --listen 127.0.0.1:${PORT} demo`,
+      // RELAIS_E2E_PORT is this file's setting, not the server's (which refuses unknown RELAIS_ keys).
+      `exec env -u RELAIS_E2E_PORT ${q(RELAIS_BIN)} --data-dir ${q(DATA_DIR)} --listen 127.0.0.1:${PORT} demo`,
     url: `${BASE_URL}/healthz`,
     reuseExistingServer: false,
     timeout: 180_000,
