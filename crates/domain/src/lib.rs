@@ -10,6 +10,7 @@ pub mod filing;
 pub mod handling;
 pub mod import;
 pub mod people;
+pub mod routing;
 pub mod search;
 pub mod service;
 pub mod tenant;
