@@ -67,6 +67,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_backoffice.sql"),
         postgres: include_str!("../migrations/postgres/0009_backoffice.sql"),
     },
+    Migration {
+        version: 11,
+        name: "operations",
+        sqlite: include_str!("../migrations/sqlite/0011_operations.sql"),
+        postgres: include_str!("../migrations/postgres/0011_operations.sql"),
+    },
 ];
 
 /// Names of the migrations this binary knows, in order.
