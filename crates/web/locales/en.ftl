@@ -1677,3 +1677,47 @@ generated-decision = Decision: { $decision }
 generated-date = Issued on { $date }
 generated-answers = Details of the request:
 generated-footer = Document issued by { $tenant }. Its authenticity can be checked with { $tenant } using the reference { $reference }.
+
+## Bulk actions, routing, availability
+bulk-title = Action on several cases
+bulk-legend = Action on the selected cases
+bulk-hint = Tick cases in the table, choose one action and its value, then apply. Each case is checked on its own; the next page says what was done or refused, and why.
+bulk-select = Select
+bulk-select-case = Select { $reference }
+bulk-action-assign = Assign to an agent
+bulk-action-label = Add labels
+bulk-action-transition = Change the status
+bulk-action-reply = Reply with a canned response
+bulk-assignee = Agent
+bulk-labels = Labels to add (separated by commas)
+bulk-apply = Apply to the selected cases
+bulk-results = What happened to each case
+bulk-outcome = Outcome
+bulk-detail = Detail
+bulk-done = Done
+bulk-refused = Refused
+bulk-back = Back to the list
+bulk-summary-done = { $count ->
+    [0] no case done
+    [one] one case done
+   *[other] { $count } cases done
+}
+bulk-summary-refused = { $count ->
+    [0] none refused
+    [one] one refused
+   *[other] { $count } refused
+}
+bulk-none-selected = Tick at least one case in the list.
+bulk-too-many = Select 100 cases at most at once.
+bulk-invalid-selection = The selection could not be read: reload the list and tick the cases again.
+bulk-action-required = Choose an action to apply.
+bulk-assignee-required = Choose the agent to assign the cases to.
+bulk-labels-required = Type at least one label to add.
+bulk-canned-required = Choose the canned response to send.
+bulk-case-not-found = This case does not exist in this organisation.
+bulk-stale = Someone changed this case after the list was loaded: nothing was changed, open it to see what is new.
+bulk-done-assign = Assigned.
+bulk-done-label = Labels added.
+bulk-done-transition = Status changed.
+bulk-done-reply = Reply sent.
+case-assign-no-access = This agent has no access to this service: they are not in the team that handles it.

@@ -1677,3 +1677,47 @@ generated-decision = Décision : { $decision }
 generated-date = Établi le { $date }
 generated-answers = Éléments de la demande :
 generated-footer = Document établi par { $tenant }. Son authenticité peut être vérifiée auprès de { $tenant } avec la référence { $reference }.
+
+## Bulk actions, routing, availability
+bulk-title = Action sur plusieurs dossiers
+bulk-legend = Action sur les dossiers cochés
+bulk-hint = Cochez des dossiers dans le tableau, choisissez une action et sa valeur, puis appliquez. Chaque dossier est vérifié un par un ; la page suivante dit ce qui a été fait ou refusé, et pourquoi.
+bulk-select = Sélection
+bulk-select-case = Sélectionner { $reference }
+bulk-action-assign = Attribuer à un agent
+bulk-action-label = Ajouter des étiquettes
+bulk-action-transition = Changer le statut
+bulk-action-reply = Répondre avec une réponse type
+bulk-assignee = Agent
+bulk-labels = Étiquettes à ajouter (séparées par des virgules)
+bulk-apply = Appliquer aux dossiers cochés
+bulk-results = Ce qui a été fait pour chaque dossier
+bulk-outcome = Résultat
+bulk-detail = Détail
+bulk-done = Fait
+bulk-refused = Refusé
+bulk-back = Retour à la liste
+bulk-summary-done = { $count ->
+    [0] aucun dossier traité
+    [one] un dossier traité
+   *[other] { $count } dossiers traités
+}
+bulk-summary-refused = { $count ->
+    [0] aucun refusé
+    [one] un refusé
+   *[other] { $count } refusés
+}
+bulk-none-selected = Cochez au moins un dossier dans la liste.
+bulk-too-many = Sélectionnez au plus 100 dossiers à la fois.
+bulk-invalid-selection = La sélection est illisible : rechargez la liste et cochez à nouveau les dossiers.
+bulk-action-required = Choisissez l'action à appliquer.
+bulk-assignee-required = Choisissez l'agent à qui attribuer les dossiers.
+bulk-labels-required = Saisissez au moins une étiquette à ajouter.
+bulk-canned-required = Choisissez la réponse type à envoyer.
+bulk-case-not-found = Ce dossier n'existe pas dans cette organisation.
+bulk-stale = Quelqu'un a modifié ce dossier après le chargement de la liste : rien n'a été changé, ouvrez-le pour voir les nouveautés.
+bulk-done-assign = Attribué.
+bulk-done-label = Étiquettes ajoutées.
+bulk-done-transition = Statut changé.
+bulk-done-reply = Réponse envoyée.
+case-assign-no-access = Cet agent n'a pas accès à ce service : il ne fait pas partie de l'équipe qui le traite.

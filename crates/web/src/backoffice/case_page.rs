@@ -660,7 +660,7 @@ pub async fn show(
 
 /// A canned response with the case's values in its variables (in the requester's
 /// language where it matters: the service's title).
-async fn fill_canned(
+pub(super) async fn fill_canned(
     state: &AppState,
     ctx: &Ctx,
     case: &Case,

@@ -274,6 +274,11 @@ struct ListTpl<'a> {
     can_write: bool,
     save_errors: Errors,
     save_name: String,
+    /// The bulk form's choices: agents, transitions of the listed cases' workflows, canned
+    /// responses.
+    bulk_agents: Vec<Choice>,
+    bulk_transitions: Vec<Choice>,
+    bulk_canned: Vec<Choice>,
 }
 
 impl ListTpl<'_> {
@@ -397,6 +402,59 @@ async fn list_page(
             row,
         });
     }
+    let role = ctx.role().unwrap_or(relais_domain::Role::Viewer);
+    let mut bulk_transitions: Vec<Choice> = Vec::new();
+    for line in &lines {
+        let Some(d) = definitions
+            .load(
+                state,
+                tenant_id,
+                line.row.service_id,
+                line.row.service_version,
+            )
+            .await
+        else {
+            continue;
+        };
+        for status in &d.workflow.statuses {
+            for t in d.workflow.available(
+                &status.id,
+                relais_domain::service::workflow::Actor::Staff(role),
+            ) {
+                if !bulk_transitions.iter().any(|c| c.value == t.id) {
+                    bulk_transitions.push(Choice {
+                        value: t.id.clone(),
+                        label: format!(
+                            "{} → {}",
+                            t.label.get(ctx.locale),
+                            d.workflow
+                                .status(&t.to)
+                                .map_or(t.to.as_str(), |s| s.label.get(ctx.locale))
+                        ),
+                        selected: false,
+                    });
+                }
+            }
+        }
+    }
+    let bulk_agents = staff
+        .iter()
+        .filter(|a| !a.disabled && a.role().is_some_and(|r| r != relais_domain::Role::Viewer))
+        .map(|a| Choice {
+            value: a.id.to_string(),
+            label: a.display_name.clone(),
+            selected: false,
+        })
+        .collect();
+    let bulk_canned = relais_store::canned::list(&state.db, tenant_id)
+        .await?
+        .into_iter()
+        .map(|c| Choice {
+            value: c.id.to_string(),
+            label: c.title,
+            selected: false,
+        })
+        .collect();
     let current_query = q.filters_query(Some(parsed.view));
     let saved = saved_views::list(&state.db, tenant_id, me.id)
         .await?
@@ -486,6 +544,9 @@ async fn list_page(
         can_write: ctx.can(Permission::Write),
         save_errors: save_errors.clone(),
         save_name,
+        bulk_agents,
+        bulk_transitions,
+        bulk_canned,
         form: q,
     })?;
     let status = if errors.is_empty() && save_errors.is_empty() {

@@ -16,6 +16,7 @@ use relais_domain::service::definition::ServiceDefinition;
 use std::collections::HashMap;
 use uuid::Uuid;
 
+mod bulk;
 mod case_page;
 pub mod list;
 
@@ -25,6 +26,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/backoffice/cases", get(list::list))
         .route("/backoffice/cases/views", post(list::save_view))
+        .route(
+            "/backoffice/cases/bulk",
+            get(bulk::back_to_list).post(bulk::bulk),
+        )
         .route(
             "/backoffice/cases/views/{view}/delete",
             post(list::delete_view),

@@ -254,6 +254,14 @@ pub async fn file(
         },
     )
     .await?;
+    // Routing never undoes a filing: a failure leaves the case in the unassigned queue.
+    let case = match super::routing::route(state, tenant, case.clone()).await {
+        Ok(routed) => routed,
+        Err(e) => {
+            tracing::warn!(case = %case.reference, error = ?e, "routing failed");
+            case
+        }
+    };
     Ok(Filed {
         case,
         tracking_code,

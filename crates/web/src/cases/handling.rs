@@ -16,11 +16,11 @@ use relais_domain::service::workflow::{self, StatusKind};
 use relais_domain::{AccountKind, Locale, Role, case::EventKind, handling};
 use relais_store::cases::{self, Case, CaseWrite, NewEvent};
 use relais_store::documents::{self, Verdict};
-use relais_store::{Actor, accounts, case_labels, teams, tenants::Tenant};
+use relais_store::{Actor, accounts, case_labels, routing, teams, tenants::Tenant};
 use serde_json::json;
 use uuid::Uuid;
 
-fn field_error(field: &str, code: &'static str) -> FlowError {
+pub(crate) fn field_error(field: &str, code: &'static str) -> FlowError {
     FlowError::Answers(vec![AnswerError {
         field: field.to_owned(),
         code,
@@ -148,6 +148,21 @@ pub async fn assign(
         ),
         None => None,
     };
+    if let Some(agent) = &agent {
+        // The agent must have access to the service: its routing team, if it has one.
+        let service_team = routing::rule_for(&state.db, tenant.id, current.service_id)
+            .await?
+            .map(|r| r.team_id);
+        let agent_teams: Vec<Uuid> = teams::of_account(&state.db, tenant.id, agent.id)
+            .await?
+            .into_iter()
+            .map(|t| t.id)
+            .collect();
+        let role = agent.role().unwrap_or(Role::Viewer);
+        if !relais_domain::routing::has_access(role, &agent_teams, service_team) {
+            return Err(field_error("assignee", "case-assign-no-access"));
+        }
+    }
     if current.team_id == team_id && current.assignee_id == assignee_id {
         if current.row_version != expected_version {
             return Err(FlowError::Stale);

@@ -6,5 +6,6 @@ pub mod flow;
 pub mod generated;
 pub mod handling;
 pub mod requester;
+pub mod routing;
 pub mod timers;
 pub mod webhooks;

@@ -66,14 +66,14 @@ pub async fn file_case(
     .case
 }
 
-async fn case_now(app: &TestApp, slug: &str, id: Uuid) -> Case {
+pub async fn case_now(app: &TestApp, slug: &str, id: Uuid) -> Case {
     cases::get(&app.db, app.tenant(slug), id)
         .await
         .unwrap()
         .unwrap()
 }
 
-async fn events(app: &TestApp, slug: &str, id: Uuid) -> Vec<cases::Event> {
+pub async fn events(app: &TestApp, slug: &str, id: Uuid) -> Vec<cases::Event> {
     cases::events(&app.db, app.tenant(slug), id, false)
         .await
         .unwrap()
@@ -91,7 +91,7 @@ async fn voirie_team(app: &TestApp) -> Uuid {
     .id
 }
 
-async fn staff(app: &TestApp, email: &str) -> TestClient {
+pub async fn staff(app: &TestApp, email: &str) -> TestClient {
     let slug = email
         .split('@')
         .nth(1)
@@ -103,7 +103,7 @@ async fn staff(app: &TestApp, email: &str) -> TestClient {
 }
 
 /// The value of the first hidden input `name` of a page.
-fn hidden(body: &str, name: &str) -> String {
+pub fn hidden(body: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = body
         .find(&marker)
@@ -117,7 +117,7 @@ fn hidden(body: &str, name: &str) -> String {
 }
 
 /// What every form of the case page carries back (as a browser would post it).
-fn seen(body: &str) -> Vec<(&'static str, String)> {
+pub fn seen(body: &str) -> Vec<(&'static str, String)> {
     [
         "row_version",
         "seen_at",
@@ -132,7 +132,7 @@ fn seen(body: &str) -> Vec<(&'static str, String)> {
     .collect()
 }
 
-async fn post(
+pub async fn post(
     c: &mut TestClient,
     path: &str,
     seen: &[(&'static str, String)],

@@ -14,6 +14,7 @@ mod catalogue;
 mod duplicates;
 mod import;
 mod jobs;
+mod operations;
 mod people;
 mod portal;
 mod records;

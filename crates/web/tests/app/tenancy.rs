@@ -277,6 +277,8 @@ const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/backoffice/cases"),
     ("POST", "/backoffice/cases/views"),
     ("POST", "/backoffice/cases/views/{view}/delete"),
+    ("GET", "/backoffice/cases/bulk"),
+    ("POST", "/backoffice/cases/bulk"),
     ("GET", "/backoffice/cases/{case}"),
     ("POST", "/backoffice/cases/{case}/reply"),
     ("POST", "/backoffice/cases/{case}/notes"),

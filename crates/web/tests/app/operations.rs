@@ -1,0 +1,543 @@
+//! Operations of the back office: bulk actions from the case list (each case checked on its
+//! own, every refusal named), routing of new cases (team, round-robin, least loaded, skills,
+//! availability and capacity), access of agents to services, the admin pages of routing
+//! rules, the supervisor board and the automation rules.
+
+use crate::backoffice::{VOIRIE, case_now, events, file_case, hidden, post, seen, staff};
+use crate::common::{TestApp, TestClient};
+use axum::http::StatusCode;
+use relais_domain::{routing::Strategy, service::sla::Priority};
+use relais_store::{Actor, cases::Case, routing, teams};
+use uuid::Uuid;
+
+/// The value of a case's checkbox in the list (`<id>.<row_version>`), read from the page.
+fn tick(list: &str, case: &Case) -> String {
+    let marker = format!("name=\"case\" value=\"{}.", case.id);
+    let start = list
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no checkbox for {} in the list", case.reference))
+        + marker.len()
+        - 1;
+    let end = list[start..].find('"').unwrap() + start;
+    format!("{}{}", case.id, &list[start..end])
+}
+
+async fn bulk(c: &mut TestClient, fields: &[(&str, &str)]) -> crate::common::TestResponse {
+    c.post_form("/backoffice/cases/bulk", fields).await
+}
+
+async fn canned(app: &TestApp, slug: &str, title: &str, body: &str) -> Uuid {
+    relais_store::canned::create(
+        &app.db,
+        &Actor::system(app.tenant(slug), "test"),
+        title,
+        body,
+    )
+    .await
+    .unwrap()
+}
+
+async fn team_with(app: &TestApp, slug: &str, name: &str, members: &[Uuid]) -> Uuid {
+    let actor = Actor::system(app.tenant(slug), "test");
+    let team = teams::create(&app.db, &actor, name).await.unwrap();
+    teams::set_members(&app.db, &actor, team.id, members)
+        .await
+        .unwrap();
+    team.id
+}
+
+// ---------------------------------------------------------------------------------------
+// Bulk actions
+
+#[tokio::test]
+async fn a_bulk_reply_is_sent_where_it_can_be_and_refused_elsewhere_with_the_reason() {
+    let app = TestApp::new().await;
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    let open = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    let to_close = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    let to_change = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    let template = canned(
+        &app,
+        "alpha",
+        "Accusé",
+        "Bonjour, votre dossier {reference} est bien reçu.",
+    )
+    .await;
+    let mut agent = staff(&app, "agent@alpha.test").await;
+    let list = agent.get("/backoffice/cases").await;
+    list.assert_status(StatusCode::OK)
+        .assert_contains("Action sur les dossiers cochés")
+        .assert_contains(&format!("Sélectionner {}", open.reference));
+    let ticks = [
+        tick(&list.body, &open),
+        tick(&list.body, &to_close),
+        tick(&list.body, &to_change),
+    ];
+
+    // Meanwhile a supervisor closes one case and raises the priority of another.
+    let mut sup = staff(&app, "supervisor@alpha.test").await;
+    let page = sup.get(&format!("/backoffice/cases/{}", to_close.id)).await;
+    post(
+        &mut sup,
+        &format!("/backoffice/cases/{}/transition", to_close.id),
+        &seen(&page.body),
+        &[("transition", "reject"), ("comment", "Voie privée.")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    // Closed, with a fresh version: the agent ticks it again in a reloaded list.
+    let list = agent.get("/backoffice/cases?view=all").await;
+    let closed_now = case_now(&app, "alpha", to_close.id).await;
+    let closed_tick = tick(&list.body, &closed_now);
+    let page = sup
+        .get(&format!("/backoffice/cases/{}", to_change.id))
+        .await;
+    post(
+        &mut sup,
+        &format!("/backoffice/cases/{}/priority", to_change.id),
+        &seen(&page.body),
+        &[("priority", "urgent")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let closed_events = events(&app, "alpha", to_close.id).await.len();
+    let changed_before = case_now(&app, "alpha", to_change.id).await;
+    let changed_events = events(&app, "alpha", to_change.id).await.len();
+    let mails = app.mails().len();
+
+    let template = template.to_string();
+    let r = bulk(
+        &mut agent,
+        &[
+            ("case", &ticks[0]),
+            ("case", &closed_tick),
+            ("case", &ticks[2]),
+            ("action", "reply"),
+            ("canned", &template),
+            ("back", "view=open&priority=normal"),
+        ],
+    )
+    .await;
+    r.assert_status(StatusCode::OK)
+        .assert_contains("un dossier traité, 2 refusés")
+        .assert_contains("Réponse envoyée.")
+        .assert_contains("Le dossier est clos : aucune réponse ne peut être envoyée.")
+        .assert_contains("Quelqu&#39;un a modifié ce dossier après le chargement de la liste")
+        .assert_contains("href=\"/backoffice/cases?view=open&#38;priority=normal\"");
+    // The open case got the reply, with its own reference filled in, and one mail.
+    let last = events(&app, "alpha", open.id).await.pop().unwrap();
+    assert_eq!(last.kind, "message_to_requester");
+    assert_eq!(
+        last.body.as_deref(),
+        Some(format!("Bonjour, votre dossier {} est bien reçu.", open.reference).as_str())
+    );
+    assert_eq!(app.mails().len(), mails + 1);
+    // The refused cases did not change at all.
+    assert_eq!(
+        events(&app, "alpha", to_close.id).await.len(),
+        closed_events
+    );
+    assert_eq!(
+        events(&app, "alpha", to_change.id).await.len(),
+        changed_events
+    );
+    assert_eq!(
+        case_now(&app, "alpha", to_change.id).await.row_version,
+        changed_before.row_version
+    );
+    // One audit row sums the bulk action up.
+    let audit = relais_store::audit::list(
+        &app.db,
+        app.tenant("alpha"),
+        &relais_store::audit::Filter {
+            action: Some("case.bulk".into()),
+            ..Default::default()
+        },
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(audit.len(), 1);
+
+    // In English too.
+    let list = agent.get("/backoffice/cases?lang=en").await;
+    let open_now = case_now(&app, "alpha", open.id).await;
+    let r = bulk(
+        &mut agent,
+        &[
+            ("case", &tick(&list.body, &open_now)),
+            (
+                "case",
+                &format!("{}.{}", to_change.id, to_change.row_version),
+            ),
+            ("action", "label"),
+            ("labels", "rappel, voirie"),
+        ],
+    )
+    .await;
+    r.assert_status(StatusCode::OK)
+        .assert_contains("one case done, one refused")
+        .assert_contains("Labels added.")
+        .assert_contains("Someone changed this case after the list was loaded");
+    assert_eq!(
+        relais_store::case_labels::of_case(&app.db, app.tenant("alpha"), open.id)
+            .await
+            .unwrap(),
+        vec!["rappel".to_owned(), "voirie".to_owned()]
+    );
+}
+
+#[tokio::test]
+async fn bulk_transitions_and_assignments_are_checked_case_by_case() {
+    let app = TestApp::new().await;
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    let a = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    let b = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    let beta_agent = app.account("beta", "agent@beta.test").await;
+    let mut agent = staff(&app, "agent@alpha.test").await;
+    let list = agent.get("/backoffice/cases").await;
+    list.assert_contains("value=\"take_charge\"");
+    let (ta, tb) = (tick(&list.body, &a), tick(&list.body, &b));
+
+    // "reject" is for supervisors: refused on each case, nothing changed.
+    let r = bulk(
+        &mut agent,
+        &[
+            ("case", &ta),
+            ("case", &tb),
+            ("action", "transition"),
+            ("transition", "reject"),
+        ],
+    )
+    .await;
+    r.assert_status(StatusCode::OK)
+        .assert_contains("2 refusés")
+        .assert_contains("Votre rôle ne permet pas cette transition.");
+    assert_eq!(
+        case_now(&app, "alpha", a.id).await.row_version,
+        a.row_version
+    );
+
+    // An agent of another tenant, or nobody readable: refused, nothing changed.
+    let r = bulk(
+        &mut agent,
+        &[
+            ("case", &ta),
+            ("action", "assign"),
+            ("assignee", &beta_agent.id.to_string()),
+        ],
+    )
+    .await;
+    r.assert_status(StatusCode::OK)
+        .assert_contains("Choisissez un agent actif de cette organisation.");
+    bulk(
+        &mut agent,
+        &[("case", &ta), ("action", "assign"), ("assignee", "")],
+    )
+    .await
+    .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+    .assert_contains("Choisissez l&#39;agent à qui attribuer les dossiers.");
+    // Nothing ticked, no action, a forged selection.
+    bulk(&mut agent, &[("action", "label"), ("labels", "x")])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Cochez au moins un dossier dans la liste.");
+    bulk(&mut agent, &[("case", &ta)])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Choisissez l&#39;action à appliquer.");
+    bulk(
+        &mut agent,
+        &[("case", "not-a-case"), ("action", "label"), ("labels", "x")],
+    )
+    .await
+    .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+    .assert_contains("La sélection est illisible");
+    assert_eq!(
+        case_now(&app, "alpha", a.id).await.row_version,
+        a.row_version
+    );
+
+    // An agent without access to the service (it belongs to a team they are not in).
+    let supervisor = app.account("alpha", "supervisor@alpha.test").await;
+    let voirie = team_with(&app, "alpha", "Voirie", &[supervisor.id]).await;
+    routing::save_rule(
+        &app.db,
+        &Actor::system(app.tenant("alpha"), "test"),
+        service.id,
+        voirie,
+        Strategy::TeamOnly,
+        None,
+    )
+    .await
+    .unwrap();
+    let me = app.account("alpha", "agent@alpha.test").await;
+    let r = bulk(
+        &mut agent,
+        &[
+            ("case", &ta),
+            ("action", "assign"),
+            ("assignee", &me.id.to_string()),
+        ],
+    )
+    .await;
+    r.assert_status(StatusCode::OK)
+        .assert_contains("Cet agent n&#39;a pas accès à ce service");
+    assert_eq!(case_now(&app, "alpha", a.id).await.assignee_id, None);
+    // The supervisor is in the team: both cases assigned to them.
+    let r = bulk(
+        &mut agent,
+        &[
+            ("case", &ta),
+            ("case", &tb),
+            ("action", "assign"),
+            ("assignee", &supervisor.id.to_string()),
+        ],
+    )
+    .await;
+    r.assert_status(StatusCode::OK)
+        .assert_contains("2 dossiers traités, aucun refusé");
+    assert_eq!(
+        case_now(&app, "alpha", b.id).await.assignee_id,
+        Some(supervisor.id)
+    );
+
+    // Then the allowed transition, on the versions of a reloaded list.
+    let list = agent.get("/backoffice/cases").await;
+    let (a2, b2) = (
+        case_now(&app, "alpha", a.id).await,
+        case_now(&app, "alpha", b.id).await,
+    );
+    let r = bulk(
+        &mut agent,
+        &[
+            ("case", &tick(&list.body, &a2)),
+            ("case", &tick(&list.body, &b2)),
+            ("action", "transition"),
+            ("transition", "take_charge"),
+        ],
+    )
+    .await;
+    r.assert_status(StatusCode::OK)
+        .assert_contains("2 dossiers traités");
+    assert_eq!(case_now(&app, "alpha", a.id).await.status, "processing");
+}
+
+#[tokio::test]
+async fn bulk_actions_stay_in_their_tenant_and_need_write() {
+    let app = TestApp::new().await;
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    let beta_service = app.publish_demo_service("beta", VOIRIE).await;
+    let mine = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    let theirs = file_case(
+        &app,
+        "beta",
+        &beta_service,
+        None,
+        "portal",
+        Priority::Normal,
+    )
+    .await;
+    let mut agent = staff(&app, "agent@alpha.test").await;
+    let r = bulk(
+        &mut agent,
+        &[
+            ("case", &format!("{}.{}", theirs.id, theirs.row_version)),
+            ("action", "label"),
+            ("labels", "détourné"),
+        ],
+    )
+    .await;
+    r.assert_status(StatusCode::OK)
+        .assert_contains("Ce dossier n&#39;existe pas dans cette organisation.");
+    assert!(!r.body.contains(&theirs.reference));
+    assert_eq!(
+        case_now(&app, "beta", theirs.id).await.row_version,
+        theirs.row_version
+    );
+    // A viewer reads the list without the bulk form, and cannot post it.
+    let mut viewer = staff(&app, "viewer@alpha.test").await;
+    let list = viewer.get("/backoffice/cases").await;
+    assert!(!list.body.contains("name=\"case\""));
+    viewer
+        .post_form(
+            "/backoffice/cases/bulk",
+            &[
+                ("case", &format!("{}.{}", mine.id, mine.row_version)),
+                ("action", "label"),
+                ("labels", "x"),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    assert_eq!(
+        case_now(&app, "alpha", mine.id).await.row_version,
+        mine.row_version
+    );
+    let _ = hidden;
+}
+
+// ---------------------------------------------------------------------------------------
+// Routing
+
+#[tokio::test]
+async fn new_cases_are_routed_round_robin_skipping_away_and_full_agents() {
+    let app = TestApp::new().await;
+    let alpha = app.tenant("alpha");
+    let actor = Actor::system(alpha, "test");
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    let agent = app.account("alpha", "agent@alpha.test").await;
+    let supervisor = app.account("alpha", "supervisor@alpha.test").await;
+    let viewer = app.account("alpha", "viewer@alpha.test").await;
+    let team = team_with(
+        &app,
+        "alpha",
+        "Voirie",
+        &[agent.id, supervisor.id, viewer.id],
+    )
+    .await;
+    routing::save_rule(
+        &app.db,
+        &actor,
+        service.id,
+        team,
+        Strategy::RoundRobin,
+        None,
+    )
+    .await
+    .unwrap();
+    let mut got = Vec::new();
+    for _ in 0..4 {
+        let case = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+        assert_eq!(case.team_id, Some(team));
+        got.push(case.assignee_id.expect("routed to someone"));
+    }
+    // Two members who may act, in turn; never the viewer.
+    assert_ne!(got[0], got[1]);
+    assert_eq!(got[0], got[2]);
+    assert_eq!(got[1], got[3]);
+    assert!(!got.contains(&viewer.id));
+    // The timeline says so.
+    let last = events(&app, "alpha", {
+        let c = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+        c.id
+    })
+    .await;
+    assert!(
+        last.iter()
+            .any(|e| e.kind == "assigned" && e.actor_label == "routing")
+    );
+
+    // The agent goes away: everything goes to the supervisor.
+    routing::set_available(&app.db, &actor, agent.id, false)
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let case = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+        assert_eq!(case.assignee_id, Some(supervisor.id));
+    }
+    // The supervisor is full (capacity reached): the case stays with the team.
+    let open = routing::workload(&app.db, alpha)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|w| w.id == supervisor.id)
+        .unwrap()
+        .open_cases;
+    routing::set_availability(&app.db, &actor, supervisor.id, true, Some(open), &[])
+        .await
+        .unwrap();
+    let case = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    assert_eq!((case.team_id, case.assignee_id), (Some(team), None));
+    let e = events(&app, "alpha", case.id).await;
+    assert!(e.iter().any(|e| e.data.contains("nobody-available")));
+}
+
+#[tokio::test]
+async fn least_loaded_and_skills_pick_the_right_agent() {
+    let app = TestApp::new().await;
+    let alpha = app.tenant("alpha");
+    let actor = Actor::system(alpha, "test");
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    let agent = app.account("alpha", "agent@alpha.test").await;
+    let supervisor = app.account("alpha", "supervisor@alpha.test").await;
+    let team = team_with(&app, "alpha", "Voirie", &[agent.id, supervisor.id]).await;
+    routing::save_rule(
+        &app.db,
+        &actor,
+        service.id,
+        team,
+        Strategy::LeastLoaded,
+        None,
+    )
+    .await
+    .unwrap();
+    // Give the agent three cases by hand: the next ones go to the supervisor until even.
+    routing::save_rule(&app.db, &actor, service.id, team, Strategy::TeamOnly, None)
+        .await
+        .unwrap();
+    let tenant = app.tenant_row("alpha").await;
+    for _ in 0..3 {
+        let c = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+        relais_web::cases::handling::assign(
+            &app.state,
+            &tenant,
+            &actor,
+            c.id,
+            c.row_version,
+            c.team_id,
+            Some(agent.id),
+        )
+        .await
+        .unwrap();
+    }
+    routing::save_rule(
+        &app.db,
+        &actor,
+        service.id,
+        team,
+        Strategy::LeastLoaded,
+        None,
+    )
+    .await
+    .unwrap();
+    for _ in 0..3 {
+        let c = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+        assert_eq!(c.assignee_id, Some(supervisor.id));
+    }
+    // Skills: only the agent speaks English.
+    routing::set_availability(
+        &app.db,
+        &actor,
+        agent.id,
+        true,
+        None,
+        &["Anglais".to_owned()],
+    )
+    .await
+    .unwrap();
+    routing::save_rule(
+        &app.db,
+        &actor,
+        service.id,
+        team,
+        Strategy::Skills,
+        Some("anglais"),
+    )
+    .await
+    .unwrap();
+    let c = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    assert_eq!(c.assignee_id, Some(agent.id));
+    routing::save_rule(
+        &app.db,
+        &actor,
+        service.id,
+        team,
+        Strategy::Skills,
+        Some("LSF"),
+    )
+    .await
+    .unwrap();
+    let c = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    assert_eq!((c.team_id, c.assignee_id), (Some(team), None));
+}
