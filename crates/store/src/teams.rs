@@ -101,6 +101,12 @@ pub async fn delete(db: &Db, actor: &Actor, id: Uuid) -> Result<()> {
         .ok_or(StoreError::NotFound)?;
     on_pool!(db, |p| {
         let mut tx = p.begin_write().await?;
+        // A service routed to the team goes back to the unassigned queue.
+        sqlx::query("DELETE FROM routing_rules WHERE tenant_id = $1 AND team_id = $2")
+            .bind(actor.tenant_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("DELETE FROM teams WHERE tenant_id = $1 AND id = $2")
             .bind(actor.tenant_id)
             .bind(id)
