@@ -64,10 +64,15 @@ pub enum Permission {
     ManageSegments,
     /// Define the custom fields of persons.
     ManageCustomFields,
+    /// The supervisor board: everyone's workload, reassigning, agents' availability,
+    /// capacity and skills.
+    Supervise,
+    /// Routing and automation rules (they act on every case of the tenant).
+    ManageAutomation,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 12] = [
         Permission::UseBackOffice,
         Permission::Write,
         Permission::ManageTenant,
@@ -78,6 +83,8 @@ impl Permission {
         Permission::MergePersons,
         Permission::ManageSegments,
         Permission::ManageCustomFields,
+        Permission::Supervise,
+        Permission::ManageAutomation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -92,6 +99,8 @@ impl Permission {
             Self::MergePersons => "merge-persons",
             Self::ManageSegments => "manage-segments",
             Self::ManageCustomFields => "manage-custom-fields",
+            Self::Supervise => "supervise",
+            Self::ManageAutomation => "manage-automation",
         }
     }
 }
@@ -115,7 +124,13 @@ impl Role {
             Role::Supervisor => {
                 matches!(
                     permission,
-                    UseBackOffice | Write | ManageTeams | ReadAudit | MergePersons | ManageSegments
+                    UseBackOffice
+                        | Write
+                        | ManageTeams
+                        | ReadAudit
+                        | MergePersons
+                        | ManageSegments
+                        | Supervise
                 )
             }
             Role::Agent => matches!(permission, UseBackOffice | Write),
@@ -327,6 +342,8 @@ mod tests {
         assert!(!Role::Agent.can(ManageCatalogue));
         assert!(Role::Supervisor.can(MergePersons) && Role::Supervisor.can(ManageSegments));
         assert!(!Role::Supervisor.can(ManageCustomFields));
+        assert!(Role::Supervisor.can(Supervise) && !Role::Supervisor.can(ManageAutomation));
+        assert!(!Role::Agent.can(Supervise) && !Role::Agent.can(ManageAutomation));
         assert!(
             !Role::Agent.can(MergePersons)
                 && !Role::Agent.can(ManageSegments)

@@ -157,6 +157,11 @@ pub(crate) fn nav(ctx: &Ctx, current: &str, exact: bool) -> Vec<NavLink> {
             ctx.can(Permission::ManageCustomFields),
         ),
         (
+            "/admin/routing",
+            "admin-routing",
+            ctx.can(Permission::ManageAutomation),
+        ),
+        (
             "/admin/roles",
             "admin-roles",
             ctx.can(Permission::ManageTeams) || ctx.can(Permission::ManageStaff),

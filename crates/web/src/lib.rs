@@ -22,6 +22,7 @@ pub mod pdf;
 pub mod people;
 pub mod portal;
 pub mod rate_limit;
+pub mod rules;
 pub mod search;
 pub mod state;
 
@@ -69,6 +70,7 @@ pub fn app(state: AppState) -> Router {
         .merge(search::routes())
         .merge(portal::routes())
         .merge(backoffice::routes())
+        .merge(rules::routes())
         .merge(api_routes)
         .route("/api/openapi.json", get(move || { let doc = openapi.clone(); async move { axum::Json(doc.as_ref().clone()) } }))
         .route("/static/app.css", get(pages::app_css))

@@ -279,6 +279,9 @@ struct ListTpl<'a> {
     bulk_agents: Vec<Choice>,
     bulk_transitions: Vec<Choice>,
     bulk_canned: Vec<Choice>,
+    /// The signed-in agent's availability (`None` for viewers), and the board link.
+    available: Option<bool>,
+    can_supervise: bool,
 }
 
 impl ListTpl<'_> {
@@ -474,7 +477,14 @@ async fn list_page(
         notice: q
             .notice
             .as_deref()
-            .filter(|n| ["cases-view-saved", "cases-view-deleted"].contains(n))
+            .filter(|n| {
+                [
+                    "cases-view-saved",
+                    "cases-view-deleted",
+                    "availability-saved",
+                ]
+                .contains(n)
+            })
             .map(|n| ctx.t(n)),
         errors: errors.clone(),
         view: parsed.view,
@@ -547,6 +557,16 @@ async fn list_page(
         bulk_agents,
         bulk_transitions,
         bulk_canned,
+        available: if ctx.can(Permission::Write) {
+            Some(
+                relais_store::routing::availability(&state.db, tenant_id, me.id)
+                    .await?
+                    .available,
+            )
+        } else {
+            None
+        },
+        can_supervise: ctx.can(Permission::Supervise),
         form: q,
     })?;
     let status = if errors.is_empty() && save_errors.is_empty() {

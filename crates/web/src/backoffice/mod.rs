@@ -16,6 +16,7 @@ use relais_domain::service::definition::ServiceDefinition;
 use std::collections::HashMap;
 use uuid::Uuid;
 
+mod board;
 mod bulk;
 mod case_page;
 pub mod list;
@@ -34,6 +35,13 @@ pub fn routes() -> Router<AppState> {
             "/backoffice/cases/views/{view}/delete",
             post(list::delete_view),
         )
+        .route("/backoffice/board", get(board::show))
+        .route("/backoffice/board/reassign", post(board::reassign))
+        .route(
+            "/backoffice/board/agents/{account}",
+            get(board::agent).post(board::agent_save),
+        )
+        .route("/backoffice/availability", post(board::my_availability))
         .route("/backoffice/cases/{case}", get(case_page::show))
         .route("/backoffice/cases/{case}/reply", post(case_page::reply))
         .route("/backoffice/cases/{case}/notes", post(case_page::note))

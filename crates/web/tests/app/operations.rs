@@ -541,3 +541,367 @@ async fn least_loaded_and_skills_pick_the_right_agent() {
     let c = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
     assert_eq!((c.team_id, c.assignee_id), (Some(team), None));
 }
+
+// ---------------------------------------------------------------------------------------
+// Routing administration and availability
+
+#[tokio::test]
+async fn admins_set_routing_rules_and_bad_input_changes_nothing() {
+    let app = TestApp::new().await;
+    let alpha = app.tenant("alpha");
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    let agent = app.account("alpha", "agent@alpha.test").await;
+    let team = team_with(&app, "alpha", "Voirie", &[agent.id]).await;
+    let beta_team = team_with(&app, "beta", "Beta", &[]).await;
+    let path = format!("/admin/routing/{}", service.id);
+
+    // Supervisors and agents do not see the rules.
+    for who in ["supervisor@alpha.test", "agent@alpha.test"] {
+        let mut c = staff(&app, who).await;
+        c.get("/admin/routing")
+            .await
+            .assert_status(StatusCode::FORBIDDEN);
+        c.post_form(
+            &path,
+            &[("team", &team.to_string()), ("strategy", "round_robin")],
+        )
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    }
+    let mut admin = staff(&app, "admin@alpha.test").await;
+    admin
+        .get("/admin/routing")
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("Routage des nouveaux dossiers")
+        .assert_contains("Pas de règle : file des non attribués");
+    admin
+        .get(&path)
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("Chacun son tour");
+    let audit_before = app.count("audit_log").await;
+    for (fields, message) in [
+        (
+            vec![
+                ("team", beta_team.to_string()),
+                ("strategy", "round_robin".into()),
+            ],
+            "Choisissez une équipe de cette organisation.",
+        ),
+        (
+            vec![("team", team.to_string()), ("strategy", "random".into())],
+            "Choisissez comment l&#39;agent est choisi.",
+        ),
+        (
+            vec![
+                ("team", team.to_string()),
+                ("strategy", "skills".into()),
+                ("skill", "".into()),
+            ],
+            "Saisissez la compétence que les agents doivent avoir.",
+        ),
+        (
+            vec![
+                ("team", team.to_string()),
+                ("strategy", "skills".into()),
+                ("skill", "a, b".into()),
+            ],
+            "Saisissez une seule compétence.",
+        ),
+    ] {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        admin
+            .post_form(&path, &pairs)
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains(message);
+    }
+    assert!(routing::rules(&app.db, alpha).await.unwrap().is_empty());
+    assert_eq!(app.count("audit_log").await, audit_before);
+
+    let r = admin
+        .post_form(
+            &path,
+            &[
+                ("team", &team.to_string()),
+                ("strategy", "skills"),
+                ("skill", "Anglais"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), Some("/admin/routing?notice=routing-saved"));
+    let rule = routing::rule_for(&app.db, alpha, service.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (rule.team_id, rule.strategy(), rule.skill.as_deref()),
+        (team, Strategy::Skills, Some("Anglais"))
+    );
+    admin
+        .get("/admin/routing?lang=en")
+        .await
+        .assert_contains("By skill")
+        .assert_contains("Anglais");
+    let audit = relais_store::audit::list(
+        &app.db,
+        alpha,
+        &relais_store::audit::Filter {
+            action: Some("routing.save".into()),
+            ..Default::default()
+        },
+        5,
+    )
+    .await
+    .unwrap();
+    assert_eq!(audit.len(), 1);
+    // Another tenant's service is not found.
+    let beta_service = app.publish_demo_service("beta", VOIRIE).await;
+    admin
+        .get(&format!("/admin/routing/{}", beta_service.id))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    // Removing the rule.
+    admin
+        .post_form(&format!("{path}/delete"), &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    assert!(
+        routing::rule_for(&app.db, alpha, service.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn agents_switch_their_availability_and_supervisors_set_capacity_and_skills() {
+    let app = TestApp::new().await;
+    let alpha = app.tenant("alpha");
+    let agent = app.account("alpha", "agent@alpha.test").await;
+    let mut c = staff(&app, "agent@alpha.test").await;
+    c.get("/backoffice/cases")
+        .await
+        .assert_contains("Vous êtes disponible")
+        .assert_contains("Passer en absent");
+    let r = c
+        .post_form("/backoffice/availability", &[("available", "no")])
+        .await;
+    assert_eq!(
+        r.location(),
+        Some("/backoffice/cases?notice=availability-saved")
+    );
+    c.get("/backoffice/cases")
+        .await
+        .assert_contains("Vous êtes absent")
+        .assert_contains("Redevenir disponible");
+    assert!(
+        !routing::availability(&app.db, alpha, agent.id)
+            .await
+            .unwrap()
+            .available
+    );
+    c.post_form("/backoffice/availability", &[("available", "maybe")])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    // Agents do not open the board nor other agents' settings.
+    c.get("/backoffice/board")
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    let path = format!("/backoffice/board/agents/{}", agent.id);
+    c.get(&path).await.assert_status(StatusCode::FORBIDDEN);
+
+    let mut sup = staff(&app, "supervisor@alpha.test").await;
+    sup.get(&path)
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("Aucun dossier ouvert.");
+    let before = routing::availability(&app.db, alpha, agent.id)
+        .await
+        .unwrap();
+    sup.post_form(
+        &path,
+        &[
+            ("available", "yes"),
+            ("capacity", "douze"),
+            ("skills", "anglais"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+    .assert_contains("Saisissez un nombre entier de 0 à 1000");
+    assert_eq!(
+        routing::availability(&app.db, alpha, agent.id)
+            .await
+            .unwrap(),
+        before
+    );
+    let r = sup
+        .post_form(
+            &path,
+            &[
+                ("available", "yes"),
+                ("capacity", "5"),
+                ("skills", "anglais, LSF"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.location(),
+        Some("/backoffice/board?notice=agent-availability-saved")
+    );
+    let now = routing::availability(&app.db, alpha, agent.id)
+        .await
+        .unwrap();
+    assert_eq!((now.available, now.capacity), (true, Some(5)));
+    assert_eq!(now.skills, vec!["LSF".to_owned(), "anglais".to_owned()]);
+    // A viewer is nobody's agent; another tenant's agent is not found.
+    let viewer = app.account("alpha", "viewer@alpha.test").await;
+    sup.get(&format!("/backoffice/board/agents/{}", viewer.id))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    let beta_agent = app.account("beta", "agent@beta.test").await;
+    sup.post_form(
+        &format!("/backoffice/board/agents/{}", beta_agent.id),
+        &[("available", "no")],
+    )
+    .await
+    .assert_status(StatusCode::NOT_FOUND);
+    assert!(
+        routing::availability(&app.db, app.tenant("beta"), beta_agent.id)
+            .await
+            .unwrap()
+            .available
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Supervisor board
+
+#[tokio::test]
+async fn the_board_shows_workload_backlog_and_risk_and_reassigns_by_form() {
+    let app = TestApp::new().await;
+    let tenant = app.tenant_row("alpha").await;
+    let actor = Actor::system(tenant.id, "test");
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    let agent = app.account("alpha", "agent@alpha.test").await;
+    let supervisor = app.account("alpha", "supervisor@alpha.test").await;
+    let risky = file_case(&app, "alpha", &service, None, "portal", Priority::High).await;
+    let other = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    let risky = relais_web::cases::handling::assign(
+        &app.state,
+        &tenant,
+        &actor,
+        risky.id,
+        risky.row_version,
+        None,
+        Some(agent.id),
+    )
+    .await
+    .unwrap();
+    let risky = relais_store::cases::apply(
+        &app.db,
+        &actor,
+        risky.id,
+        relais_store::cases::CaseWrite {
+            expected_version: risky.row_version,
+            sla_state: Some("breached".into()),
+            audit: ("case.timers", serde_json::json!({})),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut sup = staff(&app, "supervisor@alpha.test").await;
+    let r = sup.get("/backoffice/board").await;
+    r.assert_status(StatusCode::OK)
+        .assert_contains("Tableau de supervision")
+        .assert_contains("Charge par agent")
+        .assert_contains(&format!("<a href=\"/backoffice/board/agents/{}\">agent</a>", agent.id))
+        .assert_contains("Stock par ancienneté")
+        .assert_contains("Il y a moins d&#39;un jour</th><td data-label=\"Dossiers ouverts\">2</td><td data-label=\"Non attribués\">1</td>")
+        .assert_contains(&risky.reference)
+        .assert_contains(&format!("Agent pour {}", risky.reference));
+    assert!(!r.body.contains(&other.reference), "not at risk");
+
+    // A stale form (someone changed the case since) is refused and changes nothing.
+    relais_store::case_labels::set(&app.db, &actor, risky.id, risky.row_version, &["x".into()])
+        .await
+        .unwrap();
+    let changed = case_now(&app, "alpha", risky.id).await;
+    let r = sup
+        .post_form(
+            "/backoffice/board/reassign",
+            &[
+                ("case", &risky.id.to_string()),
+                ("row_version", &risky.row_version.to_string()),
+                ("assignee", &supervisor.id.to_string()),
+            ],
+        )
+        .await;
+    r.assert_status(StatusCode::CONFLICT)
+        .assert_contains("Quelqu&#39;un a modifié ce dossier")
+        .assert_contains("Rien n&#39;a été modifié.");
+    assert_eq!(
+        case_now(&app, "alpha", risky.id).await.row_version,
+        changed.row_version
+    );
+    // Another tenant's agent is refused.
+    let beta_agent = app.account("beta", "agent@beta.test").await;
+    sup.post_form(
+        "/backoffice/board/reassign",
+        &[
+            ("case", &risky.id.to_string()),
+            ("row_version", &changed.row_version.to_string()),
+            ("assignee", &beta_agent.id.to_string()),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+    .assert_contains("Choisissez un agent actif de cette organisation.");
+    // With the current version, it goes through.
+    let r = sup
+        .post_form(
+            "/backoffice/board/reassign",
+            &[
+                ("case", &risky.id.to_string()),
+                ("row_version", &changed.row_version.to_string()),
+                ("assignee", &supervisor.id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.location(),
+        Some("/backoffice/board?notice=board-reassigned")
+    );
+    assert_eq!(
+        case_now(&app, "alpha", risky.id).await.assignee_id,
+        Some(supervisor.id)
+    );
+    sup.get("/backoffice/board?notice=board-reassigned&lang=en")
+        .await
+        .assert_contains("The case is reassigned.");
+    // Another tenant's case by id: not found.
+    let beta_service = app.publish_demo_service("beta", VOIRIE).await;
+    let theirs = file_case(
+        &app,
+        "beta",
+        &beta_service,
+        None,
+        "portal",
+        Priority::Normal,
+    )
+    .await;
+    sup.post_form(
+        "/backoffice/board/reassign",
+        &[
+            ("case", &theirs.id.to_string()),
+            ("row_version", &theirs.row_version.to_string()),
+            ("assignee", &supervisor.id.to_string()),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::NOT_FOUND);
+    assert_eq!(case_now(&app, "beta", theirs.id).await.assignee_id, None);
+}
