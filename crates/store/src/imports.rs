@@ -275,6 +275,14 @@ pub async fn finish(
 // ---------------------------------------------------------------------------------------
 // Bulk insert
 
+/// `sql` with SQLite's positional `?n` marks instead of `$n` when `yes`: SQLite reads `$n`
+/// as a named parameter and looks each one up by name, quadratic over the thousands of a
+/// multi-row INSERT (measured by relais-bench); `?n` is positional. PostgreSQL only knows `$n`.
+/// The statements built here hold no `$` but their marks.
+fn positional(sql: String, yes: bool) -> String {
+    if yes { sql.replace('$', "?") } else { sql }
+}
+
 /// Rows of one multi-row INSERT with `per_row` variables each and `shared` variables
 /// common to every row, under [`MAX_VARIABLES`] and at most 500 rows (longer statements
 /// cost more to prepare than they save).
@@ -367,11 +375,14 @@ impl<'a> Batch<'a> {
 /// One multi-row INSERT per chunk of `$rows`, within an open transaction; the shared
 /// variables are $1 tenant, $2 now, $3 import id.
 macro_rules! chunked_insert {
-    ($tx:expr, ($tenant:expr, $now:expr, $import_id:expr), $rows:expr, $head:expr, $per_row:expr,
+    ($tx:expr, $positional:expr, ($tenant:expr, $now:expr, $import_id:expr), $rows:expr, $head:expr, $per_row:expr,
      $row_sql:expr, |$q:ident, $item:ident| $bind:expr) => {{
         let per = rows_per_statement($per_row, 3);
         for chunk in $rows.chunks(per) {
-            let sql = insert_sql($head, chunk.len(), 3, $per_row, $row_sql);
+            let sql = positional(
+                insert_sql($head, chunk.len(), 3, $per_row, $row_sql),
+                $positional,
+            );
             let mut $q = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind($tenant)
                 .bind($now)
@@ -387,11 +398,12 @@ macro_rules! chunked_insert {
 /// Inserts a batch of persons (with contact points and tags) inside an open transaction,
 /// tagged with the import's id.
 macro_rules! insert_persons {
-    ($tx:expr, $tenant:expr, $import_id:expr, $batch:expr) => {{
+    ($tx:expr, $positional:expr, $tenant:expr, $import_id:expr, $batch:expr) => {{
         let batch: &Batch<'_> = $batch;
         let shared = ($tenant, chrono::Utc::now(), $import_id);
         chunked_insert!(
             $tx,
+            $positional,
             (shared.0, shared.1, shared.2),
             batch.persons,
             "INSERT INTO persons (tenant_id, id, given_name, family_name, birth_date, locale, search_name, created_at, updated_at, import_id)",
@@ -409,6 +421,7 @@ macro_rules! insert_persons {
         );
         chunked_insert!(
             $tx,
+            $positional,
             (shared.0, shared.1, shared.2),
             batch.emails,
             "INSERT INTO person_emails (tenant_id, id, person_id, email, created_at)",
@@ -418,6 +431,7 @@ macro_rules! insert_persons {
         );
         chunked_insert!(
             $tx,
+            $positional,
             (shared.0, shared.1, shared.2),
             batch.phones,
             "INSERT INTO person_phones (tenant_id, id, person_id, e164, created_at)",
@@ -427,6 +441,7 @@ macro_rules! insert_persons {
         );
         chunked_insert!(
             $tx,
+            $positional,
             (shared.0, shared.1, shared.2),
             batch.addresses,
             "INSERT INTO person_addresses (tenant_id, id, person_id, lines, postcode, city, country, created_at)",
@@ -451,6 +466,7 @@ macro_rules! insert_persons {
         let version = relais_domain::search::INDEX_VERSION;
         chunked_insert!(
             $tx,
+            $positional,
             (shared.0, shared.1, shared.2),
             numbered,
             "INSERT INTO search_documents (tenant_id, entity_type, entity_id, doc_no, terms, fields, sort_key, archived, version)",
@@ -463,6 +479,7 @@ macro_rules! insert_persons {
         );
         chunked_insert!(
             $tx,
+            $positional,
             (shared.0, shared.1, shared.2),
             batch.tags,
             "INSERT INTO person_tags (tenant_id, person_id, tag)",
@@ -486,6 +503,7 @@ pub async fn insert_batch(
     done: i64,
 ) -> Result<()> {
     let batch = Batch::new(persons);
+    let positional_marks = db.backend() == crate::Backend::Sqlite;
     let lines = (
         persons.first().map(|p| p.line),
         persons.last().map(|p| p.line),
@@ -493,7 +511,13 @@ pub async fn insert_batch(
     on_pool!(db, |p| {
         let mut tx = p.begin_write().await?;
         set_progress!(tx, lease, done, None::<i64>);
-        insert_persons!(tx, actor.tenant_id, Some(import_id), &batch);
+        insert_persons!(
+            tx,
+            positional_marks,
+            actor.tenant_id,
+            Some(import_id),
+            &batch
+        );
         record!(
             tx,
             actor,
@@ -511,17 +535,20 @@ pub async fn insert_batch(
 }
 
 /// Stores persons in one transaction without a job (the benchmark's raw path and tools):
-/// the same statements as [`insert_batch`], with one audit row.
+/// the same statements as [`insert_batch`], with one audit row. Returns the new persons'
+/// ids, in the order given.
 pub async fn insert_persons(
     db: &Db,
     actor: &Actor,
     import_id: Option<Uuid>,
     persons: &[ImportedPerson],
-) -> Result<()> {
+) -> Result<Vec<Uuid>> {
     let batch = Batch::new(persons);
+    let ids: Vec<Uuid> = batch.persons.iter().map(|(id, _)| *id).collect();
+    let positional_marks = db.backend() == crate::Backend::Sqlite;
     on_pool!(db, |p| {
         let mut tx = p.begin_write().await?;
-        insert_persons!(tx, actor.tenant_id, import_id, &batch);
+        insert_persons!(tx, positional_marks, actor.tenant_id, import_id, &batch);
         record!(
             tx,
             actor,
@@ -533,8 +560,9 @@ pub async fn insert_persons(
             }
         );
         tx.commit().await?;
-        Ok(())
-    })
+        Ok::<_, StoreError>(())
+    })?;
+    Ok(ids)
 }
 
 /// How many persons an import created.

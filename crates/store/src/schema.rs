@@ -73,6 +73,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_operations.sql"),
         postgres: include_str!("../migrations/postgres/0011_operations.sql"),
     },
+    Migration {
+        version: 12,
+        name: "bench_indexes",
+        sqlite: include_str!("../migrations/sqlite/0012_bench_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0012_bench_indexes.sql"),
+    },
 ];
 
 /// Names of the migrations this binary knows, in order.
