@@ -249,6 +249,8 @@ fn one_case(
             "ok"
         } else if age > Duration::days(15) {
             "breached"
+        } else if age > Duration::days(10) {
+            "warning"
         } else {
             "ok"
         },

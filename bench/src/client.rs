@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 
 pub struct Response {
     pub status: u16,
+    /// The `Location` header of a redirect.
+    pub location: Option<String>,
     pub body: Bytes,
 }
 
@@ -101,13 +103,22 @@ impl Client {
             .await
             .map_err(|e| BenchError::Server(format!("{} {}: {e}", call.method, call.path)))?;
         let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let body = response
             .into_body()
             .collect()
             .await
             .map_err(|e| BenchError::Server(format!("body of {}: {e}", call.path)))?
             .to_bytes();
-        Ok(Response { status, body })
+        Ok(Response {
+            status,
+            location,
+            body,
+        })
     }
 }
 

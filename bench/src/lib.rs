@@ -9,6 +9,7 @@
 pub mod cases_gen;
 pub mod client;
 pub mod fixture;
+pub mod persons_gen;
 pub mod report;
 pub mod scenarios;
 pub mod server;
@@ -107,6 +108,9 @@ async fn run_on(options: &Options, database: &target::BenchDatabase) -> Result<r
         scale: options.scale,
         report: report::Report::new(database.backend_name(), options.scale),
         persons: Vec::new(),
+        services: Vec::new(),
+        agents: Vec::new(),
+        cases_generated: false,
     };
     let (idle, _) = bench.server.memory()?;
     bench.report.add(report::Measurement {

@@ -19,8 +19,17 @@ pub struct Measurement {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Value {
     Latency(Latency),
-    Rate { per_second: f64, count: u64 },
-    Bytes { bytes: u64 },
+    Rate {
+        per_second: f64,
+        count: u64,
+    },
+    Bytes {
+        bytes: u64,
+    },
+    /// Through Relais over the raw database (1.0: no overhead).
+    Ratio {
+        ratio: f64,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -73,6 +82,7 @@ fn row(m: &Measurement) -> String {
         ),
         Value::Rate { per_second, count } => format!("{per_second:.0}/s ({count})"),
         Value::Bytes { bytes } => format!("{:.1} MB", *bytes as f64 / 1_048_576.0),
+        Value::Ratio { ratio } => format!("{ratio:.2}×"),
     };
     format!(
         "{} | {} | {} | {}",

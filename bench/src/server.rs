@@ -24,6 +24,8 @@ impl Server {
             .env("RELAIS_DATA_DIR", data_dir)
             .env("RELAIS_LISTEN", addr.to_string())
             .env("RELAIS_LOG_LEVEL", "warn")
+            // The import scenario uploads a file of up to a million persons.
+            .env("RELAIS_MAX_IMPORT_BYTES", (1usize << 30).to_string())
             .stdout(std::process::Stdio::null())
             .kill_on_drop(true)
             .spawn()

@@ -11,11 +11,25 @@ use relais_store::{Actor, accounts};
 const NAME: &str = "cases";
 const AGENTS: usize = 12;
 
-pub async fn run(bench: &mut Bench) -> Result<()> {
+/// Publishes the demo services once per run.
+pub async fn ensure_services(bench: &mut Bench) -> Result<()> {
+    if bench.services.is_empty() {
+        bench.services = cases_gen::publish_services(&bench.db, bench.fixture.tenant_id).await?;
+    }
+    Ok(())
+}
+
+/// Generates the cases once per run (other scenarios call this before they need them).
+pub async fn ensure(bench: &mut Bench) -> Result<()> {
+    if bench.cases_generated {
+        return Ok(());
+    }
+    super::persons::ensure(bench).await?;
+    ensure_services(bench).await?;
     let tenant_id = bench.fixture.tenant_id;
-    let services = cases_gen::publish_services(&bench.db, tenant_id).await?;
     let actor = Actor::system(tenant_id, "relais-bench");
-    let mut agents = Vec::new();
+    // The bench admin handles cases too, so that "mine" has some.
+    let mut agents = vec![bench.fixture.admin_id];
     for i in 0..AGENTS {
         let email = Email::parse(&format!("agent{i}@bench.example"))
             .map_err(|e| wrong(NAME, format!("agent e-mail: {e:?}")))?;
@@ -34,18 +48,19 @@ pub async fn run(bench: &mut Bench) -> Result<()> {
         .await?;
         agents.push(agent.id);
     }
-    let persons = bench.persons.clone();
+    eprintln!("  generating {} cases…", bench.scale.cases);
+    let before = relais_store::schema::count_rows(&bench.db, "cases").await?;
     let generated = cases_gen::generate(
         &bench.db,
         tenant_id,
-        &services,
-        &persons,
+        &bench.services,
+        &bench.persons,
         &agents,
         bench.scale.cases,
         bench.scale.seed,
     )
     .await?;
-    let stored = relais_store::schema::count_rows(&bench.db, "cases").await?;
+    let stored = relais_store::schema::count_rows(&bench.db, "cases").await? - before;
     if stored as u64 != generated.cases {
         return Err(wrong(
             NAME,
@@ -65,5 +80,7 @@ pub async fn run(bench: &mut Bench) -> Result<()> {
         },
         target: None,
     });
+    bench.agents = agents;
+    bench.cases_generated = true;
     Ok(())
 }
