@@ -365,6 +365,16 @@ pub async fn record_view(db: &Db, actor: &Actor, id: Uuid) -> Result<()> {
     .await
 }
 
+/// Writes the export of a person's record (a vCard) to the audit log.
+pub async fn record_export(db: &Db, actor: &Actor, id: Uuid, format: &str) -> Result<()> {
+    crate::audit::append(
+        db,
+        actor,
+        Change::new("person.export", "person", id, json!({"format": format})),
+    )
+    .await
+}
+
 /// Persons by family then given name (folded), `limit` at most, after the person `after`
 /// (the last id of the previous page). Archived persons only when asked.
 pub async fn list_persons(

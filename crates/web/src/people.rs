@@ -63,6 +63,7 @@ pub fn routes() -> Router<AppState> {
             post(duplicates::dismiss),
         )
         .route("/backoffice/people/{person}", get(show).post(save_identity))
+        .route("/backoffice/people/{person}/vcard", get(vcard))
         .route("/backoffice/people/{person}/edit", get(edit_form))
         .route("/backoffice/people/{person}/archive", post(archive))
         .route("/backoffice/people/{person}/emails", post(add_email))
@@ -518,7 +519,11 @@ pub struct TimelineItem {
     pub link: Option<(String, String)>,
 }
 
-fn timeline_items(ctx: &Ctx, entries: Vec<store::timeline::Entry>) -> Vec<TimelineItem> {
+fn timeline_items(
+    ctx: &Ctx,
+    definitions: &crate::backoffice::Definitions,
+    entries: Vec<store::timeline::Entry>,
+) -> Vec<TimelineItem> {
     use store::timeline::Entry;
     entries
         .into_iter()
@@ -581,6 +586,47 @@ fn timeline_items(ctx: &Ctx, entries: Vec<store::timeline::Entry>) -> Vec<Timeli
                         )),
                     }
                 }
+                Entry::Case(c) => {
+                    let title = match ctx.locale {
+                        relais_domain::Locale::En if !c.title_en.is_empty() => c.title_en,
+                        _ => c.title_fr,
+                    };
+                    TimelineItem {
+                        kind,
+                        at,
+                        facts: vec![
+                            label(ctx, "catalogue-channel", &c.channel),
+                            definitions.status_label(
+                                ctx,
+                                c.service_id,
+                                c.service_version,
+                                &c.status,
+                            ),
+                        ],
+                        text: Some(title),
+                        link: Some((format!("/backoffice/cases/{}", c.id), c.reference)),
+                    }
+                }
+                Entry::Message(m) => TimelineItem {
+                    kind,
+                    at,
+                    facts: vec![
+                        ctx.t(&format!("timeline-{}", m.kind.replace('_', "-"))),
+                        m.actor_label,
+                    ],
+                    text: m.body,
+                    link: Some((format!("/backoffice/cases/{}", m.case_id), m.reference)),
+                },
+                Entry::Document(d) => TimelineItem {
+                    kind,
+                    at,
+                    facts: vec![
+                        d.file_name,
+                        ctx.t(&format!("timeline-document-{}", d.status)),
+                    ],
+                    text: d.reject_reason,
+                    link: None,
+                },
                 Entry::Merge(m) => TimelineItem {
                     kind,
                     at,
@@ -659,9 +705,17 @@ async fn show_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let merged = store::merge::merged_records(&state.db, ctx.tenant.id, person_id).await?;
+    let activity = store::timeline::activity(&state.db, ctx.tenant.id, person_id).await?;
+    let mut definitions = crate::backoffice::Definitions::default();
+    for c in &activity.cases {
+        definitions
+            .load(state, ctx.tenant.id, c.service_id, c.service_version)
+            .await;
+    }
     let timeline = timeline_items(
         ctx,
-        store::timeline::timeline(&r, &merged, filter.kind, filter.channel),
+        &definitions,
+        store::timeline::timeline(&r, &merged, activity, filter.kind, filter.channel),
     );
     let can_write = ctx.can(Permission::Write);
     let mut relationship_targets = Vec::new();
@@ -732,6 +786,63 @@ async fn show_page(
         archived_custom,
     })?;
     Ok(unprocessable_if(page, failed))
+}
+
+/// The person's card for an address book (`?version=3.0`, 4.0 by default); audited.
+async fn vcard(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<segments::VcardQuery>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::UseBackOffice)?;
+    let version = segments::vcard_version(&q)?;
+    let p = person_of(&state, &ctx, &id).await?;
+    let r = store::person_record(&state.db, ctx.tenant.id, p.id, None)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let contact = relais_domain::vcard::Contact {
+        uid: p.id.to_string(),
+        given_name: p.given_name.clone(),
+        family_name: p.family_name.clone(),
+        birth_date: p.birth_date,
+        emails: r.emails.iter().map(|e| e.email.clone()).collect(),
+        phones: r.phones.iter().map(|e| e.e164.clone()).collect(),
+        addresses: r
+            .addresses
+            .iter()
+            .map(|a| PostalAddress {
+                lines: a.lines.lines().map(str::to_owned).collect(),
+                postcode: a.postcode.clone(),
+                city: a.city.clone(),
+                country: a.country.clone(),
+            })
+            .collect(),
+        organisations: r
+            .relationships
+            .iter()
+            .filter(|rel| rel.outgoing && rel.other_type == "organisation")
+            .map(|rel| rel.other_name.clone())
+            .collect(),
+        tags: r.tags.clone(),
+        revision: Some(p.updated_at),
+    };
+    store::record_export(&state.db, &ctx.actor(), p.id, "vcard").await?;
+    let name = relais_domain::people::fold(&p.full_name()).replace(' ', "-");
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/vcard; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.vcf\""),
+            ),
+        ],
+        relais_domain::vcard::write(&contact, version),
+    )
+        .into_response())
 }
 
 async fn show(

@@ -1,5 +1,5 @@
-//! The kinds of entries of a person's timeline on the 360° page. Cases, messages, documents
-//! and appointments join as those features arrive.
+//! The kinds of entries of a person's timeline on the 360° page. Appointments and survey
+//! answers join as those features arrive.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,11 +14,20 @@ pub enum TimelineKind {
     Relationship,
     /// Another record of the person merged into this one.
     Merge,
+    /// A case they filed, or that was filed for them (has a channel).
+    Case,
+    /// A message between them and the organisation on one of their cases.
+    Message,
+    /// A document of their safe (handed over, or issued to them).
+    Document,
 }
 
 impl TimelineKind {
-    pub const ALL: [TimelineKind; 4] = [
+    pub const ALL: [TimelineKind; 7] = [
+        TimelineKind::Case,
+        TimelineKind::Message,
         TimelineKind::Interaction,
+        TimelineKind::Document,
         TimelineKind::Consent,
         TimelineKind::Relationship,
         TimelineKind::Merge,
@@ -30,6 +39,9 @@ impl TimelineKind {
             Self::Consent => "consent",
             Self::Relationship => "relationship",
             Self::Merge => "merge",
+            Self::Case => "case",
+            Self::Message => "message",
+            Self::Document => "document",
         }
     }
 
@@ -40,7 +52,7 @@ impl TimelineKind {
     /// Whether entries of this kind can have a channel (the others drop out of a timeline
     /// filtered by channel).
     pub fn has_channel(self) -> bool {
-        matches!(self, Self::Interaction | Self::Consent)
+        matches!(self, Self::Interaction | Self::Consent | Self::Case)
     }
 }
 
@@ -53,6 +65,6 @@ mod tests {
         for k in TimelineKind::ALL {
             assert_eq!(TimelineKind::parse(k.as_str()), Some(k));
         }
-        assert_eq!(TimelineKind::parse("case"), None);
+        assert_eq!(TimelineKind::parse("appointment"), None);
     }
 }

@@ -377,7 +377,7 @@ pub struct ExportRow {
     pub birth_date: Option<NaiveDate>,
     pub emails: Vec<String>,
     pub phones: Vec<String>,
-    pub addresses: Vec<String>,
+    pub addresses: Vec<relais_domain::people::PostalAddress>,
     pub tags: Vec<String>,
     /// By field id.
     pub values: Vec<(Uuid, relais_domain::people::custom_fields::FieldValue)>,
@@ -458,16 +458,14 @@ pub async fn export_rows(
         row.addresses = addresses
             .iter()
             .filter(|a| a.0 == row.id)
-            .map(|(_, lines, postcode, city, country)| {
-                relais_domain::people::PostalAddress {
+            .map(
+                |(_, lines, postcode, city, country)| relais_domain::people::PostalAddress {
                     lines: lines.lines().map(str::to_owned).collect(),
                     postcode: postcode.clone(),
                     city: city.clone(),
                     country: country.clone(),
-                }
-                .formatted()
-                .join(", ")
-            })
+                },
+            )
             .collect();
         row.values = values
             .iter()
@@ -479,11 +477,22 @@ pub async fn export_rows(
 }
 
 /// Records that a staff member downloaded a segment's persons (`segment.export`).
-pub async fn record_export(db: &Db, actor: &Actor, id: Uuid, count: usize) -> Result<()> {
+pub async fn record_export(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    count: usize,
+    format: &str,
+) -> Result<()> {
     crate::audit::append(
         db,
         actor,
-        Change::new("segment.export", "segment", id, json!({"persons": count})),
+        Change::new(
+            "segment.export",
+            "segment",
+            id,
+            json!({"persons": count, "format": format}),
+        ),
     )
     .await
 }

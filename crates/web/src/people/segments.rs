@@ -1,7 +1,7 @@
 //! Segments (`/backoffice/segments`): saved filters on persons — tags, custom field values,
 //! the state of a consent per purpose, creation and update dates, contact activity. Anyone
 //! in the back office lists a segment's persons (keyset pages, with the count) and exports
-//! them as CSV (audited: `segment.export`); supervisors and administrators (`ManageSegments`) create, change and delete
+//! them as CSV or vCard 3.0/4.0 (audited: `segment.export`); supervisors and administrators (`ManageSegments`) create, change and delete
 //! segments.
 
 use super::{Typed, custom_fields::DynErrors, date, unprocessable_if};
@@ -49,6 +49,10 @@ pub fn routes() -> Router<AppState> {
         .route("/backoffice/segments/{segment}/edit", get(edit_form))
         .route("/backoffice/segments/{segment}/delete", post(delete))
         .route("/backoffice/segments/{segment}/export.csv", get(export))
+        .route(
+            "/backoffice/segments/{segment}/export.vcf",
+            get(export_vcard),
+        )
 }
 
 fn t(ctx: &Ctx, id: &str, args: &[(&str, String)]) -> String {
@@ -486,6 +490,54 @@ async fn delete(
 // ---------------------------------------------------------------------------------------
 // Export
 
+/// Every person of the segment with what the exports need, page by page (keyset).
+async fn export_rows(
+    state: &AppState,
+    ctx: &Ctx,
+    filter: &SegmentFilter,
+) -> AppResult<Vec<seg_store::ExportRow>> {
+    let mut rows = Vec::new();
+    let mut after = None;
+    loop {
+        let page =
+            seg_store::segment_persons(&state.db, ctx.tenant.id, filter, after, store::MAX_PAGE)
+                .await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        let full = page.len() as i64 == store::MAX_PAGE;
+        rows.extend(seg_store::export_rows(&state.db, ctx.tenant.id, &page).await?);
+        if !full {
+            break;
+        }
+    }
+    Ok(rows)
+}
+
+/// The download's file name: the segment's name, folded.
+fn file_name(segment: &seg_store::Segment, extension: &str) -> String {
+    let name = relais_domain::people::fold(&segment.name).replace(' ', "-");
+    let name = if name.is_empty() {
+        "segment".to_owned()
+    } else {
+        name
+    };
+    format!("{name}.{extension}")
+}
+
+fn download(content_type: &str, name: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// The segment's persons as a CSV file for French spreadsheets (UTF-8 with a BOM, `;`), one
 /// line per person with every contact point, tag and custom value; cells that a spreadsheet
 /// would run as a formula are written as text (`relais_domain::csv`). The download is
@@ -497,8 +549,7 @@ async fn export(
 ) -> AppResult<Response> {
     ctx.staff(Permission::UseBackOffice)?;
     let segment = segment_of(&state, &ctx, &id).await?;
-    let tenant = ctx.tenant.id;
-    let fields = cf_store::list_fields(&state.db, tenant, true).await?;
+    let fields = cf_store::list_fields(&state.db, ctx.tenant.id, true).await?;
     let mut w = relais_domain::csv::Writer::with_bom(';');
     let mut header: Vec<String> = [
         "segment-export-id",
@@ -515,61 +566,79 @@ async fn export(
     .collect();
     header.extend(fields.iter().map(|f| f.label(ctx.locale).to_owned()));
     w.record(&header);
-    let mut after = None;
-    let mut count = 0;
-    loop {
-        let page = seg_store::segment_persons(
-            &state.db,
-            tenant,
-            &segment.filter.0,
-            after,
-            store::MAX_PAGE,
-        )
-        .await?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.id);
-        let full = page.len() as i64 == store::MAX_PAGE;
-        for row in seg_store::export_rows(&state.db, tenant, &page).await? {
-            let mut cells = vec![
-                row.id.to_string(),
-                row.family_name,
-                row.given_name,
-                date(&row.birth_date),
-                row.emails.join(", "),
-                row.phones.join(", "),
-                row.addresses.join(" | "),
-                row.tags.join(", "),
-            ];
-            cells.extend(fields.iter().map(|f| {
-                row.values
-                    .iter()
-                    .find(|(id, _)| *id == f.id)
-                    .map(|(_, v)| v.display(ctx.locale))
-                    .unwrap_or_default()
-            }));
-            w.record(&cells);
-            count += 1;
-        }
-        if !full {
-            break;
-        }
+    let rows = export_rows(&state, &ctx, &segment.filter.0).await?;
+    for row in &rows {
+        let mut cells = vec![
+            row.id.to_string(),
+            row.family_name.clone(),
+            row.given_name.clone(),
+            date(&row.birth_date),
+            row.emails.join(", "),
+            row.phones.join(", "),
+            row.addresses
+                .iter()
+                .map(|a| a.formatted().join(", "))
+                .collect::<Vec<_>>()
+                .join(" | "),
+            row.tags.join(", "),
+        ];
+        cells.extend(fields.iter().map(|f| {
+            row.values
+                .iter()
+                .find(|(id, _)| *id == f.id)
+                .map(|(_, v)| v.display(ctx.locale))
+                .unwrap_or_default()
+        }));
+        w.record(&cells);
     }
-    seg_store::record_export(&state.db, &ctx.actor(), segment.id, count).await?;
-    let name = relais_domain::people::fold(&segment.name).replace(' ', "-");
-    let name = if name.is_empty() {
-        "segment".to_owned()
-    } else {
-        name
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.csv\""),
-            ),
-        ],
+    seg_store::record_export(&state.db, &ctx.actor(), segment.id, rows.len(), "csv").await?;
+    Ok(download(
+        "text/csv; charset=utf-8",
+        &file_name(&segment, "csv"),
         w.finish(),
-    )
-        .into_response())
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct VcardQuery {
+    pub version: Option<String>,
+}
+
+/// The vCard version asked for (`3.0` or `4.0`, 4.0 when not said); anything else is refused.
+pub fn vcard_version(q: &VcardQuery) -> AppResult<relais_domain::vcard::Version> {
+    relais_domain::vcard::Version::parse(q.version.as_deref().unwrap_or_default())
+        .ok_or(AppError::BadRequest)
+}
+
+/// The segment's persons as one vCard file (3.0 or 4.0), for address books; audited.
+async fn export_vcard(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<VcardQuery>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::UseBackOffice)?;
+    let version = vcard_version(&q)?;
+    let segment = segment_of(&state, &ctx, &id).await?;
+    let rows = export_rows(&state, &ctx, &segment.filter.0).await?;
+    let contacts: Vec<relais_domain::vcard::Contact> = rows
+        .into_iter()
+        .map(|r| relais_domain::vcard::Contact {
+            uid: r.id.to_string(),
+            given_name: r.given_name,
+            family_name: r.family_name,
+            birth_date: r.birth_date,
+            emails: r.emails,
+            phones: r.phones,
+            addresses: r.addresses,
+            tags: r.tags,
+            ..Default::default()
+        })
+        .collect();
+    seg_store::record_export(&state.db, &ctx.actor(), segment.id, contacts.len(), "vcard").await?;
+    Ok(download(
+        "text/vcard; charset=utf-8",
+        &file_name(&segment, "vcf"),
+        relais_domain::vcard::write_all(&contacts, version),
+    ))
 }

@@ -2095,3 +2095,230 @@ async fn a_segment_exports_as_csv_with_formulas_defused() {
         .await
         .assert_status(StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_segment_and_a_person_export_as_vcards_for_address_books() {
+    let app = TestApp::new().await;
+    let s = "alpha";
+    let act = actor(&app, s);
+    let p1 = person(&app, s, "Hélène", "Dupré, fille").await;
+    let p2 = person(&app, s, "Paul", "Un").await;
+    people::set_tags(&app.db, &act, p1, &["vip".into()])
+        .await
+        .unwrap();
+    email(&app, s, p1, "helene@example.fr").await;
+    people::add_phone(
+        &app.db,
+        &act,
+        p1,
+        &relais_domain::people::Phone::parse("06 12 34 56 78").unwrap(),
+    )
+    .await
+    .unwrap();
+    people::add_address(
+        &app.db,
+        &act,
+        p1,
+        &PostalAddress::parse("3 place de la Mairie", "69001", "Lyon", "").unwrap(),
+    )
+    .await
+    .unwrap();
+    let id = segments::create_segment(
+        &app.db,
+        &act,
+        "VIP",
+        &SegmentFilter {
+            tags: vec!["vip".into()],
+            ..SegmentFilter::default()
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let mut agent = staff(&app, s, "agent").await;
+    agent
+        .get(&format!("/backoffice/segments/{id}"))
+        .await
+        .assert_contains(&format!("/backoffice/segments/{id}/export.vcf"));
+
+    // 4.0 by default; read back by our own importer, which reads other apps' cards too.
+    let r = agent
+        .get(&format!("/backoffice/segments/{id}/export.vcf"))
+        .await;
+    r.assert_status(StatusCode::OK);
+    assert_eq!(
+        r.headers.get("content-type").unwrap(),
+        "text/vcard; charset=utf-8"
+    );
+    assert_eq!(
+        r.headers.get("content-disposition").unwrap(),
+        "attachment; filename=\"vip.vcf\""
+    );
+    assert!(r.body.contains("VERSION:4.0\r\n"));
+    assert!(
+        r.body.contains("N:Dupré\\, fille;Hélène;;;\r\n"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("TEL;VALUE=uri:tel:+33612345678\r\n"));
+    assert!(!r.body.contains("Paul"), "only the segment's persons");
+    let cards = relais_domain::vcard::parse(&r.body).expect("our vCards parse");
+    assert_eq!(cards.len(), 1);
+
+    let r = agent
+        .get(&format!("/backoffice/segments/{id}/export.vcf?version=3.0"))
+        .await;
+    r.assert_status(StatusCode::OK);
+    assert!(r.body.contains("VERSION:3.0\r\n"));
+    assert!(r.body.contains("EMAIL;TYPE=INTERNET:helene@example.fr\r\n"));
+    assert!(r.body.contains("CATEGORIES:vip\r\n"));
+    // A version nobody writes any more is refused, and nothing is exported.
+    agent
+        .get(&format!("/backoffice/segments/{id}/export.vcf?version=2.1"))
+        .await
+        .assert_status(StatusCode::BAD_REQUEST);
+    let rows = audit_actions(&app, s, "segment.export").await;
+    assert_eq!(rows.len(), 2, "two exports written to the audit log");
+    assert!(rows.iter().all(|r| r.summary.0["format"] == "vcard"));
+
+    // One person's card, from the 360° page.
+    agent
+        .get(&format!("/backoffice/people/{p2}"))
+        .await
+        .assert_contains(&format!("/backoffice/people/{p2}/vcard"));
+    let r = agent.get(&format!("/backoffice/people/{p1}/vcard")).await;
+    r.assert_status(StatusCode::OK);
+    assert!(r.body.contains(&format!("UID:urn:uuid:{p1}\r\n")));
+    assert!(
+        r.body
+            .contains("ADR:;;3 place de la Mairie;Lyon;;69001;FR\r\n"),
+        "{}",
+        r.body
+    );
+    let rows = audit_actions(&app, s, "person.export").await;
+    assert_eq!(rows.len(), 1);
+    // Another tenant's person or segment: nothing.
+    let beta_person = person(&app, "beta", "Bob", "Beta").await;
+    agent
+        .get(&format!("/backoffice/people/{beta_person}/vcard"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    let beta_segment = segment(&app, "beta", "Beta").await;
+    agent
+        .get(&format!("/backoffice/segments/{beta_segment}/export.vcf"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_360_page_shows_the_persons_cases_messages_and_documents_in_one_timeline() {
+    use relais_domain::case::EventKind;
+    use relais_domain::service::sla::Priority;
+    use relais_store::cases::{self, NewEvent};
+    let app = TestApp::new().await;
+    let s = "alpha";
+    let service = app
+        .publish_demo_service(s, "belleville-signalement-voirie")
+        .await;
+    let tenant = app.tenant_row(s).await;
+    let p = person(&app, s, "Hélène", "Durand").await;
+    let other = person(&app, s, "Paul", "Autre").await;
+    let answers = json!({
+        "category": "pothole", "danger": true,
+        "description": "Nid-de-poule profond devant le n° 12.",
+        "location_method": "address",
+        "address": {"street": "12 rue des Lilas", "postcode": "45000", "city": "Belleville-sur-Loire", "country": "FR"},
+        "follow_up": false
+    });
+    let file = |person: Uuid, channel: &'static str| {
+        let app = &app;
+        let tenant = &tenant;
+        let service = &service;
+        let answers = answers.as_object().cloned().unwrap();
+        async move {
+            relais_web::cases::flow::file(
+                &app.state,
+                tenant,
+                &Actor::system(tenant.id, "test"),
+                relais_web::cases::flow::Filing {
+                    service,
+                    answers,
+                    documents: vec![],
+                    requester_person_id: Some(person),
+                    requester_account_id: None,
+                    contact_email: None,
+                    organisation_id: None,
+                    channel,
+                    priority: Priority::Normal,
+                    draft_id: None,
+                },
+            )
+            .await
+            .expect("filed")
+            .case
+        }
+    };
+    let case = file(p, "phone").await;
+    let not_hers = file(other, "phone").await;
+    cases::append_events(
+        &app.db,
+        &Actor::system(tenant.id, "test"),
+        case.id,
+        &[NewEvent::new(
+            EventKind::MessageToRequester,
+            json!({"subject": "Votre signalement"}),
+        )
+        .with_body("Une équipe passe jeudi.")],
+    )
+    .await
+    .unwrap();
+    let hash = app.state.files.put(b"%PDF-1.4 test").await.unwrap();
+    relais_store::documents::create(
+        &app.db,
+        &actor(&app, s),
+        &relais_store::documents::NewDocument {
+            owner_person_id: Some(p),
+            kind: Some("proof_of_address"),
+            file_hash: &hash,
+            media_type: "application/pdf",
+            size_bytes: 13,
+            file_name: "quittance-edf.pdf",
+        },
+    )
+    .await
+    .unwrap();
+
+    let mut agent = staff(&app, s, "agent").await;
+    let page = agent.get(&format!("/backoffice/people/{p}")).await;
+    page.assert_status(StatusCode::OK);
+    page.assert_contains(&format!("/backoffice/cases/{}", case.id));
+    page.assert_contains(&case.reference);
+    page.assert_contains("Signaler un problème sur la voie publique");
+    page.assert_contains("Une équipe passe jeudi.");
+    page.assert_contains("quittance-edf.pdf");
+    assert!(
+        !page.body.contains(&not_hers.reference),
+        "another person's case is not on her timeline"
+    );
+
+    // Filtered by kind: only the cases.
+    let page = agent
+        .get(&format!("/backoffice/people/{p}?kind=case"))
+        .await;
+    page.assert_contains(&case.reference);
+    assert!(!page.body.contains("quittance-edf.pdf"));
+    assert!(!page.body.contains("Une équipe passe jeudi."));
+    // Filtered by channel: the case came by phone, so it stays; not by letter.
+    let page = agent
+        .get(&format!("/backoffice/people/{p}?channel=phone"))
+        .await;
+    page.assert_contains(&format!("/backoffice/cases/{}", case.id));
+    let page = agent
+        .get(&format!("/backoffice/people/{p}?channel=letter"))
+        .await;
+    assert!(
+        !page
+            .body
+            .contains(&format!("/backoffice/cases/{}", case.id))
+    );
+}

@@ -270,6 +270,8 @@ const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/backoffice/segments/{segment}/edit"),
     ("POST", "/backoffice/segments/{segment}/delete"),
     ("GET", "/backoffice/segments/{segment}/export.csv"),
+    ("GET", "/backoffice/segments/{segment}/export.vcf"),
+    ("GET", "/backoffice/people/{person}/vcard"),
     ("GET", "/admin/custom-fields"),
     ("POST", "/admin/custom-fields"),
     ("GET", "/admin/custom-fields/{field}"),
