@@ -2000,7 +2000,7 @@ async fn the_timeline_filters_by_kind_and_by_channel() {
         .await;
     r.assert_contains("Rien dans l’historique pour ce filtre");
     // Unknown values are ignored, not errors.
-    c.get(&format!("{base}?kind=case&channel=fax"))
+    c.get(&format!("{base}?kind=appointment&channel=fax"))
         .await
         .assert_status(StatusCode::OK)
         .assert_contains("Appel du lundi");
