@@ -50,6 +50,8 @@ enum Transport {
 pub struct Mailer {
     transport: Transport,
     from: Mailbox,
+    /// Where mail goes, in words, for the log.
+    target: String,
 }
 
 /// One message, in plain text and optionally HTML.
@@ -68,6 +70,7 @@ impl Mailer {
             .parse()
             .map_err(|_| MailError::Address(from.to_owned()))?;
         Ok(Self {
+            target: format!("written as .eml files in {}", dir.display()),
             transport: Transport::Files(dir.clone(), AsyncFileTransport::new(dir)),
             from,
         })
@@ -90,18 +93,35 @@ impl Mailer {
         let from = from
             .parse()
             .map_err(|_| MailError::Address(from.to_owned()))?;
+        let tls = match settings.tls {
+            Tls::None => "no TLS",
+            Tls::StartTls => "STARTTLS",
+            Tls::Wrapper => "TLS",
+        };
         Ok(Self {
+            target: format!(
+                "sent by SMTP to {}:{} ({tls}{}) from {from}",
+                settings.host,
+                settings.port,
+                if settings.username.is_some() {
+                    ", with credentials"
+                } else {
+                    ""
+                }
+            ),
             transport: Transport::Smtp(builder.build()),
             from,
         })
     }
 
+    /// Whether mail is written as files (local and quick) rather than sent over the network.
+    pub fn writes_files(&self) -> bool {
+        matches!(self.transport, Transport::Files(..))
+    }
+
     /// Where mail goes, for the start-up log.
     pub fn describe(&self) -> String {
-        match &self.transport {
-            Transport::Files(dir, _) => format!("written as .eml files in {}", dir.display()),
-            Transport::Smtp(_) => "sent by SMTP".to_owned(),
-        }
+        self.target.clone()
     }
 
     pub async fn send(&self, mail: Mail) -> Result<(), MailError> {

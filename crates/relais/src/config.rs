@@ -232,6 +232,7 @@ impl Config {
             max_upload_bytes: self.max_upload_bytes,
             trust_proxy: self.trust_proxy,
             reset_link_lifetime: chrono::Duration::minutes(self.reset_link_minutes.into()),
+            signup_link_lifetime: chrono::Duration::hours(24),
             login_attempts_per_minute: self.login_attempts_per_minute,
         }
     }

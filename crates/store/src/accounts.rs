@@ -25,6 +25,8 @@ pub struct Account {
     pub totp_enabled: bool,
     #[serde(skip)]
     pub totp_last_step: Option<i64>,
+    /// When the address was last proved (sign-up link, or a provider vouching for it).
+    pub email_verified_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -44,7 +46,8 @@ impl Account {
 
 const COLUMNS: &str =
     "tenant_id, id, kind, email, display_name, password_hash, role, locale, disabled,
-    failed_logins, locked_until, totp_secret, totp_enabled, totp_last_step, created_at, updated_at";
+    failed_logins, locked_until, totp_secret, totp_enabled, totp_last_step, email_verified_at,
+    created_at, updated_at";
 
 pub struct NewAccount {
     pub kind: AccountKind,
@@ -66,8 +69,8 @@ pub async fn create(db: &Db, actor: &Actor, new: NewAccount) -> Result<Account> 
     on_pool!(db, |p| {
         let mut tx = p.begin_write().await?;
         sqlx::query(
-            "INSERT INTO accounts (tenant_id, id, kind, email, display_name, password_hash, role, locale, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+            "INSERT INTO accounts (tenant_id, id, kind, email, display_name, password_hash, role, locale, email_verified_at, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9)",
         )
         .bind(actor.tenant_id)
         .bind(id)

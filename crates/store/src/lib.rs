@@ -23,6 +23,7 @@ pub mod jobs;
 pub mod password_resets;
 pub mod people;
 pub mod portal;
+pub mod portal_accounts;
 pub mod routing;
 pub mod saved_views;
 pub mod schema;

@@ -68,6 +68,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0009_backoffice.sql"),
     },
     Migration {
+        version: 10,
+        name: "accounts",
+        sqlite: include_str!("../migrations/sqlite/0010_accounts.sql"),
+        postgres: include_str!("../migrations/postgres/0010_accounts.sql"),
+    },
+    Migration {
         version: 11,
         name: "operations",
         sqlite: include_str!("../migrations/sqlite/0011_operations.sql"),

@@ -1810,3 +1810,89 @@ agent-capacity-hint = Open cases at most; empty for no limit. Routing skips an a
 agent-skills = Skills
 agent-skills-hint = Separated by commas (e.g. English, sign language).
 agent-availability-saved = The agent's availability is saved.
+## Portal accounts: sign-up, profile, notifications, deletion, single sign-on
+signup-link = No account yet? Create one
+signup-title = Create an account
+signup-intro = An account lets you follow your requests and find your drafts and documents again. We will send you a link to confirm your email address.
+signup-confirm-password = Confirm the password
+signup-submit = Create my account
+signup-have-account = Already have an account? Sign in
+signup-sent-title = Check your mailbox
+signup-sent = An email has just been sent to { $email }. Open the link it contains within { $hours } hours to activate your account.
+signup-sent-spam = Check your spam folder too. If no email arrives within a few minutes, you can start again.
+signup-mail-subject = Confirm your address — { $tenant }
+signup-mail-body = Hello,
+
+    To activate your { $tenant } account, open this link (valid for { $hours } hours, usable once):
+
+    { $link }
+
+    If you did not ask for an account, ignore this message: nothing will be created.
+signup-exists-mail-subject = Your account — { $tenant }
+signup-exists-mail-body = Hello,
+
+    Someone just asked to sign up to { $tenant } with your address, which already has an account.
+    To sign in: { $login }
+    Forgot your password: { $reset }
+
+    If this was not you, ignore this message: nothing has changed.
+signup-confirm-title = Confirm your email address
+signup-confirm-intro = One last click to activate your account.
+signup-confirm-button = Activate my account
+signup-invalid = This link no longer works: it was already used or it has expired. Sign up again.
+signup-done = Your address is confirmed and your account is ready. Welcome!
+signup-exists = An account already exists for this address: sign in, or ask for a new password.
+profile-title = My profile
+profile-intro = This is what the service knows about you. Your email address is what you sign in with.
+profile-saved = Profile saved.
+profile-link = Edit my profile
+notifications-title = Notifications
+notifications-intro = For each kind of event, choose when to get an email. The acknowledgement of a request is always sent.
+notifications-link = Choose my notifications
+notify-kind-status = One of my requests moves to another step
+notify-kind-message = The service writes to me about a request
+notify-immediately = Immediately
+notify-daily = In a daily digest
+notify-never = Never
+notifications-saved = Notification preferences saved.
+notifications-invalid = Choose “immediately”, “in a daily digest” or “never” for each kind of event.
+digest-mail-subject = Your daily digest — { $tenant }
+digest-mail-intro = Hello,
+
+    Here is what happened in your requests since the last digest:
+digest-mail-outro = You get this digest because you chose it in your notification preferences: { $link }
+delete-title = Delete my account
+delete-link = Delete my account
+delete-intro-pseudonymise = Your account will be deleted and your personal data (name, contact details, consents) replaced by a pseudonym. Your requests are kept, as the law requires, without your name or contact details.
+delete-intro-keep-record = Your account will be deleted. The service keeps its record about you and your requests under its own retention rules.
+delete-confirm-password = To confirm, enter your password
+delete-confirm-email = To confirm, enter your account's email address
+delete-email-wrong = This is not your account's email address.
+delete-button = Delete my account for good
+account-deleted = Your account has been deleted.
+account-delete-staff = Staff accounts are removed by an administrator.
+deletion-rule-title = Deletion of portal accounts
+deletion-rule-intro = What happens to the record of a person who deletes their account. Their requests are always kept.
+deletion-rule-pseudonymise = Pseudonymise the record (name replaced, contact details erased)
+deletion-rule-keep-record = Keep the record under our retention rules
+deletion-rule-invalid = Choose one of the two rules.
+deletion-rule-saved = Deletion rule saved.
+oidc-title = Sign-in through an identity provider (OpenID Connect)
+oidc-intro = FranceConnect or any compatible provider. Redirect address to declare at the provider: { $callback }
+oidc-issuer = Issuer
+oidc-client-id = Client id
+oidc-client-secret = Client secret
+oidc-client-secret-hint = Leave empty to keep the saved secret.
+oidc-label = Sign-in button label
+oidc-acr = Requested level (acr_values, optional, for example eidas1)
+oidc-enabled = Offer this sign-in on the portal
+oidc-invalid-issuer = Enter the issuer's address: https://…, or http:// on the local machine.
+oidc-invalid-client-id = Enter the client id (1 to 200 characters).
+oidc-invalid-secret = Enter the client secret (1 to 500 characters).
+oidc-invalid-label = Enter the button label (1 to 60 characters).
+oidc-invalid-acr = The requested level may only hold letters, digits, dots, dashes and spaces.
+oidc-saved = Identity provider saved.
+oidc-sign-in-with = Sign in with { $provider }
+oidc-or = or
+oidc-failed = Signing in through the identity provider did not work. Try again, or sign in with your email address.
+oidc-not-configured = Sign-in through an identity provider is not offered on this site.

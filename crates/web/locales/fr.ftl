@@ -1810,3 +1810,89 @@ agent-capacity-hint = Nombre maximal de dossiers ouverts ; vide pour ne pas fixe
 agent-skills = Compétences
 agent-skills-hint = Séparées par des virgules (par ex. anglais, langue des signes).
 agent-availability-saved = La disponibilité de l'agent est enregistrée.
+## Portal accounts: sign-up, profile, notifications, deletion, single sign-on
+signup-link = Pas encore de compte ? Créer un compte
+signup-title = Créer un compte
+signup-intro = Un compte vous permet de suivre vos demandes et de retrouver vos brouillons et vos pièces. Nous vous enverrons un lien pour confirmer votre adresse e-mail.
+signup-confirm-password = Confirmer le mot de passe
+signup-submit = Créer mon compte
+signup-have-account = Vous avez déjà un compte ? Se connecter
+signup-sent-title = Vérifiez votre messagerie
+signup-sent = Un e-mail vient d'être envoyé à { $email }. Ouvrez le lien qu'il contient dans les { $hours } heures pour activer votre compte.
+signup-sent-spam = Pensez à vérifier vos courriers indésirables. Sans e-mail au bout de quelques minutes, vous pouvez recommencer.
+signup-mail-subject = Confirmez votre adresse — { $tenant }
+signup-mail-body = Bonjour,
+
+    Pour activer votre compte { $tenant }, ouvrez ce lien (valable { $hours } heures, utilisable une seule fois) :
+
+    { $link }
+
+    Si vous n'avez pas demandé de compte, ignorez ce message : rien ne sera créé.
+signup-exists-mail-subject = Votre compte — { $tenant }
+signup-exists-mail-body = Bonjour,
+
+    Une inscription au site { $tenant } vient d'être demandée avec votre adresse, qui a déjà un compte.
+    Pour vous connecter : { $login }
+    Mot de passe oublié : { $reset }
+
+    Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : rien n'a changé.
+signup-confirm-title = Confirmer votre adresse e-mail
+signup-confirm-intro = Un dernier clic pour activer votre compte.
+signup-confirm-button = Activer mon compte
+signup-invalid = Ce lien n'est plus valable : il a déjà servi ou il a expiré. Recommencez l'inscription.
+signup-done = Votre adresse est confirmée et votre compte est prêt. Bienvenue !
+signup-exists = Un compte existe déjà pour cette adresse : connectez-vous, ou demandez un nouveau mot de passe.
+profile-title = Mon profil
+profile-intro = Ces informations sont celles que le service connaît de vous. Votre adresse e-mail sert à vous connecter.
+profile-saved = Profil enregistré.
+profile-link = Modifier mon profil
+notifications-title = Notifications
+notifications-intro = Pour chaque type d'événement, choisissez quand recevoir un e-mail. L'accusé de réception d'une demande est toujours envoyé.
+notifications-link = Choisir mes notifications
+notify-kind-status = Une de mes demandes change d'étape
+notify-kind-message = Le service m'écrit au sujet d'une demande
+notify-immediately = Immédiatement
+notify-daily = Dans un résumé quotidien
+notify-never = Jamais
+notifications-saved = Préférences de notification enregistrées.
+notifications-invalid = Choisissez « immédiatement », « dans un résumé quotidien » ou « jamais » pour chaque type d'événement.
+digest-mail-subject = Votre résumé du jour — { $tenant }
+digest-mail-intro = Bonjour,
+
+    Voici ce qui s'est passé dans vos demandes depuis le dernier résumé :
+digest-mail-outro = Vous recevez ce résumé parce que vous l'avez choisi dans vos préférences de notification : { $link }
+delete-title = Supprimer mon compte
+delete-link = Supprimer mon compte
+delete-intro-pseudonymise = Votre compte sera supprimé et vos données personnelles (nom, coordonnées, consentements) remplacées par un pseudonyme. Vos demandes sont conservées, comme la loi l'exige, sans votre nom ni vos coordonnées.
+delete-intro-keep-record = Votre compte sera supprimé. Le service conserve sa fiche vous concernant et vos demandes selon ses propres règles de conservation.
+delete-confirm-password = Pour confirmer, saisissez votre mot de passe
+delete-confirm-email = Pour confirmer, saisissez l'adresse e-mail de votre compte
+delete-email-wrong = L'adresse saisie n'est pas celle de votre compte.
+delete-button = Supprimer définitivement mon compte
+account-deleted = Votre compte a été supprimé.
+account-delete-staff = Les comptes du personnel sont retirés par un administrateur.
+deletion-rule-title = Suppression des comptes du portail
+deletion-rule-intro = Ce qu'il advient de la fiche d'une personne qui supprime son compte. Ses demandes sont toujours conservées.
+deletion-rule-pseudonymise = Pseudonymiser la fiche (nom remplacé, coordonnées effacées)
+deletion-rule-keep-record = Conserver la fiche selon nos règles de conservation
+deletion-rule-invalid = Choisissez l'une des deux règles.
+deletion-rule-saved = Règle de suppression enregistrée.
+oidc-title = Connexion par un fournisseur d'identité (OpenID Connect)
+oidc-intro = FranceConnect ou tout fournisseur compatible. Adresse de retour à déclarer chez le fournisseur : { $callback }
+oidc-issuer = Émetteur (issuer)
+oidc-client-id = Identifiant client
+oidc-client-secret = Secret client
+oidc-client-secret-hint = Laissez vide pour garder le secret enregistré.
+oidc-label = Libellé du bouton de connexion
+oidc-acr = Niveau demandé (acr_values, facultatif, par exemple eidas1)
+oidc-enabled = Proposer cette connexion sur le portail
+oidc-invalid-issuer = Saisissez l'adresse de l'émetteur : https://…, ou http:// sur la machine locale.
+oidc-invalid-client-id = Saisissez l'identifiant client (1 à 200 caractères).
+oidc-invalid-secret = Saisissez le secret client (1 à 500 caractères).
+oidc-invalid-label = Saisissez le libellé du bouton (1 à 60 caractères).
+oidc-invalid-acr = Le niveau demandé ne doit contenir que des lettres, chiffres, points, tirets et espaces.
+oidc-saved = Fournisseur d'identité enregistré.
+oidc-sign-in-with = Se connecter avec { $provider }
+oidc-or = ou
+oidc-failed = La connexion avec le fournisseur d'identité n'a pas abouti. Réessayez, ou connectez-vous avec votre adresse e-mail.
+oidc-not-configured = La connexion par un fournisseur d'identité n'est pas proposée sur ce site.

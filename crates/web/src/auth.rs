@@ -229,7 +229,7 @@ async fn login(
 
 /// Opens a new session (a new id every time: renewal at sign-in stops session fixation),
 /// ends the one the browser had, rotates the CSRF token, and redirects.
-async fn start_session(
+pub(crate) async fn start_session(
     state: &AppState,
     ctx: &Ctx,
     headers: &HeaderMap,
@@ -468,7 +468,10 @@ pub async fn forgot_submit(
                 .await?
                 .filter(|a| !a.disabled)
     {
-        send_reset_link(&state, &ctx, &ctx.actor(), &account).await?;
+        // Sent in the background: neither a slow nor a refusing mail server may change the
+        // answer or its timing, which would tell that the account exists.
+        let mail = reset_mail(&state, &ctx, &ctx.actor(), &account).await?;
+        send_later(&state, mail, "reset link").await;
     }
     forgot_page(&state, &ctx, kind, Some(ctx.t("forgot-sent")), None)
 }
@@ -480,6 +483,39 @@ pub async fn send_reset_link(
     actor: &Actor,
     account: &accounts::Account,
 ) -> AppResult<()> {
+    let mail = reset_mail(state, ctx, actor, account).await?;
+    state
+        .mailer
+        .send(mail)
+        .await
+        .map_err(|e| AppError::Internal(format!("reset mail: {e}")))
+}
+
+/// Sends a mail without letting the answer wait for (or depend on) the mail server: over
+/// SMTP it goes after the answer, in the background; written as a file (local and quick)
+/// it is written at once. A failure is logged with what it was.
+pub async fn send_later(state: &AppState, mail: relais_mail::Mail, what: &'static str) {
+    if state.mailer.writes_files() {
+        if let Err(e) = state.mailer.send(mail).await {
+            tracing::warn!(error = %e, what, "mail not written");
+        }
+        return;
+    }
+    let mailer = state.mailer.clone();
+    tokio::spawn(async move {
+        if let Err(e) = mailer.send(mail).await {
+            tracing::warn!(error = %e, what, "mail not sent");
+        }
+    });
+}
+
+/// Creates a single-use reset link and the mail that carries it, in the account's language.
+async fn reset_mail(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    account: &accounts::Account,
+) -> AppResult<relais_mail::Mail> {
     let token = random_token();
     password_resets::create(
         &state.db,
@@ -509,16 +545,12 @@ pub async fn send_reset_link(
             ("link", format!("{base}/password/reset/{token}")),
         ]),
     );
-    state
-        .mailer
-        .send(relais_mail::Mail {
-            to: account.email.clone(),
-            subject,
-            text,
-            html: None,
-        })
-        .await
-        .map_err(|e| AppError::Internal(format!("reset mail: {e}")))
+    Ok(relais_mail::Mail {
+        to: account.email.clone(),
+        subject,
+        text,
+        html: None,
+    })
 }
 
 /// The start of links sent by mail. Never taken blindly from the request's `Host`: a forged

@@ -24,6 +24,7 @@ pub mod portal;
 pub mod rate_limit;
 pub mod rules;
 pub mod search;
+pub mod signup;
 pub mod state;
 
 pub use state::{AppState, WebConfig};
@@ -55,6 +56,8 @@ pub fn app(state: AppState) -> Router {
         .route("/logout", post(auth::logout))
         .route("/password/forgot", get(auth::forgot_form).post(auth::forgot_submit))
         .route("/password/reset/{token}", get(auth::reset_form).post(auth::reset_submit))
+        .route("/signup", get(signup::form).post(signup::submit))
+        .route("/signup/confirm/{token}", get(signup::confirm_form).post(signup::confirm))
         .route("/backoffice", get(pages::backoffice))
         .route("/account", get(account::show))
         .route("/account/locale", post(account::set_locale))

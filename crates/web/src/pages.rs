@@ -41,6 +41,12 @@ const NOTICES: &[&str] = &[
     "team-saved",
     "team-deleted",
     "calendar-saved",
+    "signup-done",
+    "signup-exists",
+    "profile-saved",
+    "notifications-saved",
+    "account-deleted",
+    "oidc-failed",
 ];
 
 impl NoticeQuery {

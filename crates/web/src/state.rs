@@ -23,6 +23,8 @@ pub struct WebConfig {
     pub trust_proxy: bool,
     /// How long a password reset link works.
     pub reset_link_lifetime: chrono::Duration,
+    /// How long a sign-up link works.
+    pub signup_link_lifetime: chrono::Duration,
     /// Sign-in attempts allowed per client address and minute.
     pub login_attempts_per_minute: u32,
     /// Largest file accepted by the person import, in bytes (its upload route only).
@@ -50,6 +52,7 @@ impl Default for WebConfig {
             max_upload_bytes: 25 * 1024 * 1024,
             trust_proxy: false,
             reset_link_lifetime: chrono::Duration::minutes(30),
+            signup_link_lifetime: chrono::Duration::hours(24),
             login_attempts_per_minute: 10,
             max_import_bytes: 20 * 1024 * 1024,
             job_workers: 2,

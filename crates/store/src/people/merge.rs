@@ -127,6 +127,11 @@ pub const PERSON_REFERENCES: &[Reference] = &[
     // Cases filed by the person and documents of their safe are theirs: they follow.
     moves("cases", "requester_person_id"),
     moves("documents", "owner_person_id"),
+    // A portal account follows its person to the survivor (its cases and documents do too).
+    Reference {
+        row: "account_id",
+        ..moves("account_persons", "person_id")
+    },
     // Records merged earlier into the merged one now lead to the survivor.
     Reference {
         row: "merged_id",

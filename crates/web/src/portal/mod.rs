@@ -136,8 +136,8 @@ pub(crate) fn requester(ctx: &Ctx) -> AppResult<&Account> {
 /// The person record a portal account acts for. Accounts are linked to persons by the
 /// sign-up and single sign-on flows; an account not linked yet has no document safe and files
 /// under its account only.
-pub(crate) async fn person_of(_state: &AppState, _account: &Account) -> AppResult<Option<Uuid>> {
-    Ok(None)
+pub(crate) async fn person_of(state: &AppState, account: &Account) -> AppResult<Option<Uuid>> {
+    Ok(relais_store::portal_accounts::person_of(&state.db, account.tenant_id, account.id).await?)
 }
 
 /// A service's title in the visitor's language.

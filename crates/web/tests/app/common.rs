@@ -54,6 +54,11 @@ impl TestApp {
     }
 
     pub async fn with_config(config: WebConfig) -> TestApp {
+        Self::with_mailer(config, None).await
+    }
+
+    /// With this mailer instead of `.eml` files in `<dir>/mail` (the SMTP tests).
+    pub async fn with_mailer(config: WebConfig, mailer: Option<relais_mail::Mailer>) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let (database_url, pg_cleanup) = match std::env::var("RELAIS_TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
@@ -80,9 +85,14 @@ impl TestApp {
         let db = Db::connect(&database_url).await.expect("connect");
         db.migrate().await.expect("migrate");
         let files = FileStore::new(dir.path().join("files"));
-        let mailer =
-            relais_mail::Mailer::to_files(dir.path().join("mail"), "Relais <noreply@relais.test>")
-                .expect("mailer");
+        let mailer = match mailer {
+            Some(m) => m,
+            None => relais_mail::Mailer::to_files(
+                dir.path().join("mail"),
+                "Relais <noreply@relais.test>",
+            )
+            .expect("mailer"),
+        };
         let state = AppState::new(db.clone(), files, mailer, config);
         let router = relais_web::app(state.clone());
         let mut app = TestApp {

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod accounts;
 mod admin;
 mod api;
 mod auth;
@@ -14,6 +15,7 @@ mod catalogue;
 mod duplicates;
 mod import;
 mod jobs;
+mod mail;
 mod operations;
 mod people;
 mod portal;
