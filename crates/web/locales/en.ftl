@@ -1810,6 +1810,7 @@ agent-capacity-hint = Open cases at most; empty for no limit. Routing skips an a
 agent-skills = Skills
 agent-skills-hint = Separated by commas (e.g. English, sign language).
 agent-availability-saved = The agent's availability is saved.
+
 ## Portal accounts: sign-up, profile, notifications, deletion, single sign-on
 signup-link = No account yet? Create one
 signup-title = Create an account

@@ -1810,6 +1810,7 @@ agent-capacity-hint = Nombre maximal de dossiers ouverts ; vide pour ne pas fixe
 agent-skills = Compétences
 agent-skills-hint = Séparées par des virgules (par ex. anglais, langue des signes).
 agent-availability-saved = La disponibilité de l'agent est enregistrée.
+
 ## Portal accounts: sign-up, profile, notifications, deletion, single sign-on
 signup-link = Pas encore de compte ? Créer un compte
 signup-title = Créer un compte
