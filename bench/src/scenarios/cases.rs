@@ -80,6 +80,8 @@ pub async fn ensure(bench: &mut Bench) -> Result<()> {
         },
         target: None,
     });
+    // Statistics as autovacuum would leave them after a bulk load (PostgreSQL only).
+    relais_store::schema::analyze(&bench.db).await?;
     bench.agents = agents;
     bench.cases_generated = true;
     Ok(())

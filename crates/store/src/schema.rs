@@ -87,6 +87,16 @@ const MIGRATIONS: &[Migration] = &[
     },
 ];
 
+/// Refreshes the planner's statistics after a bulk load (data generators; PostgreSQL's
+/// autovacuum does it on its own a little later). SQLite is left as the server runs it, with
+/// no statistics.
+pub async fn analyze(db: &Db) -> Result<()> {
+    if let Db::Postgres(pool) = db {
+        pool.execute("ANALYZE").await?;
+    }
+    Ok(())
+}
+
 /// Names of the migrations this binary knows, in order.
 pub fn known_migrations() -> Vec<&'static str> {
     MIGRATIONS.iter().map(|m| m.name).collect()
@@ -193,7 +203,10 @@ pub async fn describe(db: &Db) -> Result<BTreeMap<String, Vec<(String, bool)>>> 
         Db::Postgres(pool) => {
             let rows = sqlx::query(
                 "SELECT table_name::text AS table_name, column_name::text AS column_name, is_nullable::text AS is_nullable
-                 FROM information_schema.columns WHERE table_schema = current_schema()",
+                 FROM information_schema.columns WHERE table_schema = current_schema()
+                   -- Generated columns (the search keys as a tsvector) are PostgreSQL's kind
+                   -- of index, as FTS5 tables are SQLite's.
+                   AND is_generated = 'NEVER'",
             )
             .fetch_all(pool)
             .await?;

@@ -160,7 +160,7 @@ async fn candidates(
             sqlx::query_as::<_, Candidate>(
                 "SELECT d.entity_type, d.entity_id, d.fields, d.sort_key
                  FROM search_documents d
-                 WHERE array_to_tsvector(string_to_array(d.terms, ' ')) @@ $1::tsquery
+                 WHERE d.terms_vector @@ $1::tsquery
                    AND d.tenant_id = $2 AND NOT d.archived
                    AND ($3::text IS NULL OR d.entity_type = $3)
                  LIMIT $4",

@@ -12,3 +12,15 @@ CREATE INDEX cases_organisation_recent ON cases (tenant_id, organisation_id, sub
 
 -- A service page's processing times read the latest closed cases of the service.
 CREATE INDEX cases_service_closed ON cases (tenant_id, service_id, closed_at);
+
+-- Search: the documents' keys as a stored tsvector with its GIN index, written straight into
+-- the index (fastupdate off). The GIN index on the expression
+-- array_to_tsvector(string_to_array(terms, ' ')) was not chosen: freshly written documents
+-- sat in the index's pending list until a vacuum, which made the index look dear, and the
+-- planner walked the tenant's documents building a tsvector for each instead (80 ms a search
+-- at 10,000 persons; 0.05 ms with this column and index).
+ALTER TABLE search_documents ADD COLUMN terms_vector tsvector
+    GENERATED ALWAYS AS (array_to_tsvector(string_to_array(terms, ' '))) STORED;
+DROP INDEX search_documents_terms;
+CREATE INDEX search_documents_terms ON search_documents USING gin (terms_vector)
+    WITH (fastupdate = off);
