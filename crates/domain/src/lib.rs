@@ -9,6 +9,7 @@ pub mod error;
 pub mod filing;
 pub mod handling;
 pub mod import;
+pub mod notify;
 pub mod people;
 pub mod routing;
 pub mod search;

@@ -556,46 +556,94 @@ pub struct Held {
     pub created_at: DateTime<Utc>,
 }
 
-/// The accounts of every tenant with notifications waiting since before `before`.
-pub async fn digest_due(db: &Db, before: DateTime<Utc>) -> Result<Vec<(Uuid, Uuid)>> {
+/// Every account (of every tenant) with notifications held, and when the oldest was held.
+pub async fn digest_candidates(db: &Db) -> Result<Vec<(Uuid, Uuid, DateTime<Utc>)>> {
+    on_pool!(db, |p| sqlx::query_as(
+        "SELECT tenant_id, account_id, MIN(created_at) FROM notification_digest
+         WHERE sent_at IS NULL GROUP BY tenant_id, account_id"
+    )
+    .fetch_all(p)
+    .await
+    .map_err(Into::into))
+}
+
+/// Takes what waits for one account's digest, oldest first, marking it sent in the same
+/// statement: two processes never send the same notification twice.
+pub async fn claim_digest(db: &Db, tenant_id: Uuid, account_id: Uuid) -> Result<Vec<Held>> {
+    let mut held: Vec<Held> = on_pool!(db, |p| sqlx::query_as::<_, Held>(
+        "UPDATE notification_digest SET sent_at = $3
+         WHERE tenant_id = $1 AND account_id = $2 AND sent_at IS NULL
+         RETURNING id, event_kind, subject, body, created_at"
+    )
+    .bind(tenant_id)
+    .bind(account_id)
+    .bind(Utc::now())
+    .fetch_all(p)
+    .await)?;
+    held.sort_by_key(|h| (h.created_at, h.id));
+    Ok(held)
+}
+
+/// Puts claimed notifications back when their digest could not be sent.
+pub async fn release_digest(db: &Db, tenant_id: Uuid, ids: &[Uuid]) -> Result<()> {
+    on_pool!(db, |p| {
+        for id in ids {
+            sqlx::query(
+                "UPDATE notification_digest SET sent_at = NULL WHERE tenant_id = $1 AND id = $2",
+            )
+            .bind(tenant_id)
+            .bind(*id)
+            .execute(p)
+            .await?;
+        }
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Profile
+
+/// The phone numbers of a person, oldest first: `(point id, E.164)`.
+pub async fn phones_of(db: &Db, tenant_id: Uuid, person_id: Uuid) -> Result<Vec<(Uuid, String)>> {
     on_pool!(db, |p| {
         sqlx::query_as(
-        "SELECT DISTINCT tenant_id, account_id FROM notification_digest WHERE sent_at IS NULL AND created_at <= $1"
+        "SELECT id, e164 FROM person_phones WHERE tenant_id = $1 AND person_id = $2 ORDER BY created_at, id"
     )
-    .bind(before)
+    .bind(tenant_id)
+    .bind(person_id)
     .fetch_all(p)
     .await
     .map_err(Into::into)
     })
 }
 
-/// What waits for one account's digest, oldest first.
-pub async fn held(db: &Db, tenant_id: Uuid, account_id: Uuid) -> Result<Vec<Held>> {
-    on_pool!(db, |p| sqlx::query_as::<_, Held>(
-        "SELECT id, event_kind, subject, body, created_at FROM notification_digest
-         WHERE tenant_id = $1 AND account_id = $2 AND sent_at IS NULL ORDER BY created_at, id"
-    )
-    .bind(tenant_id)
-    .bind(account_id)
-    .fetch_all(p)
-    .await
-    .map_err(Into::into))
-}
-
-/// Marks notifications as sent in a digest.
-pub async fn mark_sent(db: &Db, tenant_id: Uuid, ids: &[Uuid]) -> Result<()> {
-    let now = Utc::now();
+/// Renames an account (a portal account follows its person's name).
+pub async fn set_display_name(db: &Db, actor: &Actor, account_id: Uuid, name: &str) -> Result<()> {
     on_pool!(db, |p| {
-        for id in ids {
-            sqlx::query(
-                "UPDATE notification_digest SET sent_at = $3 WHERE tenant_id = $1 AND id = $2",
-            )
-            .bind(tenant_id)
-            .bind(*id)
-            .bind(now)
-            .execute(p)
-            .await?;
+        let mut tx = p.begin_write().await?;
+        let n = sqlx::query(
+            "UPDATE accounts SET display_name = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2 AND display_name <> $3",
+        )
+        .bind(actor.tenant_id)
+        .bind(account_id)
+        .bind(name)
+        .bind(Utc::now())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n > 0 {
+            record!(
+                tx,
+                actor,
+                Change::new(
+                    "account.rename",
+                    "account",
+                    account_id,
+                    json!({"display_name": name})
+                )
+            );
         }
+        tx.commit().await?;
         Ok(())
     })
 }
@@ -641,6 +689,7 @@ pub const ACCOUNT_ROWS: &[&str] = &[
     "oidc_identities",
     "saved_views",
     "agent_availability",
+    "agent_skills",
     "team_members",
 ];
 

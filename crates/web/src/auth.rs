@@ -557,9 +557,17 @@ async fn reset_mail(
 /// host would send the reset link to an attacker's site. A host known for this tenant is
 /// used as is; otherwise the configured public URL, or the listening address.
 pub(crate) async fn link_base(state: &AppState, ctx: &Ctx) -> AppResult<String> {
-    let hosts = tenants::hosts(&state.db, ctx.tenant.id).await?;
+    tenant_link_base(state, &ctx.tenant).await
+}
+
+/// [`link_base`] for a tenant, outside any request (background work).
+pub(crate) async fn tenant_link_base(
+    state: &AppState,
+    tenant: &tenants::Tenant,
+) -> AppResult<String> {
+    let hosts = tenants::hosts(&state.db, tenant.id).await?;
     if let Some(public) = &state.config.public_url
-        && (ctx.tenant.is_default || hosts.is_empty())
+        && (tenant.is_default || hosts.is_empty())
     {
         return Ok(public.trim_end_matches('/').to_owned());
     }

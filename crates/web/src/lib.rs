@@ -17,10 +17,12 @@ pub mod i18n;
 pub mod jobs;
 pub mod metrics;
 pub mod middleware;
+pub mod notify;
 pub mod pages;
 pub mod pdf;
 pub mod people;
 pub mod portal;
+pub mod portal_account;
 pub mod rate_limit;
 pub mod rules;
 pub mod search;
@@ -61,6 +63,9 @@ pub fn app(state: AppState) -> Router {
         .route("/backoffice", get(pages::backoffice))
         .route("/account", get(account::show))
         .route("/account/locale", post(account::set_locale))
+        .route("/account/profile", get(portal_account::profile).post(portal_account::save_profile))
+        .route("/account/notifications", get(portal_account::notifications).post(portal_account::save_notifications))
+        .route("/account/delete", get(portal_account::delete_form).post(portal_account::delete))
         .route("/account/password", post(account::change_password))
         .route("/account/totp", get(account::totp_setup).post(account::totp_enable))
         .route("/account/totp/disable", post(account::totp_disable))
@@ -107,6 +112,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let db = state.db.clone();
+    let digest_state = state.clone();
     let housekeeping = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
@@ -115,6 +121,11 @@ pub async fn serve(
                 Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "session purge failed"),
+            }
+            match notify::send_digests(&digest_state, chrono::Utc::now()).await {
+                Ok(n) if n > 0 => tracing::info!(mails = n, "daily digests sent"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "digest pass failed"),
             }
         }
     });

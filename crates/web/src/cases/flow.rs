@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use relais_domain::case::{
     self as domain_case, EventKind, Firing, Plan, PlanError, TimerOutcome, TimerState,
 };
+use relais_domain::notify::{Delivery, NotifyKind};
 use relais_domain::service::calendar::BusinessCalendar;
 use relais_domain::service::definition::ServiceDefinition;
 use relais_domain::service::form::AnswerError;
@@ -401,7 +402,16 @@ pub async fn fire(
     .await?;
     let updated = cases::apply(&state.db, actor, case.id, write).await?;
     for (locale, subject, body) in mails {
-        send_to_requester(state, tenant, &updated, locale, &subject, &body).await;
+        send_to_requester(
+            state,
+            tenant,
+            &updated,
+            locale,
+            NotifyKind::Status,
+            &subject,
+            &body,
+        )
+        .await;
     }
     Ok(updated)
 }
@@ -615,25 +625,62 @@ async fn requester_email(state: &AppState, tenant: &Tenant, case: &Case) -> Opti
 
 /// Mails the requester. The message is on the timeline already; a mail that cannot be sent
 /// is logged, never a reason to undo the change.
+///
+/// A requester with an account gets it as their notification preferences for this kind of
+/// event say: now, held for the daily digest, or not at all.
 pub async fn send_to_requester(
     state: &AppState,
     tenant: &Tenant,
     case: &Case,
     locale: Locale,
+    kind: NotifyKind,
     subject: &str,
     body: &str,
 ) {
-    let Some(to) = requester_email(state, tenant, case).await else {
-        return;
-    };
     let reference = match locale {
         Locale::Fr => format!("Dossier {}", case.reference),
         Locale::En => format!("Case {}", case.reference),
     };
+    let subject = format!("[{}] {subject}", case.reference);
+    let text = format!("{body}\n\n— {reference}, {}\n", tenant.name);
+    if let Some(account_id) = case.requester_account_id {
+        let delivery = relais_store::portal_accounts::delivery_for(
+            &state.db,
+            tenant.id,
+            account_id,
+            kind.as_str(),
+        )
+        .await
+        .ok()
+        .and_then(|d| Delivery::parse(&d))
+        .unwrap_or_default();
+        match delivery {
+            Delivery::Never => return,
+            Delivery::Daily => {
+                if let Err(e) = relais_store::portal_accounts::hold_for_digest(
+                    &state.db,
+                    tenant.id,
+                    account_id,
+                    kind.as_str(),
+                    &subject,
+                    &text,
+                )
+                .await
+                {
+                    tracing::warn!(case = %case.reference, error = %e, "notification not held for the digest");
+                }
+                return;
+            }
+            Delivery::Immediately => {}
+        }
+    }
+    let Some(to) = requester_email(state, tenant, case).await else {
+        return;
+    };
     let mail = relais_mail::Mail {
         to,
-        subject: format!("[{}] {subject}", case.reference),
-        text: format!("{body}\n\n— {reference}, {}\n", tenant.name),
+        subject,
+        text,
         html: None,
     };
     if let Err(e) = state.mailer.send(mail).await {

@@ -86,7 +86,16 @@ pub async fn reply(
         },
     )
     .await?;
-    flow::send_to_requester(state, tenant, &updated, locale, &subject, &body).await;
+    flow::send_to_requester(
+        state,
+        tenant,
+        &updated,
+        locale,
+        relais_domain::notify::NotifyKind::Message,
+        &subject,
+        &body,
+    )
+    .await;
     Ok(updated)
 }
 

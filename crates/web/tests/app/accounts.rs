@@ -426,3 +426,485 @@ async fn staff_cannot_sign_up_on_the_portal_while_signed_in() {
     assert_eq!(r.location(), Some("/account"));
     let _ = PASSWORD;
 }
+
+/// A person who signed up and followed the link: signed in, with their account.
+pub async fn signed_up(app: &TestApp, given: &str, family: &str, email: &str) -> TestClient {
+    let mut c = app.client("alpha.test");
+    let before = app.mails().len();
+    assert_eq!(sign_up(&mut c, given, family, email).await, StatusCode::OK);
+    let link = link_in(&app.mails()[before], "/signup/confirm/");
+    c.post_form(&link, &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    c
+}
+
+/// A case of the tenant's service filed by this account for its person.
+async fn file_case(app: &TestApp, email: &str) -> relais_store::cases::Case {
+    let service_id = crate::catalogue::published_service(app, "alpha", "voirie").await;
+    let tenant = app.tenant_row("alpha").await;
+    let account = portal_account(app, "alpha", email).await.expect("account");
+    let person = portal_accounts::person_of(&app.db, tenant.id, account.id)
+        .await
+        .expect("query");
+    let service = relais_store::services::get(&app.db, tenant.id, service_id)
+        .await
+        .expect("query")
+        .expect("service");
+    relais_web::cases::flow::file(
+        &app.state,
+        &tenant,
+        &Actor::system(tenant.id, "test"),
+        relais_web::cases::flow::Filing {
+            service: &service,
+            answers: serde_json::json!({"subject": "Un trou dans la chaussée"})
+                .as_object()
+                .cloned()
+                .expect("object"),
+            documents: vec![],
+            requester_person_id: person,
+            requester_account_id: Some(account.id),
+            contact_email: None,
+            organisation_id: None,
+            channel: "portal",
+            priority: relais_domain::service::sla::Priority::Normal,
+            draft_id: None,
+        },
+    )
+    .await
+    .expect("filed")
+    .case
+}
+
+async fn staff_reply(app: &TestApp, case: &relais_store::cases::Case, body: &str) {
+    let tenant = app.tenant_row("alpha").await;
+    let agent = app.account("alpha", "agent@alpha.test").await;
+    let actor = Actor {
+        account_id: Some(agent.id),
+        ..Actor::system(tenant.id, "agent@alpha.test")
+    };
+    let current = relais_store::cases::get(&app.db, tenant.id, case.id)
+        .await
+        .expect("query")
+        .expect("case");
+    relais_web::cases::handling::reply(
+        &app.state,
+        &tenant,
+        &actor,
+        case.id,
+        current.row_version,
+        body,
+    )
+    .await
+    .expect("reply");
+}
+
+#[tokio::test]
+async fn the_profile_edits_the_person_record_and_refuses_bad_input() {
+    let app = TestApp::new().await;
+    let mut c = signed_up(&app, "Marie", "Curie", "marie@example.org").await;
+    let account = portal_account(&app, "alpha", "marie@example.org")
+        .await
+        .expect("account");
+    let person_id = portal_accounts::person_of(&app.db, app.tenant("alpha"), account.id)
+        .await
+        .expect("query")
+        .expect("person");
+    c.get("/account")
+        .await
+        .assert_contains("href=\"/account/profile\"")
+        .assert_contains("href=\"/account/notifications\"")
+        .assert_contains("href=\"/account/delete\"");
+    c.get("/account/profile")
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("Mon profil")
+        .assert_contains("value=\"Marie\"")
+        .assert_contains("value=\"Curie\"");
+    let r = c
+        .post_form(
+            "/account/profile",
+            &[
+                ("given_name", ""),
+                ("family_name", "Curie"),
+                ("phone", "12"),
+                ("locale", "de"),
+            ],
+        )
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Saisissez le prénom")
+        .assert_contains("Saisissez un numéro")
+        .assert_contains("value=\"12\"");
+    let person = people::get_person(&app.db, app.tenant("alpha"), person_id)
+        .await
+        .expect("query")
+        .expect("person");
+    assert_eq!(person.given_name, "Marie", "nothing changed");
+    let r = c
+        .post_form(
+            "/account/profile",
+            &[
+                ("given_name", "Marie"),
+                ("family_name", "Skłodowska-Curie"),
+                ("phone", "06 12 34 56 78"),
+                ("locale", "en"),
+            ],
+        )
+        .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let person = people::get_person(&app.db, app.tenant("alpha"), person_id)
+        .await
+        .expect("query")
+        .expect("person");
+    assert_eq!(person.family_name, "Skłodowska-Curie");
+    assert_eq!(
+        portal_accounts::phones_of(&app.db, app.tenant("alpha"), person_id)
+            .await
+            .expect("query")
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect::<Vec<_>>(),
+        vec!["+33612345678".to_owned()]
+    );
+    let account = portal_account(&app, "alpha", "marie@example.org")
+        .await
+        .expect("account");
+    assert_eq!(account.display_name, "Marie Skłodowska-Curie");
+    assert_eq!(account.locale.as_deref(), Some("en"));
+    c.get(r.location().expect("location"))
+        .await
+        .assert_contains("My profile")
+        .assert_contains("Profile saved");
+    // A new number replaces the old one; an empty one removes it.
+    c.post_form(
+        "/account/profile",
+        &[
+            ("given_name", "Marie"),
+            ("family_name", "Curie"),
+            ("phone", "+33 7 00 00 00 01"),
+            ("locale", "fr"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let phones = portal_accounts::phones_of(&app.db, app.tenant("alpha"), person_id)
+        .await
+        .expect("query");
+    assert_eq!(phones.len(), 1);
+    assert_eq!(phones[0].1, "+33700000001");
+    c.post_form(
+        "/account/profile",
+        &[
+            ("given_name", "Marie"),
+            ("family_name", "Curie"),
+            ("phone", ""),
+            ("locale", "fr"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    assert!(
+        portal_accounts::phones_of(&app.db, app.tenant("alpha"), person_id)
+            .await
+            .expect("query")
+            .is_empty()
+    );
+    // Staff have no portal profile; nobody signed in is sent to sign in.
+    let mut staff = app.client("alpha.test");
+    staff.login_staff("agent@alpha.test").await;
+    staff
+        .get("/account/profile")
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    let r = app.client("alpha.test").get("/account/profile").await;
+    assert!(r.status == StatusCode::SEE_OTHER || r.status == StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn notification_preferences_decide_how_replies_reach_the_requester() {
+    let app = TestApp::new().await;
+    let mut c = signed_up(&app, "Paul", "Martin", "paul@example.org").await;
+    let page = c.get("/account/notifications").await;
+    page.assert_status(StatusCode::OK)
+        .assert_contains("Le service m&#39;écrit")
+        .assert_contains(
+            "id=\"message-immediately\" name=\"message\" value=\"immediately\" checked",
+        );
+    // Bad values: refused with a message, nothing saved.
+    c.post_form(
+        "/account/notifications",
+        &[("status", "weekly"), ("message", "daily")],
+    )
+    .await
+    .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+    .assert_contains("résumé quotidien");
+    let account = portal_account(&app, "alpha", "paul@example.org")
+        .await
+        .expect("account");
+    assert!(
+        portal_accounts::preferences(&app.db, app.tenant("alpha"), account.id)
+            .await
+            .expect("query")
+            .is_empty()
+    );
+    let case = file_case(&app, "paul@example.org").await;
+    let mails_after_filing = app.mails().len();
+
+    // Immediately (the default): the reply is mailed at once.
+    staff_reply(&app, &case, "Nous passons demain.").await;
+    assert_eq!(app.mails().len(), mails_after_filing + 1);
+    assert!(
+        app.mails()
+            .last()
+            .expect("mail")
+            .contains("To: paul@example.org")
+    );
+
+    // Daily: held, then sent once in a digest a day later.
+    c.post_form(
+        "/account/notifications",
+        &[("status", "immediately"), ("message", "daily")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    c.get("/account/notifications?notice=notifications-saved")
+        .await
+        .assert_contains("id=\"message-daily\" name=\"message\" value=\"daily\" checked");
+    staff_reply(&app, &case, "Le trou est rebouché.").await;
+    staff_reply(&app, &case, "Merci de votre signalement.").await;
+    assert_eq!(
+        app.mails().len(),
+        mails_after_filing + 1,
+        "held, not mailed"
+    );
+    assert_eq!(app.count("notification_digest").await, 2);
+    let now = chrono::Utc::now();
+    assert_eq!(
+        relais_web::notify::send_digests(&app.state, now)
+            .await
+            .expect("digest pass"),
+        0,
+        "not a day yet"
+    );
+    assert_eq!(
+        relais_web::notify::send_digests(&app.state, now + chrono::Duration::hours(25))
+            .await
+            .expect("digest pass"),
+        1
+    );
+    let mails = app.mails();
+    assert_eq!(mails.len(), mails_after_filing + 2);
+    let digest = mails
+        .last()
+        .expect("digest")
+        .replace("=\r\n", "")
+        .replace("=\n", "");
+    assert!(digest.contains("To: paul@example.org"), "{digest}");
+    assert!(digest.contains(&case.reference), "{digest}");
+    assert!(digest.contains("/account/notifications"), "{digest}");
+    assert_eq!(
+        relais_web::notify::send_digests(&app.state, now + chrono::Duration::hours(50))
+            .await
+            .expect("digest pass"),
+        0,
+        "each notification goes out once"
+    );
+
+    // Never: neither mailed nor held; the reply is still on the case page.
+    c.post_form(
+        "/account/notifications",
+        &[("status", "immediately"), ("message", "never")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    staff_reply(&app, &case, "Dernier message.").await;
+    assert_eq!(app.mails().len(), mails_after_filing + 2);
+    assert_eq!(app.count("notification_digest").await, 2);
+    c.get(&format!("/my/requests/{}", case.id))
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("Dernier message.");
+}
+
+#[tokio::test]
+async fn deleting_an_account_pseudonymises_the_person_and_keeps_the_cases() {
+    let app = TestApp::new().await;
+    let mut c = signed_up(&app, "Jeanne", "Moreau", "jeanne@example.org").await;
+    c.post_form(
+        "/account/profile",
+        &[
+            ("given_name", "Jeanne"),
+            ("family_name", "Moreau"),
+            ("phone", "0612345678"),
+            ("locale", "fr"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let account = portal_account(&app, "alpha", "jeanne@example.org")
+        .await
+        .expect("account");
+    let person_id = portal_accounts::person_of(&app.db, app.tenant("alpha"), account.id)
+        .await
+        .expect("query")
+        .expect("person");
+    let case = file_case(&app, "jeanne@example.org").await;
+    c.get("/account/delete")
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("pseudonyme");
+    // The wrong password changes nothing.
+    c.post_form("/account/delete", &[("password", "not my password")])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("mot de passe actuel est incorrect");
+    assert!(
+        portal_account(&app, "alpha", "jeanne@example.org")
+            .await
+            .is_some()
+    );
+    let r = c
+        .post_form("/account/delete", &[("password", NEW_PASSWORD)])
+        .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), Some("/?notice=account-deleted"));
+    assert!(!c.cookies.contains_key("relais_session"));
+    c.get("/?notice=account-deleted")
+        .await
+        .assert_contains("Votre compte a été supprimé");
+    assert!(
+        portal_account(&app, "alpha", "jeanne@example.org")
+            .await
+            .is_none()
+    );
+    // The case stays, pointing at the pseudonymised record.
+    let kept = relais_store::cases::get(&app.db, app.tenant("alpha"), case.id)
+        .await
+        .expect("query")
+        .expect("case kept");
+    assert_eq!(kept.requester_account_id, None);
+    assert_eq!(kept.requester_person_id, Some(person_id));
+    let person = people::get_person(&app.db, app.tenant("alpha"), person_id)
+        .await
+        .expect("query")
+        .expect("person kept");
+    assert_eq!(person.given_name, "");
+    assert_ne!(person.family_name, "Moreau");
+    assert!(person.archived_at.is_some());
+    assert!(
+        portal_accounts::phones_of(&app.db, app.tenant("alpha"), person_id)
+            .await
+            .expect("query")
+            .is_empty()
+    );
+    let record = people::person_record(&app.db, app.tenant("alpha"), person_id, None)
+        .await
+        .expect("query")
+        .expect("record");
+    assert!(record.emails.is_empty());
+    // The old password opens nothing; the audit says what was done.
+    c.post_form(
+        "/login",
+        &[("email", "jeanne@example.org"), ("password", NEW_PASSWORD)],
+    )
+    .await
+    .assert_status(StatusCode::UNAUTHORIZED);
+    let mut admin = app.client("alpha.test");
+    admin.login_staff("admin@alpha.test").await;
+    admin
+        .get("/admin/audit")
+        .await
+        .assert_contains("account.delete");
+    // Searching the old name finds nobody.
+    let mut agent = app.client("alpha.test");
+    agent.login_staff("agent@alpha.test").await;
+    let found = agent.get("/backoffice/people?q=moreau").await;
+    assert!(!found.body.contains("Jeanne"), "{}", found.body);
+}
+
+#[tokio::test]
+async fn with_the_keep_record_rule_only_the_account_goes() {
+    let app = TestApp::new().await;
+    portal_accounts::set_deletion_rule(
+        &app.db,
+        &Actor::system(app.tenant("alpha"), "test"),
+        portal_accounts::DeletionRule::KeepRecord,
+    )
+    .await
+    .expect("rule");
+    let mut c = signed_up(&app, "Louis", "Pasteur", "louis@example.org").await;
+    let account = portal_account(&app, "alpha", "louis@example.org")
+        .await
+        .expect("account");
+    let person_id = portal_accounts::person_of(&app.db, app.tenant("alpha"), account.id)
+        .await
+        .expect("query")
+        .expect("person");
+    c.get("/account/delete")
+        .await
+        .assert_contains("règles de conservation");
+    c.post_form("/account/delete", &[("password", NEW_PASSWORD)])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    assert!(
+        portal_account(&app, "alpha", "louis@example.org")
+            .await
+            .is_none()
+    );
+    let person = people::get_person(&app.db, app.tenant("alpha"), person_id)
+        .await
+        .expect("query")
+        .expect("person");
+    assert_eq!(
+        (person.given_name.as_str(), person.family_name.as_str()),
+        ("Louis", "Pasteur")
+    );
+    assert!(person.archived_at.is_none());
+}
+
+#[tokio::test]
+async fn staff_accounts_are_not_deleted_from_the_portal() {
+    let app = TestApp::new().await;
+    let mut staff = app.client("alpha.test");
+    staff.login_staff("agent@alpha.test").await;
+    staff
+        .get("/account/delete")
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    staff
+        .post_form("/account/delete", &[("password", PASSWORD)])
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    let agent = app.account("alpha", "agent@alpha.test").await;
+    assert!(
+        accounts::get(&app.db, app.tenant("alpha"), agent.id)
+            .await
+            .expect("query")
+            .is_some()
+    );
+}
+
+#[tokio::test]
+async fn deletion_knows_every_column_that_points_at_an_account() {
+    let app = TestApp::new().await;
+    let mut declared = relais_store::schema::references_to(&app.db, "accounts")
+        .await
+        .expect("introspection");
+    declared.sort();
+    declared.dedup();
+    let mut known: Vec<(String, String)> = portal_accounts::ACCOUNT_ROWS
+        .iter()
+        .map(|t| ((*t).to_owned(), "account_id".to_owned()))
+        .chain(
+            portal_accounts::ACCOUNT_MENTIONS
+                .iter()
+                .map(|(t, c)| ((*t).to_owned(), (*c).to_owned())),
+        )
+        .collect();
+    known.sort();
+    assert_eq!(
+        known, declared,
+        "a table pointing at accounts must say what account deletion does with it"
+    );
+}
