@@ -150,10 +150,12 @@ pub enum EventKind {
     SlaWarning,
     SlaBreached,
     SurveyAnswered,
+    /// An automation rule ran (its actions are their own events).
+    Automation,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 18] = [
+    pub const ALL: [EventKind; 19] = [
         Self::Submitted,
         Self::StatusChanged,
         Self::Assigned,
@@ -172,6 +174,7 @@ impl EventKind {
         Self::SlaWarning,
         Self::SlaBreached,
         Self::SurveyAnswered,
+        Self::Automation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -194,6 +197,7 @@ impl EventKind {
             Self::SlaWarning => "sla_warning",
             Self::SlaBreached => "sla_breached",
             Self::SurveyAnswered => "survey_answered",
+            Self::Automation => "automation",
         }
     }
 
@@ -212,6 +216,7 @@ impl EventKind {
                 | Self::DeadlineSet
                 | Self::DeadlineCleared
                 | Self::WebhookCalled
+                | Self::Automation
                 | Self::SlaWarning
                 | Self::SlaBreached
         )

@@ -2,6 +2,7 @@
 //! so every rule can be tested fast and exhaustively.
 
 pub mod account;
+pub mod automation;
 pub mod case;
 pub mod colour;
 pub mod csv;

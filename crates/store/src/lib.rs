@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
+pub mod automation;
 pub mod backup;
 pub mod canned;
 pub mod case_labels;

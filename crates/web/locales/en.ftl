@@ -1897,3 +1897,62 @@ oidc-sign-in-with = Sign in with { $provider }
 oidc-or = or
 oidc-failed = Signing in through the identity provider did not work. Try again, or sign in with your email address.
 oidc-not-configured = Sign-in through an identity provider is not offered on this site.
+
+event-automation = Automation
+admin-automation = Automation
+automation-title = Automation rules
+automation-intro = A rule acts on cases by itself: when a case is filed, changes status or gets a message from the requester, or when it has waited for some days. Each run is written on the case's timeline, with what each action did.
+automation-new = New rule
+automation-none = There is no rule yet.
+automation-table = Automation rules
+automation-name = Name
+automation-when = When
+automation-trigger = Event
+automation-actions = Actions
+automation-state = State
+automation-runs = Runs
+automation-enabled = Enabled
+automation-disabled = Disabled
+automation-edit-title = Automation rule
+automation-delay = Number of days
+automation-delay-hint = Only for the rules that wait (1 to 365 days).
+automation-conditions = On which cases
+automation-conditions-hint = Leave a condition empty to match every case.
+automation-status = Status (its identifier)
+automation-id-hint = The identifier shown in the service's workflow (e.g. waiting_documents).
+automation-actions-hint = The actions are done in this order; fill in at least one.
+automation-delete = Delete the rule
+automation-back = Back to the rules
+automation-saved = The rule is saved.
+automation-deleted = The rule is deleted.
+automation-trigger-case_created = A case is filed
+automation-trigger-status_changed = A case changes status
+automation-trigger-message_received = The requester sends a message
+automation-trigger-waiting_days = The case waits on the requester for some days
+automation-trigger-idle_days = The case stays in the same status for some days
+automation-trigger-case_created-n = A case is filed
+automation-trigger-status_changed-n = A case changes status
+automation-trigger-message_received-n = The requester sends a message
+automation-trigger-waiting_days-n = { $count ->
+    [one] Waiting on the requester for one day
+   *[other] Waiting on the requester for { $count } days
+}
+automation-trigger-idle_days-n = { $count ->
+    [one] In the same status for one day
+   *[other] In the same status for { $count } days
+}
+automation-action-assign = Assign to (a supervisor, to escalate)
+automation-action-label = Add the label
+automation-action-set_priority = Set the priority
+automation-action-send_template = Send the canned response to the requester
+automation-action-transition = Fire the transition (its identifier)
+automation-name-required = Give the rule a name.
+automation-name-too-long = A name has 100 characters at most, without control characters.
+automation-name-taken = Another rule already has this name.
+automation-trigger-invalid = Choose the event that starts the rule.
+automation-delay-invalid = Type a number of days from 1 to 365.
+automation-service-invalid = Choose a service of this organisation.
+automation-label-invalid = A label has 40 characters at most and no comma.
+automation-id-invalid = An identifier has letters, digits, _ and - only.
+automation-action-required = Choose at least one action.
+automation-ran = Rule « { $rule } »

@@ -1897,3 +1897,62 @@ oidc-sign-in-with = Se connecter avec { $provider }
 oidc-or = ou
 oidc-failed = La connexion avec le fournisseur d'identité n'a pas abouti. Réessayez, ou connectez-vous avec votre adresse e-mail.
 oidc-not-configured = La connexion par un fournisseur d'identité n'est pas proposée sur ce site.
+
+event-automation = Automatisation
+admin-automation = Automatisation
+automation-title = Règles d'automatisation
+automation-intro = Une règle agit seule sur les dossiers : quand un dossier est déposé, change de statut ou reçoit un message du demandeur, ou quand il attend depuis quelques jours. Chaque exécution est inscrite dans l'historique du dossier, avec ce qu'a fait chaque action.
+automation-new = Nouvelle règle
+automation-none = Il n'y a pas encore de règle.
+automation-table = Règles d'automatisation
+automation-name = Nom
+automation-when = Quand
+automation-trigger = Événement
+automation-actions = Actions
+automation-state = État
+automation-runs = Exécutions
+automation-enabled = Active
+automation-disabled = Désactivée
+automation-edit-title = Règle d'automatisation
+automation-delay = Nombre de jours
+automation-delay-hint = Seulement pour les règles qui attendent (1 à 365 jours).
+automation-conditions = Sur quels dossiers
+automation-conditions-hint = Laissez une condition vide pour qu'elle vaille pour tous les dossiers.
+automation-status = Statut (son identifiant)
+automation-id-hint = L'identifiant affiché dans le circuit de la démarche (par ex. waiting_documents).
+automation-actions-hint = Les actions sont faites dans cet ordre ; remplissez-en au moins une.
+automation-delete = Supprimer la règle
+automation-back = Retour aux règles
+automation-saved = La règle est enregistrée.
+automation-deleted = La règle est supprimée.
+automation-trigger-case_created = Un dossier est déposé
+automation-trigger-status_changed = Un dossier change de statut
+automation-trigger-message_received = Le demandeur envoie un message
+automation-trigger-waiting_days = Le dossier attend le demandeur depuis quelques jours
+automation-trigger-idle_days = Le dossier reste dans le même statut depuis quelques jours
+automation-trigger-case_created-n = Un dossier est déposé
+automation-trigger-status_changed-n = Un dossier change de statut
+automation-trigger-message_received-n = Le demandeur envoie un message
+automation-trigger-waiting_days-n = { $count ->
+    [one] En attente du demandeur depuis un jour
+   *[other] En attente du demandeur depuis { $count } jours
+}
+automation-trigger-idle_days-n = { $count ->
+    [one] Dans le même statut depuis un jour
+   *[other] Dans le même statut depuis { $count } jours
+}
+automation-action-assign = Attribuer à (un superviseur, pour escalader)
+automation-action-label = Ajouter l'étiquette
+automation-action-set_priority = Fixer la priorité
+automation-action-send_template = Envoyer la réponse type au demandeur
+automation-action-transition = Déclencher la transition (son identifiant)
+automation-name-required = Donnez un nom à la règle.
+automation-name-too-long = Un nom fait 100 caractères au plus, sans caractère de contrôle.
+automation-name-taken = Une autre règle porte déjà ce nom.
+automation-trigger-invalid = Choisissez l'événement qui déclenche la règle.
+automation-delay-invalid = Saisissez un nombre de jours de 1 à 365.
+automation-service-invalid = Choisissez un service de cette organisation.
+automation-label-invalid = Une étiquette fait 40 caractères au plus, sans virgule.
+automation-id-invalid = Un identifiant ne contient que des lettres, des chiffres, _ et -.
+automation-action-required = Choisissez au moins une action.
+automation-ran = Règle « { $rule } »

@@ -162,6 +162,11 @@ pub(crate) fn nav(ctx: &Ctx, current: &str, exact: bool) -> Vec<NavLink> {
             ctx.can(Permission::ManageAutomation),
         ),
         (
+            "/admin/automation",
+            "admin-automation",
+            ctx.can(Permission::ManageAutomation),
+        ),
+        (
             "/admin/roles",
             "admin-roles",
             ctx.can(Permission::ManageTeams) || ctx.can(Permission::ManageStaff),

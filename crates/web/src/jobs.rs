@@ -86,6 +86,8 @@ impl Registry {
     pub fn standard() -> Self {
         let mut r = Registry::default();
         r.add(crate::people::import::ImportJob);
+        r.add(crate::automation::EventJob);
+        r.add(crate::automation::TimeJob);
         r.add(crate::cases::webhooks::WebhookJob);
         r
     }

@@ -6,6 +6,7 @@ pub mod account;
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod automation;
 pub mod backoffice;
 pub mod calendar;
 pub mod cases;
@@ -133,6 +134,10 @@ pub async fn serve(
         state.clone(),
         Duration::from_secs(15),
     ));
+    let automation = tokio::spawn(automation::schedule_forever(
+        state.clone(),
+        Duration::from_secs(300),
+    ));
     // One stop signal for the server and the job runners.
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
     let workers = jobs::Runner::new(
@@ -156,6 +161,7 @@ pub async fn serve(
     .await;
     housekeeping.abort();
     timers.abort();
+    automation.abort();
     signal.abort();
     // Running jobs are handed back (released) for another process to take.
     for w in workers {

@@ -33,6 +33,16 @@ pub fn routes() -> Router<AppState> {
             get(routing_edit).post(routing_save),
         )
         .route("/admin/routing/{service}/delete", post(routing_delete))
+        .route(
+            "/admin/automation",
+            get(automation_list).post(automation_create),
+        )
+        .route("/admin/automation/new", get(automation_new))
+        .route(
+            "/admin/automation/{rule}",
+            get(automation_edit).post(automation_update),
+        )
+        .route("/admin/automation/{rule}/delete", post(automation_delete))
 }
 
 fn title(ctx: &Ctx, s: &services::Service) -> String {
@@ -287,4 +297,415 @@ pub async fn routing_delete(
         Err(e) => return Err(e.into()),
     }
     Ok(Redirect::to("/admin/routing?notice=routing-deleted").into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// Automation rules
+
+/// A rule as listed.
+pub struct AutomationLine {
+    pub id: Uuid,
+    pub name: String,
+    pub trigger: String,
+    pub enabled: bool,
+    pub actions: String,
+    pub runs: i64,
+}
+
+#[derive(Template)]
+#[template(path = "admin/automation.html")]
+struct AutomationListTpl<'a> {
+    ctx: &'a Ctx,
+    nav: Vec<NavLink>,
+    notice: Option<String>,
+    lines: Vec<AutomationLine>,
+}
+
+const AUTOMATION_NOTICES: &[&str] = &["automation-saved", "automation-deleted"];
+
+fn trigger_text(ctx: &Ctx, trigger: &str, delay: Option<i32>) -> String {
+    match delay {
+        Some(d) => ctx.tn(&format!("automation-trigger-{trigger}-n"), i64::from(d)),
+        None => ctx.t(&format!("automation-trigger-{trigger}")),
+    }
+}
+
+pub async fn automation_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::ManageAutomation)?;
+    let runs = relais_store::automation::run_counts(&state.db, ctx.tenant.id).await?;
+    let lines = relais_store::automation::list(&state.db, ctx.tenant.id)
+        .await?
+        .into_iter()
+        .map(|r| AutomationLine {
+            trigger: trigger_text(&ctx, &r.trigger, r.delay_days),
+            actions: r
+                .rule()
+                .map(|rule| {
+                    rule.actions
+                        .iter()
+                        .map(|a| ctx.t(&format!("automation-action-{}", a.kind())))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default(),
+            runs: runs
+                .iter()
+                .find(|(id, _)| *id == r.id)
+                .map_or(0, |(_, n)| *n),
+            id: r.id,
+            name: r.name,
+            enabled: r.enabled,
+        })
+        .collect();
+    render(&AutomationListTpl {
+        ctx: &ctx,
+        nav: nav(&ctx, "/admin/automation", true),
+        notice: q
+            .notice
+            .as_deref()
+            .filter(|n| AUTOMATION_NOTICES.contains(n))
+            .map(|n| ctx.t(n)),
+        lines,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/automation_edit.html")]
+struct AutomationEditTpl<'a> {
+    ctx: &'a Ctx,
+    nav: Vec<NavLink>,
+    errors: Errors,
+    /// `None` for a new rule.
+    id: Option<Uuid>,
+    form: Vec<(String, String)>,
+    enabled: bool,
+    triggers: Vec<Choice>,
+    services: Vec<Choice>,
+    priorities: Vec<Choice>,
+    set_priorities: Vec<Choice>,
+    channels: Vec<Choice>,
+    agents: Vec<Choice>,
+    canned: Vec<Choice>,
+}
+
+impl AutomationEditTpl<'_> {
+    fn selects(&self) -> [(&'static str, &'static str, &[Choice]); 3] {
+        [
+            ("service", "cases-service", &self.services),
+            ("priority", "cases-priority", &self.priorities),
+            ("channel", "cases-channel", &self.channels),
+        ]
+    }
+
+    fn v(&self, name: &str) -> &str {
+        self.form
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+fn choices(
+    items: impl IntoIterator<Item = (String, String)>,
+    selected: &str,
+    blank: Option<String>,
+) -> Vec<Choice> {
+    blank
+        .map(|b| Choice {
+            value: String::new(),
+            label: b,
+            selected: selected.is_empty(),
+        })
+        .into_iter()
+        .chain(items.into_iter().map(|(value, label)| Choice {
+            selected: value == selected,
+            value,
+            label,
+        }))
+        .collect()
+}
+
+async fn automation_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Option<Uuid>,
+    form: Vec<(String, String)>,
+    enabled: bool,
+    errors: Errors,
+) -> AppResult<Response> {
+    let tenant_id = ctx.tenant.id;
+    let get = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map_or(String::new(), |(_, v)| v.clone())
+    };
+    let any = Some(ctx.t("cases-any"));
+    let none = Some("—".to_owned());
+    let priorities: Vec<(String, String)> = relais_domain::service::sla::Priority::ALL
+        .into_iter()
+        .map(|p| {
+            (
+                p.as_str().to_owned(),
+                ctx.t(&format!("catalogue-priority-{}", p.as_str())),
+            )
+        })
+        .collect();
+    let staff =
+        relais_store::accounts::list(&state.db, tenant_id, relais_domain::AccountKind::Staff)
+            .await?
+            .into_iter()
+            .filter(|a| !a.disabled && a.role().is_some_and(|r| r != relais_domain::Role::Viewer))
+            .map(|a| {
+                let role = a
+                    .role()
+                    .map(|r| ctx.role_label(r.as_str()))
+                    .unwrap_or_default();
+                (a.id.to_string(), format!("{} ({role})", a.display_name))
+            });
+    let page = AutomationEditTpl {
+        ctx,
+        nav: nav(ctx, "/admin/automation", false),
+        triggers: choices(
+            relais_domain::automation::Trigger::ALL
+                .into_iter()
+                .map(|t| {
+                    (
+                        t.as_str().to_owned(),
+                        ctx.t(&format!("automation-trigger-{}", t.as_str())),
+                    )
+                }),
+            &get("trigger"),
+            None,
+        ),
+        services: choices(
+            services::list(&state.db, tenant_id, false)
+                .await?
+                .iter()
+                .map(|s| (s.id.to_string(), title(ctx, s))),
+            &get("service"),
+            any.clone(),
+        ),
+        priorities: choices(priorities.clone(), &get("priority"), any.clone()),
+        set_priorities: choices(priorities, &get("set_priority"), none.clone()),
+        channels: choices(
+            relais_domain::service::meta::CHANNELS
+                .iter()
+                .map(|c| ((*c).to_owned(), ctx.t(&format!("catalogue-channel-{c}")))),
+            &get("channel"),
+            any,
+        ),
+        agents: choices(staff, &get("assign"), none.clone()),
+        canned: choices(
+            relais_store::canned::list(&state.db, tenant_id)
+                .await?
+                .into_iter()
+                .map(|c| (c.id.to_string(), c.title)),
+            &get("send_template"),
+            none,
+        ),
+        errors,
+        id,
+        enabled,
+        form,
+    };
+    let status = if page.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let r = render(&page)?;
+    Ok((status, r).into_response())
+}
+
+/// The names of the rule form's fields.
+const RULE_FIELDS: [&str; 13] = [
+    "name",
+    "trigger",
+    "delay_days",
+    "service",
+    "status",
+    "priority",
+    "channel",
+    "label",
+    "assign",
+    "add_label",
+    "set_priority",
+    "send_template",
+    "transition",
+];
+
+pub async fn automation_new(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    ctx.staff(Permission::ManageAutomation)?;
+    let form = vec![("trigger".to_owned(), "case_created".to_owned())];
+    automation_page(&state, &ctx, None, form, true, Errors::new()).await
+}
+
+pub async fn automation_edit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::ManageAutomation)?;
+    let id = parse_id(&id)?;
+    let row = relais_store::automation::get(&state.db, ctx.tenant.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rule = row.rule().ok_or(AppError::NotFound)?;
+    let mut form = vec![
+        ("name".to_owned(), row.name.clone()),
+        ("trigger".to_owned(), row.trigger.clone()),
+        (
+            "delay_days".to_owned(),
+            row.delay_days.map(|d| d.to_string()).unwrap_or_default(),
+        ),
+    ];
+    let c = &rule.conditions;
+    for (k, v) in [
+        ("service", c.service_id.map(|s| s.to_string())),
+        ("status", c.status.clone()),
+        ("priority", c.priority.clone()),
+        ("channel", c.channel.clone()),
+        ("label", c.label.clone()),
+    ] {
+        form.push((k.to_owned(), v.unwrap_or_default()));
+    }
+    use relais_domain::automation::Action;
+    for a in &rule.actions {
+        let (k, v) = match a {
+            Action::Assign { agent } => ("assign", agent.to_string()),
+            Action::Label { label } => ("add_label", label.clone()),
+            Action::SetPriority { priority } => ("set_priority", priority.clone()),
+            Action::SendTemplate { canned } => ("send_template", canned.to_string()),
+            Action::Transition { transition } => ("transition", transition.clone()),
+        };
+        form.push((k.to_owned(), v));
+    }
+    automation_page(&state, &ctx, Some(id), form, row.enabled, Errors::new()).await
+}
+
+pub async fn automation_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    automation_save(state, ctx, None, fields).await
+}
+
+pub async fn automation_update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::ManageAutomation)?;
+    let id = parse_id(&id)?;
+    relais_store::automation::get(&state.db, ctx.tenant.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    automation_save(state, ctx, Some(id), fields).await
+}
+
+async fn automation_save(
+    state: AppState,
+    ctx: Ctx,
+    id: Option<Uuid>,
+    fields: Fields,
+) -> AppResult<Response> {
+    ctx.staff(Permission::ManageAutomation)?;
+    let tenant_id = ctx.tenant.id;
+    let form = relais_domain::automation::RuleForm {
+        name: value(&fields, "name"),
+        trigger: value(&fields, "trigger"),
+        delay_days: value(&fields, "delay_days"),
+        service: value(&fields, "service"),
+        status: value(&fields, "status"),
+        priority: value(&fields, "priority"),
+        channel: value(&fields, "channel"),
+        label: value(&fields, "label"),
+        assign: value(&fields, "assign"),
+        add_label: value(&fields, "add_label"),
+        set_priority: value(&fields, "set_priority"),
+        send_template: value(&fields, "send_template"),
+        transition: value(&fields, "transition"),
+    };
+    let priorities: Vec<&str> = relais_domain::service::sla::Priority::ALL
+        .iter()
+        .map(|p| p.as_str())
+        .collect();
+    let enabled = crate::admin::checked(&fields, "enabled");
+    let mut errors = Errors::new();
+    let read = relais_domain::automation::read_form(
+        &form,
+        &priorities,
+        &relais_domain::service::meta::CHANNELS,
+    );
+    match &read {
+        Err(list) => errors.extend(list.iter().copied()),
+        Ok((_, rule)) => {
+            // Every id must name one of this tenant's records.
+            if let Some(s) = rule.conditions.service_id
+                && services::get(&state.db, tenant_id, s).await?.is_none()
+            {
+                errors.push(("service", "automation-service-invalid"));
+            }
+            for a in &rule.actions {
+                match a {
+                    relais_domain::automation::Action::Assign { agent } => {
+                        let ok = relais_store::accounts::get(&state.db, tenant_id, *agent)
+                            .await?
+                            .is_some_and(|a| {
+                                a.kind() == relais_domain::AccountKind::Staff
+                                    && !a.disabled
+                                    && a.role().is_some_and(|r| r != relais_domain::Role::Viewer)
+                            });
+                        if !ok {
+                            errors.push(("assign", "case-assign-unknown-agent"));
+                        }
+                    }
+                    relais_domain::automation::Action::SendTemplate { canned }
+                        if relais_store::canned::get(&state.db, tenant_id, *canned)
+                            .await?
+                            .is_none() =>
+                    {
+                        errors.push(("send_template", "bulk-canned-required"));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    if errors.is_empty()
+        && let Ok((name, rule)) = &read
+    {
+        match relais_store::automation::save(&state.db, &ctx.actor(), id, name, rule, enabled).await
+        {
+            Ok(_) => {
+                return Ok(
+                    Redirect::to("/admin/automation?notice=automation-saved").into_response()
+                );
+            }
+            Err(StoreError::Conflict) => errors.push(("name", "automation-name-taken")),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let form: Vec<(String, String)> = RULE_FIELDS
+        .iter()
+        .map(|k| ((*k).to_owned(), value(&fields, k).to_owned()))
+        .collect();
+    automation_page(&state, &ctx, id, form, enabled, errors).await
+}
+
+pub async fn automation_delete(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::ManageAutomation)?;
+    let id = parse_id(&id)?;
+    relais_store::automation::delete(&state.db, &ctx.actor(), id).await?;
+    Ok(Redirect::to("/admin/automation?notice=automation-deleted").into_response())
 }

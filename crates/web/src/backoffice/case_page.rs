@@ -367,6 +367,34 @@ fn event_view(
         ),
         Some(EventKind::DocumentValidated | EventKind::DocumentRejected) => text("file_name"),
         Some(EventKind::MessageToRequester) => text("subject"),
+        Some(EventKind::Automation) => {
+            let actions: Vec<String> = data
+                .get("actions")
+                .and_then(Value::as_array)
+                .map(|list| {
+                    list.iter()
+                        .map(|a| {
+                            let kind = a.get("action").and_then(Value::as_str).unwrap_or("");
+                            let outcome = a.get("outcome").and_then(Value::as_str).unwrap_or("");
+                            let outcome = if outcome == "done" {
+                                ctx.t("bulk-done")
+                            } else {
+                                ctx.t(outcome)
+                            };
+                            format!(
+                                "{} : {outcome}",
+                                ctx.t(&format!("automation-action-{kind}"))
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            format!(
+                "{} — {}",
+                ctx.t1("automation-ran", "rule", text("rule")),
+                actions.join(" ; ")
+            )
+        }
         Some(EventKind::CorrectionsRequested) => data
             .get("fields")
             .and_then(Value::as_array)
@@ -667,40 +695,7 @@ pub(super) async fn fill_canned(
     agent_name: &str,
     template: &str,
 ) -> AppResult<String> {
-    let tenant_id = ctx.tenant.id;
-    let person = match case.requester_person_id {
-        Some(id) => people::get_person(&state.db, tenant_id, id).await?,
-        None => None,
-    };
-    let locale = handling::requester_locale(state, &ctx.tenant, case).await;
-    let service = relais_store::services::get(&state.db, tenant_id, case.service_id)
-        .await?
-        .map(|s| title_in(locale, &s.title_fr, &s.title_en))
-        .unwrap_or_default();
-    let organisation = match case.organisation_id {
-        Some(id) => people::get_organisation(&state.db, tenant_id, id)
-            .await?
-            .map(|o| o.name)
-            .unwrap_or_default(),
-        None => String::new(),
-    };
-    let given = person
-        .as_ref()
-        .map(|p| p.given_name.clone())
-        .unwrap_or_default();
-    let family = person
-        .as_ref()
-        .map(|p| p.family_name.clone())
-        .unwrap_or_default();
-    let values = [
-        ("reference", case.reference.as_str()),
-        ("given_name", given.as_str()),
-        ("family_name", family.as_str()),
-        ("service", service.as_str()),
-        ("agent_name", agent_name),
-        ("organisation", organisation.as_str()),
-    ];
-    Ok(relais_domain::handling::fill(template, &values).unwrap_or_else(|_| template.to_owned()))
+    Ok(handling::fill_template(state, &ctx.tenant, case, agent_name, template).await?)
 }
 
 /// The message id explaining a refused transition.

@@ -263,6 +263,14 @@ pub async fn file(
             case
         }
     };
+    crate::automation::on_event(
+        state,
+        actor,
+        tenant.id,
+        case.id,
+        relais_domain::automation::Trigger::CaseCreated,
+    )
+    .await;
     Ok(Filed {
         case,
         tracking_code,
@@ -401,6 +409,14 @@ pub async fn fire(
     )
     .await?;
     let updated = cases::apply(&state.db, actor, case.id, write).await?;
+    crate::automation::on_event(
+        state,
+        actor,
+        tenant.id,
+        case.id,
+        relais_domain::automation::Trigger::StatusChanged,
+    )
+    .await;
     for (locale, subject, body) in mails {
         send_to_requester(
             state,

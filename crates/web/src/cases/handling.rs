@@ -351,3 +351,50 @@ pub async fn transition(
     )
     .await
 }
+
+/// A canned response with the case's values in its variables, in the requester's language
+/// where it matters (the service's title).
+pub async fn fill_template(
+    state: &AppState,
+    tenant: &Tenant,
+    case: &Case,
+    agent_name: &str,
+    template: &str,
+) -> FlowResult<String> {
+    let person = match case.requester_person_id {
+        Some(id) => relais_store::people::get_person(&state.db, tenant.id, id).await?,
+        None => None,
+    };
+    let locale = requester_locale(state, tenant, case).await;
+    let service = relais_store::services::get(&state.db, tenant.id, case.service_id)
+        .await?
+        .map(|s| match locale {
+            Locale::En if !s.title_en.trim().is_empty() => s.title_en,
+            _ => s.title_fr,
+        })
+        .unwrap_or_default();
+    let organisation = match case.organisation_id {
+        Some(id) => relais_store::people::get_organisation(&state.db, tenant.id, id)
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let given = person
+        .as_ref()
+        .map(|p| p.given_name.clone())
+        .unwrap_or_default();
+    let family = person
+        .as_ref()
+        .map(|p| p.family_name.clone())
+        .unwrap_or_default();
+    let values = [
+        ("reference", case.reference.as_str()),
+        ("given_name", given.as_str()),
+        ("family_name", family.as_str()),
+        ("service", service.as_str()),
+        ("agent_name", agent_name),
+        ("organisation", organisation.as_str()),
+    ];
+    Ok(handling::fill(template, &values).unwrap_or_else(|_| template.to_owned()))
+}

@@ -94,7 +94,16 @@ pub async fn message(
         ),
         ..CaseWrite::default()
     };
-    Ok(cases::apply(&state.db, actor, case.id, write).await?)
+    let updated = cases::apply(&state.db, actor, case.id, write).await?;
+    crate::automation::on_event(
+        state,
+        actor,
+        case.tenant_id,
+        case.id,
+        relais_domain::automation::Trigger::MessageReceived,
+    )
+    .await;
+    Ok(updated)
 }
 
 /// The transition that sends a case waiting on the requester back to the organisation: one

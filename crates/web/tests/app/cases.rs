@@ -427,7 +427,7 @@ async fn a_message_action_mails_the_requester_in_their_language() {
 
 /// Moves a case's clock back: every timeline event and the status entry `by` earlier, and
 /// its timer due now (the test cannot wait days).
-async fn travel_back(db: &Db, tenant_id: Uuid, case_id: Uuid, by: Duration) {
+pub async fn travel_back(db: &Db, tenant_id: Uuid, case_id: Uuid, by: Duration) {
     let case = cases::get(db, tenant_id, case_id)
         .await
         .expect("q")

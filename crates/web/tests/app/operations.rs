@@ -905,3 +905,405 @@ async fn the_board_shows_workload_backlog_and_risk_and_reassigns_by_form() {
     .assert_status(StatusCode::NOT_FOUND);
     assert_eq!(case_now(&app, "beta", theirs.id).await.assignee_id, None);
 }
+
+// ---------------------------------------------------------------------------------------
+// Automation
+
+fn rule_form<'a>(pairs: &'a [(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    pairs.to_vec()
+}
+
+#[tokio::test]
+async fn admins_write_automation_rules_and_bad_rules_change_nothing() {
+    let app = TestApp::new().await;
+    let alpha = app.tenant("alpha");
+    let beta_agent = app.account("beta", "agent@beta.test").await;
+    let viewer = app.account("alpha", "viewer@alpha.test").await;
+    let mut sup = staff(&app, "supervisor@alpha.test").await;
+    sup.get("/admin/automation")
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    sup.post_form(
+        "/admin/automation",
+        &[
+            ("name", "x"),
+            ("trigger", "case_created"),
+            ("add_label", "x"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::FORBIDDEN);
+    let mut admin = staff(&app, "admin@alpha.test").await;
+    admin
+        .get("/admin/automation/new")
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("Règle d&#39;automatisation");
+    let beta_id = beta_agent.id.to_string();
+    let viewer_id = viewer.id.to_string();
+    for (fields, message) in [
+        (
+            rule_form(&[("name", "Rien"), ("trigger", "case_created")]),
+            "Choisissez au moins une action.",
+        ),
+        (
+            rule_form(&[
+                ("name", "Ailleurs"),
+                ("trigger", "case_created"),
+                ("assign", &beta_id),
+            ]),
+            "Choisissez un agent actif de cette organisation.",
+        ),
+        (
+            rule_form(&[
+                ("name", "Lecteur"),
+                ("trigger", "case_created"),
+                ("assign", &viewer_id),
+            ]),
+            "Choisissez un agent actif de cette organisation.",
+        ),
+        (
+            rule_form(&[
+                ("name", "Relance"),
+                ("trigger", "waiting_days"),
+                ("delay_days", "0"),
+                ("add_label", "x"),
+            ]),
+            "Saisissez un nombre de jours de 1 à 365.",
+        ),
+        (
+            rule_form(&[("name", ""), ("trigger", "never"), ("add_label", "x")]),
+            "Choisissez l&#39;événement qui déclenche la règle.",
+        ),
+    ] {
+        admin
+            .post_form("/admin/automation", &fields)
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains(message);
+    }
+    assert!(
+        relais_store::automation::list(&app.db, alpha)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let r = admin
+        .post_form(
+            "/admin/automation",
+            &[
+                ("name", "Téléphone"),
+                ("enabled", "yes"),
+                ("trigger", "case_created"),
+                ("channel", "phone"),
+                ("add_label", "appel"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.location(),
+        Some("/admin/automation?notice=automation-saved")
+    );
+    // The same name again is refused.
+    admin
+        .post_form(
+            "/admin/automation",
+            &[
+                ("name", "Téléphone"),
+                ("trigger", "case_created"),
+                ("add_label", "x"),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Une autre règle porte déjà ce nom.");
+    let rules = relais_store::automation::list(&app.db, alpha)
+        .await
+        .unwrap();
+    assert_eq!(rules.len(), 1);
+    admin
+        .get("/admin/automation?lang=en")
+        .await
+        .assert_contains("A case is filed")
+        .assert_contains("Add the label")
+        .assert_contains("Enabled");
+    let page = admin
+        .get(&format!("/admin/automation/{}", rules[0].id))
+        .await;
+    page.assert_status(StatusCode::OK)
+        .assert_contains("value=\"appel\"");
+    // Another tenant's admin does not find it.
+    let mut beta_admin = staff(&app, "admin@beta.test").await;
+    beta_admin
+        .get(&format!("/admin/automation/{}", rules[0].id))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    beta_admin
+        .post_form(&format!("/admin/automation/{}/delete", rules[0].id), &[])
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    let audit = relais_store::audit::list(
+        &app.db,
+        alpha,
+        &relais_store::audit::Filter {
+            action: Some("automation.".into()),
+            ..Default::default()
+        },
+        5,
+    )
+    .await
+    .unwrap();
+    assert_eq!(audit.len(), 1);
+    admin
+        .post_form(&format!("/admin/automation/{}/delete", rules[0].id), &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    assert!(
+        relais_store::automation::list(&app.db, alpha)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn event_rules_run_once_as_jobs_and_write_the_timeline() {
+    let app = TestApp::new().await;
+    let alpha = app.tenant("alpha");
+    let tenant = app.tenant_row("alpha").await;
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    let supervisor = app.account("alpha", "supervisor@alpha.test").await;
+    let mut admin = staff(&app, "admin@alpha.test").await;
+    let sup_id = supervisor.id.to_string();
+    for fields in [
+        rule_form(&[
+            ("name", "Appels"),
+            ("enabled", "yes"),
+            ("trigger", "case_created"),
+            ("channel", "phone"),
+            ("add_label", "appel"),
+            ("set_priority", "high"),
+        ]),
+        rule_form(&[
+            ("name", "Escalade"),
+            ("enabled", "yes"),
+            ("trigger", "status_changed"),
+            ("status", "third_party"),
+            ("assign", &sup_id),
+        ]),
+        rule_form(&[
+            ("name", "Éteinte"),
+            ("trigger", "case_created"),
+            ("add_label", "jamais"),
+        ]),
+    ] {
+        admin
+            .post_form("/admin/automation", &fields)
+            .await
+            .assert_status(StatusCode::SEE_OTHER);
+    }
+    let by_phone = file_case(&app, "alpha", &service, None, "phone", Priority::Normal).await;
+    let by_portal = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    assert!(app.run_jobs().await >= 2);
+    let now = case_now(&app, "alpha", by_phone.id).await;
+    assert_eq!(now.priority, "high");
+    assert_eq!(
+        relais_store::case_labels::of_case(&app.db, alpha, by_phone.id)
+            .await
+            .unwrap(),
+        vec!["appel".to_owned()]
+    );
+    assert_eq!(
+        case_now(&app, "alpha", by_portal.id).await.priority,
+        "normal"
+    );
+    let timeline = events(&app, "alpha", by_phone.id).await;
+    let run = timeline
+        .iter()
+        .find(|e| e.kind == "automation")
+        .expect("the run is on the timeline");
+    assert!(run.data.contains("Appels") && !run.public);
+    // Running the jobs again does nothing more.
+    app.run_jobs().await;
+    assert_eq!(
+        events(&app, "alpha", by_phone.id)
+            .await
+            .iter()
+            .filter(|e| e.kind == "automation")
+            .count(),
+        1
+    );
+    // The page shows the run in words.
+    let mut agent = staff(&app, "agent@alpha.test").await;
+    agent
+        .get(&format!("/backoffice/cases/{}", by_phone.id))
+        .await
+        .assert_contains("Règle « Appels »")
+        .assert_contains("Ajouter l&#39;étiquette : Fait");
+
+    // A status change to "third_party" escalates to the supervisor.
+    let actor = Actor::system(alpha, "test");
+    relais_web::cases::handling::transition(
+        &app.state,
+        &tenant,
+        &actor,
+        relais_domain::Role::Agent,
+        by_portal.id,
+        by_portal.row_version,
+        "forward",
+        None,
+    )
+    .await
+    .unwrap();
+    app.run_jobs().await;
+    assert_eq!(
+        case_now(&app, "alpha", by_portal.id).await.assignee_id,
+        Some(supervisor.id)
+    );
+}
+
+#[tokio::test]
+async fn timed_rules_remind_then_close_once_per_stay() {
+    let app = TestApp::new().await;
+    let alpha = app.tenant("alpha");
+    let tenant = app.tenant_row("alpha").await;
+    let actor = Actor::system(alpha, "test");
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    let template = canned(
+        &app,
+        "alpha",
+        "Relance",
+        "Bonjour, nous attendons vos précisions sur {reference}.",
+    )
+    .await;
+    let mut admin = staff(&app, "admin@alpha.test").await;
+    let template_id = template.to_string();
+    admin
+        .post_form(
+            "/admin/automation",
+            &[
+                ("name", "Relance à 7 jours"),
+                ("enabled", "yes"),
+                ("trigger", "waiting_days"),
+                ("delay_days", "7"),
+                ("send_template", &template_id),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    admin
+        .post_form(
+            "/admin/automation",
+            &[
+                ("name", "Clôture à 30 jours"),
+                ("enabled", "yes"),
+                ("trigger", "waiting_days"),
+                ("delay_days", "30"),
+                ("transition", "lapse"),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let case = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    let case = relais_web::cases::handling::transition(
+        &app.state,
+        &tenant,
+        &actor,
+        relais_domain::Role::Agent,
+        case.id,
+        case.row_version,
+        "ask_details",
+        Some("Merci de préciser l'adresse."),
+    )
+    .await
+    .unwrap();
+    assert_eq!(case.status, "incomplete");
+    // Not due yet.
+    relais_web::automation::schedule(&app.state).await.unwrap();
+    app.run_jobs().await;
+    assert!(
+        events(&app, "alpha", case.id)
+            .await
+            .iter()
+            .all(|e| e.kind != "automation")
+    );
+
+    // Eight days later: the reminder, once.
+    crate::cases::travel_back(&app.db, alpha, case.id, chrono::Duration::days(8)).await;
+    let mails = app.mails().len();
+    for _ in 0..2 {
+        relais_web::automation::schedule(&app.state).await.unwrap();
+        app.run_jobs().await;
+    }
+    let timeline = events(&app, "alpha", case.id).await;
+    let reminders: Vec<_> = timeline
+        .iter()
+        .filter(|e| e.kind == "message_to_requester")
+        .collect();
+    assert_eq!(reminders.len(), 1, "one reminder");
+    assert!(
+        reminders[0]
+            .body
+            .as_deref()
+            .unwrap()
+            .contains(&case.reference)
+    );
+    assert_eq!(app.mails().len(), mails + 1);
+    assert_eq!(case_now(&app, "alpha", case.id).await.status, "incomplete");
+
+    // Thirty-one days: closed by the rule (the workflow's "lapse").
+    crate::cases::travel_back(&app.db, alpha, case.id, chrono::Duration::days(23)).await;
+    relais_web::automation::schedule(&app.state).await.unwrap();
+    app.run_jobs().await;
+    let now = case_now(&app, "alpha", case.id).await;
+    assert_eq!(
+        (now.status.as_str(), now.status_kind.as_str()),
+        ("refused", "closed_refused")
+    );
+    let runs = events(&app, "alpha", case.id).await;
+    assert_eq!(runs.iter().filter(|e| e.kind == "automation").count(), 2);
+    assert_eq!(
+        runs.iter()
+            .filter(|e| e.kind == "message_to_requester")
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_rule_whose_action_is_refused_says_why_on_the_timeline() {
+    let app = TestApp::new().await;
+    let alpha = app.tenant("alpha");
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    let mut admin = staff(&app, "admin@alpha.test").await;
+    // "fixed" does not start from "received": the workflow refuses it.
+    admin
+        .post_form(
+            "/admin/automation",
+            &[
+                ("name", "Trop tôt"),
+                ("enabled", "yes"),
+                ("trigger", "case_created"),
+                ("transition", "fixed"),
+                ("add_label", "vu"),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let case = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    app.run_jobs().await;
+    let now = case_now(&app, "alpha", case.id).await;
+    assert_eq!(now.status, "received");
+    assert_eq!(
+        relais_store::case_labels::of_case(&app.db, alpha, case.id)
+            .await
+            .unwrap(),
+        vec!["vu".to_owned()]
+    );
+    let mut agent = staff(&app, "agent@alpha.test").await;
+    agent
+        .get(&format!("/backoffice/cases/{}", case.id))
+        .await
+        .assert_contains("Cette transition ne part pas du statut du dossier.");
+}

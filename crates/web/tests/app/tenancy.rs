@@ -290,6 +290,12 @@ const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/backoffice/board/agents/{staff}"),
     ("POST", "/backoffice/board/agents/{staff}"),
     ("POST", "/backoffice/availability"),
+    ("GET", "/admin/automation"),
+    ("POST", "/admin/automation"),
+    ("GET", "/admin/automation/new"),
+    ("GET", "/admin/automation/{rule}"),
+    ("POST", "/admin/automation/{rule}"),
+    ("POST", "/admin/automation/{rule}/delete"),
     ("GET", "/admin/routing"),
     ("GET", "/admin/routing/{service}"),
     ("POST", "/admin/routing/{service}"),
@@ -487,6 +493,23 @@ async fn every_route_refuses_another_tenants_records_and_sessions() {
     )
     .await
     .unwrap();
+    let beta_rule = relais_store::automation::save(
+        &app.db,
+        &relais_store::Actor::system(beta, "test"),
+        None,
+        "Beta rule",
+        &relais_domain::automation::Rule {
+            trigger: relais_domain::automation::Trigger::CaseCreated,
+            delay_days: None,
+            conditions: Default::default(),
+            actions: vec![relais_domain::automation::Action::Label {
+                label: "beta".into(),
+            }],
+        },
+        true,
+    )
+    .await
+    .unwrap();
     let before = tenant_rows(&app, beta).await;
 
     let ids = |p: &str| {
@@ -507,6 +530,7 @@ async fn every_route_refuses_another_tenants_records_and_sessions() {
             .replace("{segment}", &beta_segment.to_string())
             .replace("{field}", &beta_field.to_string())
             .replace("{view}", &beta_view.to_string())
+            .replace("{rule}", &beta_rule.to_string())
     };
 
     // 1. Alpha's administrator, on alpha's host, aiming at beta's records by id.
