@@ -84,6 +84,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/openapi.json", get(move || { let doc = openapi.clone(); async move { axum::Json(doc.as_ref().clone()) } }))
         .route("/static/app.css", get(pages::app_css))
         .route(pages::HTMX_PATH, get(pages::htmx_js))
+        .route(pages::BACKOFFICE_JS_PATH, get(pages::backoffice_js))
         .route("/theme.css", get(pages::theme_css))
         .route("/theme/logo", get(pages::logo))
         .route("/healthz", get(pages::healthz))

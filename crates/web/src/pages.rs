@@ -156,6 +156,27 @@ pub async fn htmx_js() -> Response {
         .into_response()
 }
 
+/// The back office's keyboard shortcuts (progressive enhancement).
+pub const BACKOFFICE_JS_PATH: &str = "/static/backoffice.js";
+const BACKOFFICE_JS: &str = include_str!("../static/backoffice.js");
+
+pub async fn backoffice_js() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        BACKOFFICE_JS,
+    )
+        .into_response()
+}
+
 fn css(body: String, cache: &'static str) -> Response {
     (
         [

@@ -1307,3 +1307,33 @@ async fn a_rule_whose_action_is_refused_says_why_on_the_timeline() {
         .await
         .assert_contains("Cette transition ne part pas du statut du dossier.");
 }
+
+// ---------------------------------------------------------------------------------------
+// Keyboard shortcuts
+
+#[tokio::test]
+async fn shortcuts_are_documented_on_the_pages_and_their_script_is_served() {
+    let app = TestApp::new().await;
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    let case = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    let mut agent = staff(&app, "agent@alpha.test").await;
+    let page = agent.get(&format!("/backoffice/cases/{}", case.id)).await;
+    page.assert_contains("<script src=\"/static/backoffice.js\" defer></script>")
+        .assert_contains("Raccourcis clavier")
+        .assert_contains("<kbd>r</kbd>")
+        .assert_contains("data-key=\"r\" aria-keyshortcuts=\"r\"")
+        .assert_contains("id=\"shortcuts-switch\" hidden");
+    agent
+        .get("/backoffice/cases?lang=en")
+        .await
+        .assert_contains("Keyboard shortcuts")
+        .assert_contains("Next / previous case in the list")
+        .assert_contains("<tr data-case-row>");
+    let js = agent.get("/static/backoffice.js").await;
+    js.assert_status(StatusCode::OK)
+        .assert_contains("relais-shortcuts");
+    // Viewers act on nothing: no shortcuts to actions on the case page.
+    let mut viewer = staff(&app, "viewer@alpha.test").await;
+    let page = viewer.get(&format!("/backoffice/cases/{}", case.id)).await;
+    assert!(!page.body.contains("data-key=\"r\""));
+}
