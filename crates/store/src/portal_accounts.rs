@@ -848,3 +848,120 @@ pub async fn delete_account(db: &Db, actor: &Actor, account_id: Uuid) -> Result<
         Ok(pseudonym)
     })
 }
+
+// ---------------------------------------------------------------------------------------
+// OpenID Connect provider of the tenant, and sign-ins under way
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OidcProvider {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub label: String,
+    pub scopes: String,
+    pub acr_values: Option<String>,
+    pub enabled: bool,
+}
+
+pub async fn oidc_provider(db: &Db, tenant_id: Uuid) -> Result<Option<OidcProvider>> {
+    on_pool!(db, |p| sqlx::query_as::<_, OidcProvider>(
+        "SELECT issuer, client_id, client_secret, label, scopes, acr_values, enabled
+         FROM oidc_providers WHERE tenant_id = $1"
+    )
+    .bind(tenant_id)
+    .fetch_optional(p)
+    .await
+    .map_err(Into::into))
+}
+
+/// Creates or replaces the tenant's provider; the audit row never holds the secret.
+pub async fn save_oidc_provider(db: &Db, actor: &Actor, provider: &OidcProvider) -> Result<()> {
+    on_pool!(db, |p| {
+        let mut tx = p.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO oidc_providers (tenant_id, issuer, client_id, client_secret, label, scopes, acr_values, enabled, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             ON CONFLICT (tenant_id) DO UPDATE SET issuer = excluded.issuer, client_id = excluded.client_id,
+                client_secret = excluded.client_secret, label = excluded.label, scopes = excluded.scopes,
+                acr_values = excluded.acr_values, enabled = excluded.enabled, updated_at = excluded.updated_at",
+        )
+        .bind(actor.tenant_id)
+        .bind(&provider.issuer)
+        .bind(&provider.client_id)
+        .bind(&provider.client_secret)
+        .bind(&provider.label)
+        .bind(&provider.scopes)
+        .bind(&provider.acr_values)
+        .bind(provider.enabled)
+        .bind(Utc::now())
+        .execute(&mut *tx)
+        .await?;
+        record!(
+            tx,
+            actor,
+            Change::new(
+                "tenant.oidc_provider",
+                "tenant",
+                actor.tenant_id,
+                json!({"issuer": provider.issuer, "client_id": provider.client_id,
+                       "label": provider.label, "acr_values": provider.acr_values,
+                       "enabled": provider.enabled})
+            )
+        );
+        tx.commit().await?;
+        Ok(())
+    })
+}
+
+/// Remembers a sign-in sent to the provider: its state (hashed), nonce and PKCE verifier.
+pub async fn start_oidc_login(
+    db: &Db,
+    tenant_id: Uuid,
+    raw_state: &str,
+    nonce: &str,
+    pkce_verifier: &str,
+    next_path: &str,
+    lifetime: Duration,
+) -> Result<()> {
+    let now = Utc::now();
+    on_pool!(db, |p| {
+        sqlx::query("DELETE FROM oidc_logins WHERE tenant_id = $1 AND expires_at < $2")
+            .bind(tenant_id)
+            .bind(now)
+            .execute(p)
+            .await?;
+        sqlx::query(
+            "INSERT INTO oidc_logins (tenant_id, state_hash, nonce, pkce_verifier, next_path, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(tenant_id)
+        .bind(secret_hash(raw_state))
+        .bind(nonce)
+        .bind(pkce_verifier)
+        .bind(next_path)
+        .bind(now)
+        .bind(now + lifetime)
+        .execute(p)
+        .await?;
+        Ok(())
+    })
+}
+
+/// Takes a sign-in back by its state, once: `(nonce, pkce_verifier, next_path)`, or `None`
+/// when the state is unknown, used or expired.
+pub async fn take_oidc_login(
+    db: &Db,
+    tenant_id: Uuid,
+    raw_state: &str,
+) -> Result<Option<(String, String, String)>> {
+    on_pool!(db, |p| sqlx::query_as(
+        "DELETE FROM oidc_logins WHERE tenant_id = $1 AND state_hash = $2 AND expires_at > $3
+         RETURNING nonce, pkce_verifier, next_path"
+    )
+    .bind(tenant_id)
+    .bind(secret_hash(raw_state))
+    .bind(Utc::now())
+    .fetch_optional(p)
+    .await
+    .map_err(Into::into))
+}

@@ -1812,6 +1812,7 @@ agent-skills-hint = Separated by commas (e.g. English, sign language).
 agent-availability-saved = The agent's availability is saved.
 
 ## Portal accounts: sign-up, profile, notifications, deletion, single sign-on
+admin-accounts = Portal accounts
 signup-link = No account yet? Create one
 signup-title = Create an account
 signup-intro = An account lets you follow your requests and find your drafts and documents again. We will send you a link to confirm your email address.

@@ -1812,6 +1812,7 @@ agent-skills-hint = Séparées par des virgules (par ex. anglais, langue des sig
 agent-availability-saved = La disponibilité de l'agent est enregistrée.
 
 ## Portal accounts: sign-up, profile, notifications, deletion, single sign-on
+admin-accounts = Comptes du portail
 signup-link = Pas encore de compte ? Créer un compte
 signup-title = Créer un compte
 signup-intro = Un compte vous permet de suivre vos demandes et de retrouver vos brouillons et vos pièces. Nous vous enverrons un lien pour confirmer votre adresse e-mail.

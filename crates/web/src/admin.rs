@@ -137,6 +137,11 @@ pub(crate) fn nav(ctx: &Ctx, current: &str, exact: bool) -> Vec<NavLink> {
             ctx.can(Permission::ManageTenant),
         ),
         (
+            "/admin/accounts",
+            "admin-accounts",
+            ctx.can(Permission::ManageTenant),
+        ),
+        (
             "/admin/staff",
             "admin-staff",
             ctx.can(Permission::ManageStaff),

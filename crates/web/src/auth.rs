@@ -75,6 +75,8 @@ struct LoginTpl<'a> {
     error: Option<&'a str>,
     error_text: String,
     notice: Option<String>,
+    /// The label of the tenant's single sign-on button, on the portal's page.
+    oidc: Option<(String, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -97,7 +99,8 @@ fn login_meta(kind: AccountKind) -> (&'static str, &'static str, &'static str) {
     }
 }
 
-fn login_page(
+async fn login_page(
+    state: &AppState,
     ctx: &Ctx,
     kind: AccountKind,
     next: String,
@@ -106,6 +109,20 @@ fn login_page(
     notice: Option<String>,
 ) -> AppResult<Response> {
     let (title, action, _) = login_meta(kind);
+    let oidc = match kind {
+        AccountKind::Portal => {
+            relais_store::portal_accounts::oidc_provider(&state.db, ctx.tenant.id)
+                .await?
+                .filter(|p| p.enabled)
+                .map(|p| {
+                    (
+                        ctx.t1("oidc-sign-in-with", "provider", p.label),
+                        format!("/login/oidc?next={}", crate::middleware::urlencode(&next)),
+                    )
+                })
+        }
+        AccountKind::Staff => None,
+    };
     let error_text = match error {
         Some("login-locked") => ctx.t1("login-locked", "minutes", lockout::LOCK_MINUTES),
         Some(code) => ctx.t(code),
@@ -121,12 +138,18 @@ fn login_page(
         error,
         error_text,
         notice,
+        oidc,
     })
 }
 
-pub async fn staff_login_form(ctx: Ctx, Query(q): Query<LoginQuery>) -> AppResult<Response> {
+pub async fn staff_login_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<LoginQuery>,
+) -> AppResult<Response> {
     let notice = NoticeQuery { notice: q.notice }.text(&ctx);
     login_page(
+        &state,
         &ctx,
         AccountKind::Staff,
         safe_next(q.next.as_deref(), "/backoffice"),
@@ -134,11 +157,17 @@ pub async fn staff_login_form(ctx: Ctx, Query(q): Query<LoginQuery>) -> AppResul
         None,
         notice,
     )
+    .await
 }
 
-pub async fn portal_login_form(ctx: Ctx, Query(q): Query<LoginQuery>) -> AppResult<Response> {
+pub async fn portal_login_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<LoginQuery>,
+) -> AppResult<Response> {
     let notice = NoticeQuery { notice: q.notice }.text(&ctx);
     login_page(
+        &state,
         &ctx,
         AccountKind::Portal,
         safe_next(q.next.as_deref(), "/"),
@@ -146,6 +175,7 @@ pub async fn portal_login_form(ctx: Ctx, Query(q): Query<LoginQuery>) -> AppResu
         None,
         notice,
     )
+    .await
 }
 
 pub async fn staff_login(
@@ -176,8 +206,17 @@ async fn login(
     let (_, _, landing) = login_meta(kind);
     let next = safe_next(form.next.as_deref(), landing);
     let email = form.email.trim().to_lowercase();
-    let refuse = |status: StatusCode, code: &str| -> AppResult<Response> {
-        let mut r = login_page(&ctx, kind, next.clone(), email.clone(), Some(code), None)?;
+    let refuse = async |status: StatusCode, code: &str| -> AppResult<Response> {
+        let mut r = login_page(
+            &state,
+            &ctx,
+            kind,
+            next.clone(),
+            email.clone(),
+            Some(code),
+            None,
+        )
+        .await?;
         *r.status_mut() = status;
         Ok(r)
     };
@@ -188,7 +227,7 @@ async fn login(
         state.config.login_attempts_per_minute,
         Duration::from_secs(60),
     ) {
-        let mut r = refuse(StatusCode::TOO_MANY_REQUESTS, "rate-limited")?;
+        let mut r = refuse(StatusCode::TOO_MANY_REQUESTS, "rate-limited").await?;
         r.headers_mut()
             .insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
         return Ok(r);
@@ -198,7 +237,7 @@ async fn login(
         .filter(|a| !a.disabled);
     let Some(account) = account else {
         verify_password(form.password, None).await;
-        return refuse(StatusCode::UNAUTHORIZED, "login-failed");
+        return refuse(StatusCode::UNAUTHORIZED, "login-failed").await;
     };
     let now = chrono::Utc::now();
     let actor = Actor {
@@ -207,14 +246,14 @@ async fn login(
         ..ctx.actor()
     };
     if lockout::is_locked(account.locked_until, now) {
-        return refuse(StatusCode::TOO_MANY_REQUESTS, "login-locked");
+        return refuse(StatusCode::TOO_MANY_REQUESTS, "login-locked").await;
     }
     if !verify_password(form.password, account.password_hash.clone()).await {
         let lock = accounts::record_login_failure(&state.db, &actor, account.id).await?;
         return if lock.is_some() {
-            refuse(StatusCode::TOO_MANY_REQUESTS, "login-locked")
+            refuse(StatusCode::TOO_MANY_REQUESTS, "login-locked").await
         } else {
-            refuse(StatusCode::UNAUTHORIZED, "login-failed")
+            refuse(StatusCode::UNAUTHORIZED, "login-failed").await
         };
     }
     accounts::record_login_success(&state.db, &actor, account.id).await?;

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_accounts;
 pub mod api;
 pub mod auth;
 pub mod automation;
@@ -19,6 +20,7 @@ pub mod jobs;
 pub mod metrics;
 pub mod middleware;
 pub mod notify;
+pub mod oidc;
 pub mod pages;
 pub mod pdf;
 pub mod people;
@@ -60,6 +62,11 @@ pub fn app(state: AppState) -> Router {
         .route("/password/forgot", get(auth::forgot_form).post(auth::forgot_submit))
         .route("/password/reset/{token}", get(auth::reset_form).post(auth::reset_submit))
         .route("/signup", get(signup::form).post(signup::submit))
+        .route("/login/oidc", get(oidc::start))
+        .route("/login/oidc/callback", get(oidc::callback))
+        .route("/admin/accounts", get(admin_accounts::show))
+        .route("/admin/accounts/deletion", post(admin_accounts::save_rule))
+        .route("/admin/accounts/oidc", post(admin_accounts::save_oidc))
         .route("/signup/confirm/{token}", get(signup::confirm_form).post(signup::confirm))
         .route("/backoffice", get(pages::backoffice))
         .route("/account", get(account::show))

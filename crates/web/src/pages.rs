@@ -47,6 +47,8 @@ const NOTICES: &[&str] = &[
     "notifications-saved",
     "account-deleted",
     "oidc-failed",
+    "oidc-saved",
+    "deletion-rule-saved",
 ];
 
 impl NoticeQuery {

@@ -16,6 +16,7 @@ mod duplicates;
 mod import;
 mod jobs;
 mod mail;
+mod oidc;
 mod operations;
 mod people;
 mod portal;
