@@ -48,6 +48,8 @@ pub struct Scale {
     /// Number of timed requests per latency measurement.
     pub requests: u64,
     pub seed: u64,
+    /// Rows of the import scenario's CSV file.
+    pub import_rows: u64,
 }
 
 impl Scale {
@@ -60,6 +62,15 @@ impl Scale {
         }
         if self.requests == 0 {
             return Err(BenchError::Usage("--requests must be at least 1".into()));
+        }
+        if self.import_rows == 0 {
+            return Err(BenchError::Usage("--import-rows must be at least 1".into()));
+        }
+        // Person numbers are the last eight digits of their phone: beyond, phones repeat.
+        if self.persons + 2 * self.import_rows > 90_000_000 {
+            return Err(BenchError::Usage(
+                "--persons + 2 × --import-rows must stay under 90,000,000".into(),
+            ));
         }
         Ok(())
     }

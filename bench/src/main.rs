@@ -18,6 +18,9 @@ struct Cli {
     /// Cases to generate.
     #[arg(long, default_value_t = 2_000_000)]
     cases: u64,
+    /// Rows of the CSV file the import scenario uploads (default: as many as --persons).
+    #[arg(long)]
+    import_rows: Option<u64>,
     /// Timed requests per latency figure.
     #[arg(long, default_value_t = 1_000)]
     requests: u64,
@@ -57,11 +60,13 @@ fn options(cli: Cli) -> Result<Options, String> {
         cases: cli.cases,
         requests: cli.requests,
         seed: cli.seed,
+        import_rows: cli.import_rows.unwrap_or(cli.persons),
     };
     if cli.small {
         scale.persons = 10_000;
         scale.cases = 10_000;
         scale.requests = 100;
+        scale.import_rows = 10_000;
     }
     let scenarios = if cli.scenarios.is_empty() {
         Scenario::ALL.iter().map(|(_, s)| *s).collect()

@@ -38,7 +38,7 @@ fn location(r: &Response, what: &str) -> Result<String> {
 
 pub async fn run(bench: &mut Bench) -> Result<()> {
     super::persons::ensure(bench).await?;
-    let rows = bench.scale.persons;
+    let rows = bench.scale.import_rows;
     let seed = bench.scale.seed;
     // Persons after the generated ones: new e-mails and phones.
     let first = bench.persons.len() as u64;
