@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { expect, test, type Locator, type Page, type Response, type TestInfo } from '@playwright/test';
-import { checkA11y, expectLang, expectPath, pathOf, reveal, saveHtmlText, signIn, snap, UI } from './helpers';
+import { checkA11y, checkPage, expectLang, expectPath, pathOf, reveal, saveHtmlText, signIn, snap, submit, UI } from './helpers';
 
 /**
  * The demo admin builds a service through the catalogue pages, as a user would (plain clicks
@@ -38,33 +38,7 @@ async function openAdminSection(page: Page, name: string, path: string) {
   await expect(link).toHaveAttribute('aria-current', 'page');
 }
 
-/**
- * One h1 with the given text, no horizontal scrolling at the project's width (WCAG 1.4.10
- * Reflow; tables scroll inside their own wrapper), axe, screenshot.
- */
-async function checkPage(page: Page, testInfo: TestInfo, name: string, h1: string | RegExp) {
-  await expectLang(page, 'fr');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(h1);
-  const width = page.viewportSize()?.width ?? 0;
-  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect.soft(scrollWidth, `page width of ${pathOf(page)} at ${width}px`).toBeLessThanOrEqual(width);
-  await checkA11y(page, { soft: true, testInfo, label: `${pathOf(page)} (${name})` });
-  await snap(page, testInfo, name);
-}
 
-/**
- * Clicks a submit button and returns the answer to the form's POST (a redirect when accepted,
- * the page itself when refused), once the resulting page has loaded.
- */
-async function submit(page: Page, button: Locator): Promise<Response> {
-  const answer = page.waitForResponse(
-    (r) => r.request().method() === 'POST' && r.request().isNavigationRequest() && r.frame() === page.mainFrame(),
-  );
-  await button.click();
-  const response = await answer;
-  await page.waitForLoadState();
-  return response;
-}
 
 /** The value of a fact ("État", "Version publiée"…) in the service page's summary list. */
 function fact(page: Page, term: string): Locator {
@@ -79,7 +53,7 @@ async function openTab(page: Page, name: string, path: string) {
 }
 
 test('the admin builds, publishes and exports a service; broken definitions are refused', async ({ page }, testInfo) => {
-  test.setTimeout(240_000);
+  test.setTimeout(420_000);
   const slug = `e2e-${testInfo.project.name}-${Date.now()}`;
   const titleFr = `Demande de test ${testInfo.project.name}`;
   const titleEn = `Test request ${testInfo.project.name}`;
@@ -366,6 +340,57 @@ test('the admin builds, publishes and exports a service; broken definitions are 
       versions.getByRole('row').filter({ has: page.getByRole('rowheader', { name: v, exact: true }) }).getByRole('cell').first();
     await expect(state('1')).toHaveText('publiée');
     await expect(state('2')).toHaveText('brouillon');
+  });
+
+  await test.step('a citizen files the published version on the portal', async () => {
+    // Their own browser session, as on their own device.
+    const citizen = await page.context().browser()!.newContext({
+      baseURL: testInfo.project.use.baseURL,
+      viewport: testInfo.project.use.viewport,
+      locale: 'fr-FR',
+    });
+    const p = await citizen.newPage();
+    await p.goto('/login');
+    await signIn(p, 'fr', { email: 'camille.martin@example.org', password: 'relais-demo-2026' });
+    await expectPath(p, '/');
+    // Version 1 is published (version 2 is a broken draft): the portal offers version 1.
+    await p.goto(`/services/${slug}`);
+    await expect(p.getByRole('heading', { level: 1 })).toHaveText(titleFr);
+    await checkPage(p, testInfo, 'portal-built-service', titleFr);
+    await p.getByRole('link', { name: 'Commencer la démarche', exact: true }).click();
+    await p.getByLabel('Objet de la demande', { exact: true }).fill('Demande déposée par le test de bout en bout');
+    await p.getByRole('group', { name: 'Souhaitez-vous ajouter des précisions ?' }).getByLabel('Oui', { exact: true }).check();
+    const details = p.getByLabel(/^Vos précisions/);
+    await checkPage(p, testInfo, 'portal-built-service-form', titleFr);
+    // Without a script in the way, the question opened by "yes" is asked on the same page.
+    await expect(details).toHaveCount(0);
+    await submit(p, p.getByRole('button', { name: 'Continuer', exact: true }));
+    await expect(p.getByText("Vos réponses appellent d'autres questions : complétez-les ci-dessous.")).toBeVisible();
+    await details.fill('Je joins mon justificatif de domicile.');
+    await submit(p, p.getByRole('button', { name: 'Continuer', exact: true }));
+    // The required proof of address: a real PDF, checked by its content.
+    await p.getByRole('group', { name: /^Justificatif de domicile de moins de trois mois/ }).getByLabel('Ajouter des fichiers', { exact: true }).setInputFiles({
+      name: 'justificatif.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'),
+    });
+    await checkPage(p, testInfo, 'portal-built-service-documents', titleFr);
+    await submit(p, p.getByRole('button', { name: 'Continuer', exact: true }));
+    await expect(p.getByText('Demande déposée par le test de bout en bout')).toBeVisible();
+    await checkPage(p, testInfo, 'portal-built-service-summary', titleFr);
+    await submit(p, p.getByRole('button', { name: 'Envoyer ma demande', exact: true }));
+    await expect(p.getByRole('heading', { level: 1 })).toHaveText('Votre demande est envoyée');
+    const reference = (await p.locator('#reference').textContent())?.trim() ?? '';
+    expect(reference).toMatch(/^[A-Z]{3}-\d{4}-[0-9A-Z]{8}$/);
+    await checkPage(p, testInfo, 'portal-built-service-filed', 'Votre demande est envoyée');
+    await citizen.close();
+
+    // The agent finds it in the back office, on version 1 of the service.
+    await page.goto(`/backoffice/cases?q=${encodeURIComponent(reference)}`);
+    await page.getByRole('link', { name: reference }).first().click();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText(reference);
+    await expect(page.getByText('Demande déposée par le test de bout en bout')).toBeVisible();
+    await expect(page.getByRole('link', { name: 'justificatif.pdf', exact: true })).toBeVisible();
   });
 });
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { expect, type Locator, type Page, type Response, type TestInfo } from '@playwright/test';
 
 export const DEMO_ADMIN = {
   email: 'admin@belleville.example',
@@ -162,4 +162,57 @@ export async function saveHtml(page: Page): Promise<void> {
 export function saveHtmlText(name: string, html: string): void {
   fs.mkdirSync(HTML_DIR, { recursive: true });
   fs.writeFileSync(path.join(HTML_DIR, `${slug(name)}.html`), html);
+}
+
+/**
+ * One h1 with the given text, no horizontal scrolling at the project's width (WCAG 1.4.10
+ * Reflow; tables scroll inside their own wrapper), axe, screenshot. When the page is too
+ * wide, the message names the elements that stick out.
+ */
+export async function checkPage(page: Page, testInfo: TestInfo, name: string, h1: string | RegExp): Promise<void> {
+  await expectLang(page, 'fr');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(h1);
+  const width = page.viewportSize()?.width ?? 0;
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  let culprits = '';
+  if (scrollWidth > width) {
+    culprits = await page.evaluate((w) => {
+      const out: string[] = [];
+      for (const el of Array.from(document.body.querySelectorAll('*'))) {
+        const r = el.getBoundingClientRect();
+        if (r.right > w + 1 && r.width > 0) {
+          out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().replace(/\s+/g, '.') : ''} (right ${Math.round(r.right)}px)`);
+        }
+      }
+      return out.slice(-5).join(', ');
+    }, width);
+  }
+  expect.soft(scrollWidth, `page width of ${pathOf(page)} at ${width}px ${culprits}`).toBeLessThanOrEqual(width);
+  await checkA11y(page, { soft: true, testInfo, label: `${pathOf(page)} (${name})` });
+  await snap(page, testInfo, name);
+}
+
+/**
+ * Clicks a submit button and returns the answer to the form's POST (a redirect when accepted,
+ * the page itself when refused), once the resulting page has loaded.
+ */
+export async function submit(page: Page, button: Locator): Promise<Response> {
+  const answer = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && r.request().isNavigationRequest() && r.frame() === page.mainFrame(),
+  );
+  await button.click();
+  const response = await answer;
+  await page.waitForLoadState();
+  return response;
+}
+
+/** Signs in on the staff sign-in page in French; the back office ends up in French. */
+export async function signInAsStaff(page: Page, creds: { email: string; password: string }): Promise<void> {
+  await page.goto('/backoffice/login');
+  await signIn(page, 'fr', creds);
+  await expectPath(page, '/backoffice');
+  if ((await page.locator('html').getAttribute('lang'))?.startsWith('en')) {
+    await (await reveal(page, page.getByRole('link', { name: 'Français', exact: true }))).click();
+  }
+  await expectLang(page, 'fr');
 }
