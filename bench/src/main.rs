@@ -68,6 +68,8 @@ fn options(cli: Cli) -> Result<Options, String> {
         scale.requests = 100;
         scale.import_rows = 10_000;
     }
+    // Refuse nonsense sizes before anything is made (the work folder included).
+    scale.check().map_err(|e| e.to_string())?;
     let scenarios = if cli.scenarios.is_empty() {
         Scenario::ALL.iter().map(|(_, s)| *s).collect()
     } else {
@@ -137,6 +139,8 @@ async fn main() -> ExitCode {
         }
         Err(relais_bench::BenchError::Usage(message)) => {
             eprintln!("relais-bench: {message}");
+            // Refused (an unreachable database…): leave no empty work folder behind.
+            let _ = std::fs::remove_dir(&options.work_dir);
             ExitCode::from(2)
         }
         Err(e) => {
