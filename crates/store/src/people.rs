@@ -102,15 +102,19 @@ pub struct AddressPoint {
 }
 
 impl AddressPoint {
-    /// As on an envelope (city in capitals, country only abroad).
-    pub fn formatted(&self) -> Vec<String> {
+    /// The address itself (its lines split again).
+    pub fn address(&self) -> PostalAddress {
         PostalAddress {
             lines: self.lines.lines().map(str::to_owned).collect(),
             postcode: self.postcode.clone(),
             city: self.city.clone(),
             country: self.country.clone(),
         }
-        .formatted()
+    }
+
+    /// As on an envelope (city in capitals, country only abroad).
+    pub fn formatted(&self) -> Vec<String> {
+        self.address().formatted()
     }
 }
 

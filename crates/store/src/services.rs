@@ -28,6 +28,13 @@ pub struct Service {
     pub updated_at: DateTime<Utc>,
 }
 
+impl Service {
+    /// The title in `locale` (French when the English one is blank).
+    pub fn title(&self, locale: relais_domain::Locale) -> &str {
+        relais_domain::service::in_locale(locale, &self.title_fr, &self.title_en)
+    }
+}
+
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct Version {
     pub service_id: Uuid,

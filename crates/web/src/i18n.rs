@@ -58,6 +58,16 @@ pub fn message(locale: Locale, id: &str, args: &[(&str, FluentValue<'_>)]) -> St
     text.into_owned()
 }
 
+/// The message `id` in `locale` with text arguments (mails, files and other places that have
+/// a locale but no request context).
+pub fn text(locale: Locale, id: &str, args: &[(&str, &str)]) -> String {
+    let args: Vec<(&str, FluentValue<'_>)> = args
+        .iter()
+        .map(|(k, v)| (*k, FluentValue::from(*v)))
+        .collect();
+    message(locale, id, &args)
+}
+
 /// Whether the catalogue of `locale` has a message `id` with a value.
 pub fn has_message(locale: Locale, id: &str) -> bool {
     bundle_for(locale)

@@ -587,10 +587,9 @@ fn timeline_items(
                     }
                 }
                 Entry::Case(c) => {
-                    let title = match ctx.locale {
-                        relais_domain::Locale::En if !c.title_en.is_empty() => c.title_en,
-                        _ => c.title_fr,
-                    };
+                    let title =
+                        relais_domain::service::in_locale(ctx.locale, &c.title_fr, &c.title_en)
+                            .to_owned();
                     TimelineItem {
                         kind,
                         at,
@@ -811,12 +810,7 @@ async fn vcard(
         addresses: r
             .addresses
             .iter()
-            .map(|a| PostalAddress {
-                lines: a.lines.lines().map(str::to_owned).collect(),
-                postcode: a.postcode.clone(),
-                city: a.city.clone(),
-                country: a.country.clone(),
-            })
+            .map(store::AddressPoint::address)
             .collect(),
         organisations: r
             .relationships

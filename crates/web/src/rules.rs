@@ -19,7 +19,7 @@ use axum::{
     routing::{get, post},
 };
 use relais_domain::{
-    Locale, Permission,
+    Permission,
     routing::{Strategy, parse_skills},
 };
 use relais_store::{StoreError, routing, services, teams};
@@ -46,10 +46,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn title(ctx: &Ctx, s: &services::Service) -> String {
-    match ctx.locale {
-        Locale::En if !s.title_en.trim().is_empty() => s.title_en.clone(),
-        _ => s.title_fr.clone(),
-    }
+    s.title(ctx.locale).to_owned()
 }
 
 /// One service and how its cases are routed.

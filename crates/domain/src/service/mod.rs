@@ -49,9 +49,15 @@ pub struct Text {
 
 impl Text {
     pub fn get(&self, locale: crate::Locale) -> &str {
-        match locale {
-            crate::Locale::En if !self.en.trim().is_empty() => &self.en,
-            _ => &self.fr,
-        }
+        in_locale(locale, &self.fr, &self.en)
+    }
+}
+
+/// A text kept as a French and an English column: the English one when asked for and not
+/// blank, else the French one.
+pub fn in_locale<'a>(locale: crate::Locale, fr: &'a str, en: &'a str) -> &'a str {
+    match locale {
+        crate::Locale::En if !en.trim().is_empty() => en,
+        _ => fr,
     }
 }

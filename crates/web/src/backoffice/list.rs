@@ -387,12 +387,12 @@ async fn list_page(
             .await;
         let status =
             definitions.status_label(ctx, row.service_id, row.service_version, &row.status);
-        let service = match ctx.locale {
-            relais_domain::Locale::En if !row.service_title_en.is_empty() => {
-                row.service_title_en.clone()
-            }
-            _ => row.service_title_fr.clone(),
-        };
+        let service = relais_domain::service::in_locale(
+            ctx.locale,
+            &row.service_title_fr,
+            &row.service_title_en,
+        )
+        .to_owned();
         lines.push(Line {
             service,
             status,
@@ -467,10 +467,7 @@ async fn list_page(
             (s, current)
         })
         .collect();
-    let service_title = |s: &services::Service| match ctx.locale {
-        relais_domain::Locale::En if !s.title_en.is_empty() => s.title_en.clone(),
-        _ => s.title_fr.clone(),
-    };
+    let service_title = |s: &services::Service| s.title(ctx.locale).to_owned();
     let filtered = q.has_filters();
     let r = render(&ListTpl {
         ctx,

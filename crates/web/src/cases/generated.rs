@@ -7,17 +7,10 @@
 use super::flow::FlowResult;
 use crate::{i18n, pdf, state::AppState};
 use chrono::Utc;
-use fluent_bundle::FluentValue;
 use relais_domain::{Locale, case::to_local, service::definition::ServiceDefinition as Definition};
 use relais_store::{cases::Case, cases::GeneratedDocument, people, services, tenants::Tenant};
 
-fn t(locale: Locale, id: &str, args: &[(&str, &str)]) -> String {
-    let args: Vec<(&str, FluentValue<'_>)> = args
-        .iter()
-        .map(|(k, v)| (*k, FluentValue::from(*v)))
-        .collect();
-    i18n::message(locale, id, &args)
-}
+use i18n::text as t;
 
 /// Renders the document `template` of `case` as it enters `to_status`, and stores its bytes.
 pub async fn issue(
@@ -31,13 +24,7 @@ pub async fn issue(
 ) -> FlowResult<GeneratedDocument> {
     let service = services::get(&state.db, tenant.id, case.service_id).await?;
     let service_title = service
-        .map(|s| {
-            if locale == Locale::En && !s.title_en.trim().is_empty() {
-                s.title_en
-            } else {
-                s.title_fr
-            }
-        })
+        .map(|s| s.title(locale).to_owned())
         .unwrap_or_default();
     let requester = match case.requester_person_id {
         Some(id) => people::get_person(&state.db, tenant.id, id)

@@ -368,10 +368,7 @@ pub async fn fill_template(
     let locale = requester_locale(state, tenant, case).await;
     let service = relais_store::services::get(&state.db, tenant.id, case.service_id)
         .await?
-        .map(|s| match locale {
-            Locale::En if !s.title_en.trim().is_empty() => s.title_en,
-            _ => s.title_fr,
-        })
+        .map(|s| s.title(locale).to_owned())
         .unwrap_or_default();
     let organisation = match case.organisation_id {
         Some(id) => relais_store::people::get_organisation(&state.db, tenant.id, id)

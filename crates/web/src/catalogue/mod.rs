@@ -126,11 +126,7 @@ pub fn check(definition: &Value) -> Result<ServiceDefinition, Vec<DefinitionErro
 
 /// A service's title in the visitor's language (French when there is no English one).
 pub(crate) fn title_of(ctx: &Ctx, s: &Service) -> String {
-    if ctx.lang() == "en" && !s.title_en.trim().is_empty() {
-        s.title_en.clone()
-    } else {
-        s.title_fr.clone()
-    }
+    s.title(ctx.locale).to_owned()
 }
 
 pub(crate) async fn service_of(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<Service> {

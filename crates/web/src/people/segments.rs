@@ -20,7 +20,6 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use fluent_bundle::FluentValue;
 use relais_domain::{
     Permission,
     people::{
@@ -56,11 +55,8 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn t(ctx: &Ctx, id: &str, args: &[(&str, String)]) -> String {
-    let args: Vec<(&str, FluentValue<'_>)> = args
-        .iter()
-        .map(|(k, v)| (*k, FluentValue::from(v.clone())))
-        .collect();
-    crate::i18n::message(ctx.locale, id, &args)
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    crate::i18n::text(ctx.locale, id, &args)
 }
 
 #[derive(Deserialize, Default)]
