@@ -777,3 +777,30 @@ async fn a_generated_document_is_a_pdf_kept_with_the_case_and_valid_in_the_reque
     let data: Value = serde_json::from_str(&generated.data).expect("json");
     assert_eq!(data["document_id"], json!(doc.id));
 }
+
+#[tokio::test]
+async fn a_document_issued_on_an_anonymous_case_stays_with_the_case_and_in_nobodys_safe() {
+    use relais_domain::service::workflow::Action;
+    let app = TestApp::new().await;
+    let service = voirie_with_action_on_take_charge(
+        &app,
+        Action::GenerateDocument {
+            template: "attestation".into(),
+        },
+    )
+    .await;
+    let tenant = app.tenant_row("alpha").await;
+    let case = file_report(&app, &service).await.case;
+    assert_eq!(case.requester_person_id, None);
+    take_charge(&app, &case).await;
+    let docs = cases::documents(&app.db, tenant.id, case.id)
+        .await
+        .expect("docs");
+    assert_eq!(docs.len(), 1);
+    let doc = &docs[0].0;
+    assert_eq!(doc.owner_person_id, None, "no person, no safe");
+    assert_eq!(doc.status, "valid");
+    // Issued in the tenant's language, French here.
+    let bytes = app.state.files.get(&doc.file_hash).await.expect("blob");
+    assert!(String::from_utf8_lossy(&bytes).contains(&case.reference));
+}
