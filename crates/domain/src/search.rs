@@ -524,6 +524,13 @@ struct Part {
     email: Option<String>,
 }
 
+impl Part {
+    /// Typed with an `@`: an e-mail address or its beginning, not a name.
+    fn is_address(&self) -> bool {
+        self.email.as_deref().is_some_and(|e| e.contains('@'))
+    }
+}
+
 /// What was typed in a search box, understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
@@ -600,6 +607,14 @@ impl Query {
                 .map(|part| {
                     let mut ways = Vec::new();
                     if !part.words.is_empty() {
+                        // The words of an address (`dupont`, `exemple`, `fr`) are matched
+                        // exactly: widening them to prefixes, stems and typos finds half the
+                        // index (every `.fr`) and no better address.
+                        let widest = if part.is_address() {
+                            MatchKind::Exact
+                        } else {
+                            widest
+                        };
                         ways.push(Expr::all(
                             part.words.iter().map(|w| word_expr(w, widest)).collect(),
                         ));

@@ -81,8 +81,13 @@ pub async fn search(
     let mut seen: HashSet<(String, Uuid)> = HashSet::new();
     let mut hits: Vec<Hit> = Vec::new();
     let mut truncated = false;
+    let mut previous: Option<Expr> = None;
     for (step, widest) in MatchKind::WIDENING.into_iter().enumerate() {
         let expr = query.expression(widest);
+        // A query that does not widen (an e-mail address, a phone number) asks once.
+        if previous.as_ref() == Some(&expr) {
+            continue;
+        }
         // The documents of the previous steps come again: ask for that many more.
         let want = CANDIDATES + seen.len() as i64;
         let rows = candidates(db, tenant_id, scope, &expr, want).await?;
@@ -108,6 +113,7 @@ pub async fn search(
                 });
             }
         }
+        previous = Some(expr);
         let last = step + 1 == MatchKind::WIDENING.len();
         if full || (hits.len() >= limit && !last) {
             truncated = true;

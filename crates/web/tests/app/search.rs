@@ -394,6 +394,28 @@ async fn viewers_may_search_portal_accounts_and_strangers_may_not() {
 }
 
 #[tokio::test]
+async fn a_typed_address_finds_that_address_not_lookalike_names() {
+    let app = TestApp::new().await;
+    let helene = person(&app, "alpha", "Hélène", "Durand").await;
+    with_email(&app, helene, "h.durand@mairie-nantes.fr").await;
+    // Every word of Hélène's address starts a word of Hervé's ("durand" → "durandal").
+    let herve = person(&app, "alpha", "Hervé", "Durandal").await;
+    with_email(&app, herve, "h.durandal@mairie-nantes.fr").await;
+
+    let results = found(&app, "alpha", "h.durand@mairie-nantes.fr").await;
+    assert_eq!(
+        results,
+        [(EntityKind::Person, helene, MatchKind::Exact)],
+        "a whole address is not widened to prefixes or typos"
+    );
+    // The beginning of an address still finds both, and a name still widens.
+    assert_eq!(found(&app, "alpha", "h.durand").await.len(), 2);
+    assert_eq!(found(&app, "alpha", "durand").await.len(), 2);
+    // Words of an address typed after an "@" match whole words of addresses.
+    assert_eq!(ids(&app, "@mairie-nantes.fr").await.len(), 2);
+}
+
+#[tokio::test]
 async fn the_api_ranks_marks_and_says_when_there_is_more() {
     let app = TestApp::new().await;
     let exact = person(&app, "alpha", "Léa", "Martin").await;
