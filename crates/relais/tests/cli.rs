@@ -372,3 +372,146 @@ fn serves_backs_up_while_serving_and_stops_gracefully_on_sigterm() {
         .unwrap_or("");
     assert!(line.starts_with('{'), "structured JSON logs: {logs}");
 }
+
+/// One HTTP/1.1 exchange on a fresh connection: the status code and the body.
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<&str>,
+) -> Option<(u16, String)> {
+    use std::io::Read;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    let body = body.unwrap_or("");
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\
+         Authorization: Bearer {token}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    let status = out.get(9..12)?.parse().ok()?;
+    let (_, rest) = out.split_once("\r\n\r\n")?;
+    Some((status, rest.to_owned()))
+}
+
+/// `relais serve` on the data folder, once it answers `/readyz`.
+fn start_server(dir: &std::path::Path, port: u16) -> std::process::Child {
+    let mut server = Command::new(env!("CARGO_BIN_EXE_relais"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["--listen", &format!("127.0.0.1:{port}"), "serve"])
+        .env_remove("RELAIS_DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..200 {
+        if http_get(port, "/readyz").is_some_and(|r| r.starts_with("HTTP/1.1 200")) {
+            return server;
+        }
+        if let Ok(Some(status)) = server.try_wait() {
+            panic!("the server stopped: {status:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = server.kill();
+    panic!("the server did not answer /readyz");
+}
+
+#[test]
+fn a_case_whose_reference_was_given_survives_the_server_being_killed() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        relais(dir.path(), &["demo", "--no-serve"], &[])
+            .status
+            .success()
+    );
+    // An API token for the demo agent, written straight into the data folder.
+    let token = "killed-server-test-token-0123456789abcdef";
+    let url = format!("sqlite://{}/relais.db", dir.path().display());
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let db = relais_store::Db::connect(&url).await.unwrap();
+            let tenant = relais_store::tenants::by_slug(&db, "belleville")
+                .await
+                .unwrap()
+                .unwrap();
+            let agent = relais_store::accounts::find_by_email(
+                &db,
+                tenant.id,
+                relais_domain::AccountKind::Staff,
+                "agent@belleville.example",
+            )
+            .await
+            .unwrap()
+            .unwrap();
+            relais_store::api_tokens::create(
+                &db,
+                &relais_store::Actor::system(tenant.id, "test"),
+                agent.id,
+                "killed server",
+                token,
+            )
+            .await
+            .unwrap();
+            db.close().await;
+        });
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = start_server(dir.path(), port);
+    let report = r#"{"service": "signalement-voirie", "channel": "phone",
+        "contact_email": "riverain@example.org",
+        "answers": {"category": "pothole", "danger": true,
+          "description": "Nid-de-poule devant le n° 12, dangereux pour les vélos.",
+          "location_method": "address",
+          "address": {"street": "12 rue des Lilas", "postcode": "45000",
+                      "city": "Belleville-sur-Loire", "country": "FR"},
+          "follow_up": true, "email": "riverain@example.org"}}"#;
+    // Several filings back to back; the server is killed (no chance to flush or close
+    // anything) the moment the last reference is in hand.
+    let mut filed = Vec::new();
+    for _ in 0..5 {
+        let (status, body) =
+            http(port, "POST", "/api/v1/cases", token, Some(report)).expect("answer");
+        assert_eq!(status, 201, "{body}");
+        let case: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+        filed.push((
+            case["id"].as_str().unwrap().to_owned(),
+            case["reference"].as_str().unwrap().to_owned(),
+        ));
+    }
+    let killed = Command::new("kill")
+        .arg("-KILL")
+        .arg(server.id().to_string())
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = server.wait().unwrap();
+    assert!(!status.success(), "killed, not stopped: {status:?}");
+
+    // The same data folder, a new process: every case is there with its reference.
+    let mut server = start_server(dir.path(), port);
+    for (id, reference) in &filed {
+        let (status, body) =
+            http(port, "GET", &format!("/api/v1/cases/{id}"), token, None).expect("answer");
+        assert_eq!(status, 200, "case {reference} after the kill: {body}");
+        let case: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+        assert_eq!(case["reference"], reference.as_str());
+        assert_eq!(case["answers"]["category"], "pothole");
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+}
