@@ -58,3 +58,31 @@ pub async fn document_in_a_case(db: &Db, tenant_id: Uuid, document_id: Uuid) -> 
     .await)?;
     Ok(n > 0)
 }
+
+/// An organisation a person may act for on the portal.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OrganisationOf {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// The organisations the person is a member or a representative of (their people record's
+/// relationships), archived ones left out, by name.
+pub async fn organisations_of(
+    db: &Db,
+    tenant_id: Uuid,
+    person_id: Uuid,
+) -> Result<Vec<OrganisationOf>> {
+    on_pool!(db, |p| sqlx::query_as::<_, OrganisationOf>(
+        "SELECT DISTINCT o.id, o.name, o.search_name FROM relationships r
+         JOIN organisations o ON o.tenant_id = r.tenant_id AND o.id = r.to_organisation_id
+         WHERE r.tenant_id = $1 AND r.person_id = $2
+           AND r.kind IN ('member_of', 'represents') AND o.archived_at IS NULL
+         ORDER BY o.search_name, o.id"
+    )
+    .bind(tenant_id)
+    .bind(person_id)
+    .fetch_all(p)
+    .await
+    .map_err(Into::into))
+}

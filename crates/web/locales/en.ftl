@@ -1004,9 +1004,22 @@ portal-sign-in-to-file = { $kind ->
    *[private] This request is made from your account: sign in to start it.
 }
 portal-organisations-only = { $kind ->
-    [public] This procedure is made on behalf of an association or a company: contact us to make it.
-   *[private] This request is made on behalf of a company: contact us to make it.
+    [public] This procedure is made on behalf of an association or a company. Your account is tied to none: contact us to make it.
+   *[private] This request is made on behalf of a company. Your account is tied to none: contact us to make it.
 }
+portal-organisations-sign-in = { $kind ->
+    [public] This procedure is made on behalf of an association or a company: sign in with the account of one of its members.
+   *[private] This request is made on behalf of a company: sign in with the account of one of its members.
+}
+portal-organisations-yours = You can make it on behalf of: { $names }.
+portal-on-behalf = { $kind ->
+    [public] Who are you making this request for?
+   *[private] Who are you making this request for?
+}
+portal-on-behalf-self = For myself
+portal-on-behalf-required = Choose the organisation you are acting for.
+portal-on-behalf-unknown = You cannot act for this organisation: choose one you are a member of.
+portal-for-organisation = On behalf of
 portal-drafts-of-service = You have already started:
 portal-resume-draft = Resume the draft saved on { $date }
 portal-prepare = What to prepare

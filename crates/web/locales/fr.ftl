@@ -1004,9 +1004,22 @@ portal-sign-in-to-file = { $kind ->
    *[private] Cette demande se fait depuis votre compte : connectez-vous pour la commencer.
 }
 portal-organisations-only = { $kind ->
-    [public] Cette démarche est faite au nom d'une association ou d'une entreprise : contactez-nous pour la faire.
-   *[private] Cette demande est faite au nom d'une entreprise : contactez-nous pour la faire.
+    [public] Cette démarche est faite au nom d'une association ou d'une entreprise. Votre compte n'est rattaché à aucune : contactez-nous pour la faire.
+   *[private] Cette demande est faite au nom d'une entreprise. Votre compte n'est rattaché à aucune : contactez-nous pour la faire.
 }
+portal-organisations-sign-in = { $kind ->
+    [public] Cette démarche est faite au nom d'une association ou d'une entreprise : connectez-vous avec le compte d'un de ses membres.
+   *[private] Cette demande est faite au nom d'une entreprise : connectez-vous avec le compte d'un de ses membres.
+}
+portal-organisations-yours = Vous pouvez la faire au nom de : { $names }.
+portal-on-behalf = { $kind ->
+    [public] Pour qui faites-vous cette démarche ?
+   *[private] Pour qui faites-vous cette demande ?
+}
+portal-on-behalf-self = Pour moi-même
+portal-on-behalf-required = Choisissez l'organisation au nom de laquelle vous la faites.
+portal-on-behalf-unknown = Vous ne pouvez pas agir au nom de cette organisation : choisissez-en une dont vous êtes membre.
+portal-for-organisation = Au nom de
 portal-drafts-of-service = Vous avez déjà commencé :
 portal-resume-draft = Reprendre le brouillon enregistré le { $date }
 portal-prepare = Ce qu'il faut préparer

@@ -281,6 +281,8 @@ struct ServiceTpl<'a> {
     opening: Opening,
     signed_in: bool,
     drafts: Vec<(String, String)>,
+    /// The organisations the signed-in person may act for, by name.
+    organisations: Vec<String>,
 }
 
 pub async fn service_page(
@@ -332,7 +334,20 @@ pub async fn service_page(
             .collect(),
         None => Vec::new(),
     };
+    let person = match user {
+        Some(u) => super::person_of(&state, u).await?,
+        None => None,
+    };
+    let organisations = match person {
+        Some(p) => relais_store::portal::organisations_of(&state.db, ctx.tenant.id, p)
+            .await?
+            .into_iter()
+            .map(|o| o.name)
+            .collect(),
+        None => Vec::new(),
+    };
     render(&ServiceTpl {
+        organisations,
         slug: service.slug.clone(),
         title: service_title(&ctx, &service),
         description: service_description(&ctx, &service),

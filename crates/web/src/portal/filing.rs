@@ -35,7 +35,7 @@ use relais_store::{
     accounts::Account,
     documents::{self, Document, NewDocument},
     drafts::{self, Draft},
-    portal as store,
+    portal::{self as store, OrganisationOf},
     services::Service,
 };
 use serde::Deserialize;
@@ -53,6 +53,8 @@ const ANONYMOUS_UPLOAD_HOURS: i64 = 24;
 /// The key of the required documents in a draft's JSON.
 const DOCUMENTS_KEY: &str = "$documents";
 const VERSION_KEY: &str = "$version";
+/// The summary's "for whom" control.
+const BEHALF: &str = "on_behalf";
 
 fn document_accept() -> Vec<String> {
     DOCUMENT_ACCEPT.iter().map(|s| (*s).to_owned()).collect()
@@ -101,6 +103,8 @@ struct Work {
     holder: Holder,
     account: Option<Account>,
     person: Option<Uuid>,
+    /// The organisations the person may file for (member or representative).
+    organisations: Vec<OrganisationOf>,
     /// What changed since the version the answers were given under, and the answers that
     /// no longer fit (labels), when they were carried to the published version.
     changes: Vec<(String, bool)>,
@@ -281,6 +285,7 @@ async fn load_draft(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<Work> {
     let definition = super::definition(state, ctx.tenant.id, service.id, version).await?;
     let (answers, documents, _) = split(draft.answers_map(), &definition);
     let person = person_of(state, &account).await?;
+    let organisations = organisations_of(state, ctx, person).await?;
     let old_version = draft.service_version;
     let mut work = Work {
         service,
@@ -291,6 +296,7 @@ async fn load_draft(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<Work> {
         holder: Holder::Draft(draft),
         account: Some(account),
         person,
+        organisations,
         changes: Vec::new(),
         dropped: Vec::new(),
     };
@@ -314,16 +320,18 @@ async fn new_work(state: &AppState, ctx: &Ctx, slug: &str) -> AppResult<Work> {
     if account.is_none() && service.who_may_file != "anyone" {
         return Err(AppError::SignInNeeded);
     }
-    if service.who_may_file == "organisations" {
+    let person = match &account {
+        Some(a) => person_of(state, a).await?,
+        None => None,
+    };
+    let organisations = organisations_of(state, ctx, person).await?;
+    // Filed on behalf of an organisation only: the person must belong to one.
+    if service.who_may_file == "organisations" && organisations.is_empty() {
         return Err(AppError::Refused(
             StatusCode::FORBIDDEN,
             "portal-organisations-only",
         ));
     }
-    let person = match &account {
-        Some(a) => person_of(state, a).await?,
-        None => None,
-    };
     let mut answers = Answers::new();
     // Prefill from the profile: the account's e-mail address is known.
     if let Some(a) = &account {
@@ -342,6 +350,7 @@ async fn new_work(state: &AppState, ctx: &Ctx, slug: &str) -> AppResult<Work> {
         holder: Holder::Anonymous,
         account,
         person,
+        organisations,
         changes: Vec::new(),
         dropped: Vec::new(),
     })
@@ -434,6 +443,17 @@ struct FilingTpl<'a> {
     notice: Option<String>,
     changes: Vec<(String, bool)>,
     dropped: Vec<String>,
+    /// On the summary, for a person who belongs to organisations: for whom the case is filed.
+    behalf: Vec<BehalfChoice>,
+    behalf_error: Option<String>,
+}
+
+/// One answer to "for whom": the person themself (`self`) or one of their organisations.
+pub struct BehalfChoice {
+    pub value: String,
+    pub id: String,
+    pub label: String,
+    pub checked: bool,
 }
 
 /// What a step shows: its page of fields, the documents, or the summary.
@@ -443,6 +463,8 @@ struct Shown {
     alert: Option<String>,
     notice: Option<String>,
     contact_email: String,
+    /// The "for whom" answer posted with the summary (`self` or an organisation's id).
+    on_behalf: String,
 }
 
 impl Shown {
@@ -453,7 +475,37 @@ impl Shown {
             alert: None,
             notice: None,
             contact_email: String::new(),
+            on_behalf: String::new(),
         }
+    }
+}
+
+/// The organisations a person may act for on the portal.
+async fn organisations_of(
+    state: &AppState,
+    ctx: &Ctx,
+    person: Option<Uuid>,
+) -> AppResult<Vec<OrganisationOf>> {
+    Ok(match person {
+        Some(p) => store::organisations_of(&state.db, ctx.tenant.id, p).await?,
+        None => Vec::new(),
+    })
+}
+
+/// Reads the summary's "for whom" answer: `Ok(None)` for the person themself, the
+/// organisation's id when it is one of theirs; the error code otherwise. A service filed on
+/// behalf of organisations only needs one of them.
+fn read_behalf(work: &Work, posted: &str) -> Result<Option<Uuid>, &'static str> {
+    let organisations_only = work.service.who_may_file == "organisations";
+    match posted.trim() {
+        "" if organisations_only => Err("portal-on-behalf-required"),
+        "" | "self" if !organisations_only => Ok(None),
+        "self" => Err("portal-on-behalf-required"),
+        id => Uuid::parse_str(id)
+            .ok()
+            .filter(|id| work.organisations.iter().any(|o| o.id == *id))
+            .map(Some)
+            .ok_or("portal-on-behalf-unknown"),
     }
 }
 
@@ -500,6 +552,9 @@ async fn safe_candidates(
 }
 
 fn field_label(work: &Work, ctx: &Ctx, path: &str) -> String {
+    if path == BEHALF {
+        return ctx.tk("portal-on-behalf");
+    }
     let top = view::top_of(path);
     if let Some(doc) = path.strip_prefix("doc:")
         && let Some(d) = work.definition.documents.iter().find(|d| d.id == doc)
@@ -693,6 +748,44 @@ async fn show(
         })
         .collect::<Vec<_>>();
     let has_errors = !errors.is_empty() || shown.alert.is_some();
+    let behalf = if step == Step::Summary && !work.organisations.is_empty() {
+        let organisations_only = work.service.who_may_file == "organisations";
+        // One organisation and no other choice: it is chosen already.
+        let only = (organisations_only && work.organisations.len() == 1)
+            .then(|| work.organisations[0].id.to_string());
+        let chosen = if shown.on_behalf.is_empty() {
+            only.unwrap_or_else(|| {
+                if organisations_only {
+                    String::new()
+                } else {
+                    "self".to_owned()
+                }
+            })
+        } else {
+            shown.on_behalf.clone()
+        };
+        let mut choices = Vec::new();
+        if !organisations_only {
+            choices.push(BehalfChoice {
+                id: "on_behalf-self".into(),
+                label: ctx.t("portal-on-behalf-self"),
+                checked: chosen == "self",
+                value: "self".into(),
+            });
+        }
+        for o in &work.organisations {
+            let value = o.id.to_string();
+            choices.push(BehalfChoice {
+                id: format!("on_behalf-{}", o.id.simple()),
+                label: o.name.clone(),
+                checked: chosen == value,
+                value,
+            });
+        }
+        choices
+    } else {
+        Vec::new()
+    };
     let (action, draft_id) = match &work.holder {
         Holder::Draft(d) => (format!("/my/drafts/{}", d.id), Some(d.id)),
         Holder::Anonymous => (format!("/services/{}/file", work.service.slug), None),
@@ -748,6 +841,8 @@ async fn show(
         notice: shown.notice,
         changes: work.changes.clone(),
         dropped: work.dropped.clone(),
+        behalf,
+        behalf_error: shown.errors.get(BEHALF).map(|c| ctx.tk(c)),
     })?;
     Ok(if has_errors {
         view::unprocessable(response)
@@ -879,13 +974,14 @@ pub async fn draft_delete(
 }
 
 /// Names of the form's controls besides the fields.
-const CONTROLS: [&str; 6] = [
+const CONTROLS: [&str; 7] = [
     "csrf_token",
     "action",
     "step",
     "state",
     "contact_email",
     "confirm",
+    BEHALF,
 ];
 
 /// A post naming fields the service does not have is refused as a whole, naming them.
@@ -1310,6 +1406,16 @@ async fn submit(
     let contact_email = work
         .is_anonymous()
         .then(|| posted.get("contact_email").trim().to_owned());
+    let on_behalf = posted.get(BEHALF).trim().to_owned();
+    let organisation_id = match read_behalf(work, &on_behalf) {
+        Ok(id) => id,
+        Err(code) => {
+            let mut shown = Shown::plain(Step::Summary);
+            shown.errors.push(BEHALF.to_owned(), code);
+            shown.on_behalf = on_behalf;
+            return show(state, ctx, work, &work.answers.clone(), shown).await;
+        }
+    };
     if work.is_anonymous() {
         let ids: Vec<Uuid> = documents.iter().map(|(id, _)| *id).collect();
         if !anonymous_documents_ok(state, ctx, &ids).await? {
@@ -1326,7 +1432,7 @@ async fn submit(
         requester_person_id: work.person,
         requester_account_id: work.account.as_ref().map(|a| a.id),
         contact_email: contact_email.clone().filter(|e| !e.is_empty()),
-        organisation_id: None,
+        organisation_id,
         channel: "portal",
         priority: Priority::Normal,
         draft_id: match &work.holder {
@@ -1339,6 +1445,7 @@ async fn submit(
         Err(FlowError::Answers(errors)) => {
             let mut shown = Shown::plain(Step::Summary);
             shown.contact_email = contact_email.unwrap_or_default();
+            shown.on_behalf = on_behalf;
             for e in errors {
                 let path = if work.definition.documents.iter().any(|d| d.id == e.field) {
                     format!("doc:{}", e.field)
@@ -1353,6 +1460,7 @@ async fn submit(
             let mut shown = Shown::plain(Step::Summary);
             shown.alert = Some(ctx.tk(message));
             shown.contact_email = contact_email.unwrap_or_default();
+            shown.on_behalf = on_behalf;
             return show(state, ctx, work, &work.answers.clone(), shown).await;
         }
         Err(e) => return Err(e.into()),

@@ -32,7 +32,7 @@ use relais_domain::service::definition::ServiceDefinition;
 use relais_domain::service::form::{Answers, Field};
 use relais_domain::service::workflow::StatusKind;
 use relais_store::cases::{self, Case, Owner};
-use relais_store::{drafts, services};
+use relais_store::{drafts, portal as organisations, services};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
@@ -75,6 +75,15 @@ async fn case_for(
         let person = person_of(state, user).await?;
         if case.requester_account_id == Some(user.id)
             || (person.is_some() && case.requester_person_id == person)
+        {
+            return Ok((case, Access::Account));
+        }
+        // A case filed on behalf of an organisation is its members' too.
+        if let (Some(organisation), Some(person)) = (case.organisation_id, person)
+            && organisations::organisations_of(&state.db, ctx.tenant.id, person)
+                .await?
+                .iter()
+                .any(|o| o.id == organisation)
         {
             return Ok((case, Access::Account));
         }
@@ -159,6 +168,8 @@ pub struct CaseRow {
     pub id: Uuid,
     pub reference: String,
     pub service: String,
+    /// The organisation it was filed on behalf of.
+    pub organisation: Option<String>,
     pub submitted: String,
     pub standing: Standing,
 }
@@ -198,18 +209,20 @@ pub async fn list(
         cases::MAX_PAGE,
     )
     .await?;
+    let mut names: HashMap<Uuid, String> = HashMap::new();
     if let Some(person) = person_of(&state, user).await? {
-        for c in cases::list_for(
-            &state.db,
-            ctx.tenant.id,
-            Owner::Person(person),
-            None,
-            cases::MAX_PAGE,
-        )
-        .await?
-        {
-            if !found.iter().any(|f| f.id == c.id) {
-                found.push(c);
+        // The person's own cases, then those of the organisations they belong to.
+        let mut owners = vec![Owner::Person(person)];
+        for o in organisations::organisations_of(&state.db, ctx.tenant.id, person).await? {
+            owners.push(Owner::Organisation(o.id));
+            names.insert(o.id, o.name);
+        }
+        for owner in owners {
+            for c in cases::list_for(&state.db, ctx.tenant.id, owner, None, cases::MAX_PAGE).await?
+            {
+                if !found.iter().any(|f| f.id == c.id) {
+                    found.push(c);
+                }
             }
         }
         found.sort_by_key(|c| std::cmp::Reverse(c.submitted_at));
@@ -233,6 +246,7 @@ pub async fn list(
             id: case.id,
             reference: case.reference.clone(),
             service: title(&case.service_id),
+            organisation: organisation_name(&state, &ctx, case, &mut names).await?,
             submitted: super::local_date(&ctx, case.submitted_at),
             standing: standing(&ctx, definition, case),
         });
@@ -255,6 +269,28 @@ pub async fn list(
         cases: rows,
         drafts,
     })
+}
+
+/// The name of the organisation a case was filed for, `names` caching those already read.
+async fn organisation_name(
+    state: &AppState,
+    ctx: &Ctx,
+    case: &Case,
+    names: &mut HashMap<Uuid, String>,
+) -> AppResult<Option<String>> {
+    let Some(id) = case.organisation_id else {
+        return Ok(None);
+    };
+    if let Some(name) = names.get(&id) {
+        return Ok(Some(name.clone()));
+    }
+    let name = relais_store::people::get_organisation(&state.db, ctx.tenant.id, id)
+        .await?
+        .map(|o| o.name);
+    if let Some(n) = &name {
+        names.insert(id, n.clone());
+    }
+    Ok(name)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -361,6 +397,7 @@ struct CaseTpl<'a> {
     service: String,
     submitted: String,
     standing: Standing,
+    organisation: Option<String>,
     version: i64,
     closed: bool,
     tracking: bool,
@@ -485,7 +522,9 @@ async fn case_page(
         || !typed.survey_errors.is_empty()
         || typed.alert.is_some();
     let attach_accept: Vec<String> = DOCUMENT_ACCEPT.iter().map(|s| (*s).to_owned()).collect();
+    let organisation = organisation_name(state, ctx, case, &mut HashMap::new()).await?;
     let response = render(&CaseTpl {
+        organisation,
         ctx,
         notice,
         alert: typed.alert,

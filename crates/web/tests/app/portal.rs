@@ -1466,3 +1466,336 @@ pub async fn records_of(app: &TestApp, slug: &str, service_id: Uuid) -> (Uuid, U
     .unwrap();
     (filed.case.id, draft.id, document.id)
 }
+
+/// A portal account of tenant `slug` (created if missing) whose person record is a member
+/// (`kind`) of `organisation`; returns the person.
+async fn member(
+    app: &TestApp,
+    slug: &str,
+    email: &str,
+    kind: relais_domain::people::RelationshipKind,
+    organisation: Uuid,
+) -> Uuid {
+    let actor = Actor::system(app.tenant(slug), "test");
+    let account = match relais_store::accounts::find_by_email(
+        &app.db,
+        app.tenant(slug),
+        AccountKind::Portal,
+        email,
+    )
+    .await
+    .unwrap()
+    {
+        Some(a) => a,
+        None => {
+            app.create_account(&actor, AccountKind::Portal, email, None)
+                .await
+        }
+    };
+    let person = relais_store::portal_accounts::ensure_person(&app.db, &actor, &account)
+        .await
+        .unwrap();
+    relais_store::people::add_relationship(
+        &app.db,
+        &actor,
+        person,
+        kind,
+        relais_domain::people::Party::Organisation(organisation),
+    )
+    .await
+    .unwrap();
+    person
+}
+
+/// The room booking's two pages, answered, up to its documents step; returns the draft.
+async fn room_draft(client: &mut TestClient) -> Uuid {
+    let date = (chrono::Utc::now() + Duration::days(40))
+        .format("%Y-%m-%d")
+        .to_string();
+    let r = client
+        .post_form(
+            "/services/reservation-salle/file",
+            &[
+                ("step", "p:event"),
+                ("room", "jean-moulin"),
+                ("event_kind", "general_assembly"),
+                ("event_date", &date),
+                ("slot", "evening"),
+                ("attendees", "40"),
+                ("public_event", "no"),
+                ("action", "next"),
+            ],
+        )
+        .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let draft = draft_of(&r);
+    let r = client
+        .post_form(
+            &format!("/my/drafts/{draft}"),
+            &[
+                ("step", "p:association"),
+                ("association_name", "Judo club de Belleville"),
+                ("rna_number", "W372001234"),
+                ("contact_name", "Inès Garnier"),
+                ("phone", "06 12 34 56 78"),
+                ("email", "judo@example.org"),
+                ("action", "next"),
+            ],
+        )
+        .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert!(r.location().unwrap().ends_with("step=documents"));
+    let r = post_multipart(
+        client,
+        &format!("/my/drafts/{draft}"),
+        &[("step", "documents"), ("action", "next")],
+        &[("doc:insurance", "assurance.pdf", PDF)],
+    )
+    .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert!(r.location().unwrap().ends_with("step=summary"));
+    draft
+}
+
+#[tokio::test]
+async fn members_file_for_their_organisation_and_see_its_cases_others_do_not() {
+    use relais_domain::people::RelationshipKind::{MemberOf, Represents};
+    let app = TestApp::new().await;
+    app.publish_demo_service("alpha", PARKING).await;
+    app.publish_demo_service("alpha", "belleville-reservation-salle")
+        .await;
+    app.publish_demo_service("beta", "brioche-reclamation-commande")
+        .await;
+    let t = app.tenant("alpha");
+    let actor = Actor::system(t, "test");
+    let club = relais_store::people::create_organisation(&app.db, &actor, "Judo club", None)
+        .await
+        .unwrap();
+    let fete = relais_store::people::create_organisation(&app.db, &actor, "Comité des fêtes", None)
+        .await
+        .unwrap();
+    let owner_person = member(&app, "alpha", "citizen@alpha.test", MemberOf, club.id).await;
+    member(&app, "alpha", "tresoriere@alpha.test", Represents, club.id).await;
+    // A neighbour belongs to another organisation of the same tenant.
+    member(&app, "alpha", "voisin@alpha.test", MemberOf, fete.id).await;
+
+    // A service anyone signed in may file: the summary asks for whom, "for myself" first.
+    let mut owner = citizen(&app, "alpha.test", "citizen@alpha.test").await;
+    let draft = parking_draft(&app, &mut owner).await;
+    post_multipart(
+        &mut owner,
+        &format!("/my/drafts/{draft}"),
+        &[("step", "documents"), ("action", "next")],
+        &[
+            ("doc:proof_of_address", "facture.pdf", PDF),
+            ("doc:vehicle_registration", "carte-grise.png", PNG),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let summary = owner.get(&format!("/my/drafts/{draft}?step=summary")).await;
+    summary
+        .assert_status(StatusCode::OK)
+        .assert_contains("Pour qui faites-vous cette démarche ?")
+        .assert_contains("value=\"self\" checked")
+        .assert_contains("Judo club");
+    assert!(!summary.body.contains("Comité des fêtes"), "not theirs");
+
+    // An organisation they do not belong to, or made-up values: refused, nothing filed.
+    let fete_id = fete.id.to_string();
+    for (value, message) in [
+        (
+            fete_id.as_str(),
+            "Vous ne pouvez pas agir au nom de cette organisation",
+        ),
+        (
+            "not-an-id",
+            "Vous ne pouvez pas agir au nom de cette organisation",
+        ),
+    ] {
+        let r = owner
+            .post_form(
+                &format!("/my/drafts/{draft}"),
+                &[
+                    ("step", "summary"),
+                    ("action", "submit"),
+                    ("on_behalf", value),
+                ],
+            )
+            .await;
+        r.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains(message)
+            .assert_contains("href=\"#f-on_behalf\"");
+    }
+    assert_eq!(app.count("cases").await, 0);
+
+    // On behalf of the club.
+    let r = owner
+        .post_form(
+            &format!("/my/drafts/{draft}"),
+            &[
+                ("step", "summary"),
+                ("action", "submit"),
+                ("on_behalf", &club.id.to_string()),
+            ],
+        )
+        .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let case_id =
+        Uuid::parse_str(between(r.location().unwrap(), "/my/requests/", "/filed")).unwrap();
+    let case = cases::get(&app.db, t, case_id).await.unwrap().unwrap();
+    assert_eq!(case.organisation_id, Some(club.id));
+    assert_eq!(case.requester_person_id, Some(owner_person));
+    owner
+        .get(&format!("/my/requests/{case_id}"))
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("Au nom de")
+        .assert_contains("Judo club");
+
+    // "For myself" files without an organisation, as before.
+    let draft = parking_draft(&app, &mut owner).await;
+    post_multipart(
+        &mut owner,
+        &format!("/my/drafts/{draft}"),
+        &[("step", "documents"), ("action", "next")],
+        &[
+            ("doc:proof_of_address", "facture.pdf", PDF),
+            ("doc:vehicle_registration", "carte-grise.png", PNG),
+        ],
+    )
+    .await;
+    let r = owner
+        .post_form(
+            &format!("/my/drafts/{draft}"),
+            &[
+                ("step", "summary"),
+                ("action", "submit"),
+                ("on_behalf", "self"),
+            ],
+        )
+        .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let own_id =
+        Uuid::parse_str(between(r.location().unwrap(), "/my/requests/", "/filed")).unwrap();
+    let own = cases::get(&app.db, t, own_id).await.unwrap().unwrap();
+    assert_eq!(own.organisation_id, None);
+
+    // The club's other member sees the club's case (not the owner's own) and opens it.
+    let mut treasurer = citizen(&app, "alpha.test", "tresoriere@alpha.test").await;
+    let list = treasurer.get("/my/requests").await;
+    list.assert_status(StatusCode::OK)
+        .assert_contains(&case.reference)
+        .assert_contains("Judo club");
+    assert!(!list.body.contains(&own.reference), "{}", list.body);
+    for path in [
+        format!("/my/requests/{case_id}"),
+        format!("/my/requests/{case_id}/receipt.pdf"),
+    ] {
+        treasurer.get(&path).await.assert_status(StatusCode::OK);
+    }
+    treasurer
+        .get(&format!("/my/requests/{own_id}"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+
+    // Not a member (another organisation, none, another tenant): not listed, not found,
+    // nothing done.
+    app.create_account(&actor, AccountKind::Portal, "seul@alpha.test", None)
+        .await;
+    let mut neighbour = citizen(&app, "alpha.test", "voisin@alpha.test").await;
+    let mut alone = citizen(&app, "alpha.test", "seul@alpha.test").await;
+    let mut beta = citizen(&app, "beta.test", "citizen@beta.test").await;
+    for client in [&mut neighbour, &mut alone, &mut beta] {
+        let list = client.get("/my/requests").await;
+        assert!(!list.body.contains(&case.reference), "{}", list.body);
+        for path in [
+            format!("/my/requests/{case_id}"),
+            format!("/my/requests/{case_id}/filed"),
+            format!("/my/requests/{case_id}/receipt.pdf"),
+        ] {
+            client.get(&path).await.assert_status(StatusCode::NOT_FOUND);
+        }
+        client
+            .post_form(
+                &format!("/my/requests/{case_id}/withdraw"),
+                &[
+                    ("version", &case.row_version.to_string()),
+                    ("confirm", "yes"),
+                ],
+            )
+            .await
+            .assert_status(StatusCode::NOT_FOUND);
+    }
+    assert_eq!(
+        cases::get(&app.db, t, case_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        "received"
+    );
+
+    // A service filed on behalf of organisations only: without one, refused with the reason;
+    // a visitor is asked to sign in.
+    alone
+        .get("/services/reservation-salle")
+        .await
+        .assert_contains("Votre compte n&#39;est rattaché à aucune");
+    alone
+        .get("/services/reservation-salle/file")
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    app.client("alpha.test")
+        .get("/services/reservation-salle")
+        .await
+        .assert_contains("connectez-vous avec le compte d&#39;un de ses membres");
+    // A member: the service page names the club; "for myself" is not offered, the club (their
+    // only organisation) is chosen already, and "self" posted anyway is refused.
+    owner
+        .get("/services/reservation-salle")
+        .await
+        .assert_contains("Vous pouvez la faire au nom de : Judo club.");
+    let draft = room_draft(&mut owner).await;
+    let summary = owner.get(&format!("/my/drafts/{draft}?step=summary")).await;
+    assert!(!summary.body.contains("value=\"self\""), "{}", summary.body);
+    summary.assert_contains(&format!("value=\"{}\" checked", club.id));
+    for value in ["self", ""] {
+        owner
+            .post_form(
+                &format!("/my/drafts/{draft}"),
+                &[
+                    ("step", "summary"),
+                    ("action", "submit"),
+                    ("on_behalf", value),
+                ],
+            )
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains("Choisissez l&#39;organisation au nom de laquelle vous la faites.");
+    }
+    let r = owner
+        .post_form(
+            &format!("/my/drafts/{draft}"),
+            &[
+                ("step", "summary"),
+                ("action", "submit"),
+                ("on_behalf", &club.id.to_string()),
+            ],
+        )
+        .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let room = Uuid::parse_str(between(r.location().unwrap(), "/my/requests/", "/filed")).unwrap();
+    assert_eq!(
+        cases::get(&app.db, t, room)
+            .await
+            .unwrap()
+            .unwrap()
+            .organisation_id,
+        Some(club.id)
+    );
+    treasurer
+        .get(&format!("/my/requests/{room}"))
+        .await
+        .assert_status(StatusCode::OK);
+}
