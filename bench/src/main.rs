@@ -52,6 +52,10 @@ struct Cli {
     /// Also write the report as JSON here.
     #[arg(long)]
     json: Option<PathBuf>,
+    /// Keep the work folder (the SQLite database, the server's data and log) after a
+    /// successful run, to look into it; it is removed otherwise.
+    #[arg(long)]
+    keep: bool,
 }
 
 fn options(cli: Cli) -> Result<Options, String> {
@@ -117,7 +121,9 @@ fn options(cli: Cli) -> Result<Options, String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let options = match options(Cli::parse()) {
+    let cli = Cli::parse();
+    let keep = cli.keep;
+    let options = match options(cli) {
         Ok(o) => o,
         Err(message) => {
             eprintln!("relais-bench: {message}");
@@ -134,7 +140,11 @@ async fn main() -> ExitCode {
                     return ExitCode::from(1);
                 }
             }
-            let _ = std::fs::remove_dir_all(&options.work_dir);
+            if keep {
+                eprintln!("relais-bench: kept {}", options.work_dir.display());
+            } else {
+                let _ = std::fs::remove_dir_all(&options.work_dir);
+            }
             ExitCode::SUCCESS
         }
         Err(relais_bench::BenchError::Usage(message)) => {

@@ -62,10 +62,14 @@ pub async fn activity(db: &Db, tenant_id: Uuid, person_id: Uuid) -> Result<Activ
     .bind(ACTIVITY_LIMIT)
     .fetch_all(p)
     .await)?;
+    // CROSS JOIN keeps the person's cases as the outer loop on SQLite (no planner
+    // statistics there): with a plain JOIN it walked every event of the tenant by kind,
+    // 0.3 s at 800,000 events (relais-bench, `person` scenario).
     let messages = on_pool!(db, |p| sqlx::query_as::<_, MessageEntry>(
         "SELECT e.case_id, c.reference, e.kind, e.at, e.actor_label, e.body
-         FROM cases c JOIN case_events e ON e.tenant_id = c.tenant_id AND e.case_id = c.id
-         WHERE c.tenant_id = $1 AND c.requester_person_id = $2
+         FROM cases c CROSS JOIN case_events e
+         WHERE e.tenant_id = c.tenant_id AND e.case_id = c.id
+           AND c.tenant_id = $1 AND c.requester_person_id = $2
            AND e.kind IN ('message_to_requester', 'message_from_requester')
          ORDER BY e.at DESC, e.id DESC LIMIT $3"
     )
