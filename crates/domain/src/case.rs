@@ -152,10 +152,15 @@ pub enum EventKind {
     SurveyAnswered,
     /// An automation rule ran (its actions are their own events).
     Automation,
+    /// Linked to another case, or a link removed (`data.reference`, `data.side`).
+    Linked,
+    Unlinked,
+    /// Merged: this duplicate into `data.into`, or `data.from` into this case.
+    Merged,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 19] = [
+    pub const ALL: [EventKind; 22] = [
         Self::Submitted,
         Self::StatusChanged,
         Self::Assigned,
@@ -175,6 +180,9 @@ impl EventKind {
         Self::SlaBreached,
         Self::SurveyAnswered,
         Self::Automation,
+        Self::Linked,
+        Self::Unlinked,
+        Self::Merged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -198,6 +206,9 @@ impl EventKind {
             Self::SlaBreached => "sla_breached",
             Self::SurveyAnswered => "survey_answered",
             Self::Automation => "automation",
+            Self::Linked => "linked",
+            Self::Unlinked => "unlinked",
+            Self::Merged => "merged",
         }
     }
 
@@ -217,6 +228,9 @@ impl EventKind {
                 | Self::DeadlineCleared
                 | Self::WebhookCalled
                 | Self::Automation
+                | Self::Linked
+                | Self::Unlinked
+                | Self::Merged
                 | Self::SlaWarning
                 | Self::SlaBreached
         )

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod automation;
 pub mod case;
+pub mod collaboration;
 pub mod colour;
 pub mod csv;
 pub mod error;

@@ -167,6 +167,7 @@ macro_rules! insert_event {
         .await?;
     }};
 }
+pub(crate) use insert_event;
 
 /// Files a case: everything or nothing. The reference is drawn at random and drawn again in
 /// the unlikely event it is taken.
@@ -466,6 +467,9 @@ pub struct CaseWrite {
     /// the same transaction, so a change is never written without its follow-up, nor the
     /// reverse.
     pub jobs: Vec<crate::jobs::NewJob<'static>>,
+    /// Staff mentioned in the change's note: each gets a notification (with the first
+    /// event's text) in the same transaction.
+    pub mentions: Vec<Uuid>,
     /// The audit action (`case.transition`, `case.assign`…) and its summary.
     pub audit: (&'static str, Value),
 }
@@ -568,6 +572,26 @@ pub async fn apply(db: &Db, actor: &Actor, case_id: Uuid, write: CaseWrite) -> R
         }
         for event in &write.events {
             insert_event!(tx, actor, case_id, now, event);
+            crate::staff_notifications::notify_followers!(tx, actor, case_id, now, event);
+        }
+        let mention_text = crate::staff_notifications::excerpt(
+            write
+                .events
+                .first()
+                .and_then(|e| e.body.as_deref())
+                .unwrap_or(""),
+        );
+        for account in &write.mentions {
+            crate::staff_notifications::insert_notification!(
+                tx,
+                actor.tenant_id,
+                account,
+                case_id,
+                "mention",
+                &actor.label,
+                &mention_text,
+                now
+            );
         }
         for (document_id, field) in &write.documents {
             sqlx::query(
@@ -707,6 +731,7 @@ pub async fn append_events(
         }
         for event in events {
             insert_event!(tx, actor, case_id, now, event);
+            crate::staff_notifications::notify_followers!(tx, actor, case_id, now, event);
         }
         tx.commit().await?;
         Ok::<_, StoreError>(())

@@ -13,6 +13,7 @@ pub mod automation;
 pub mod backup;
 pub mod canned;
 pub mod case_labels;
+pub mod case_links;
 pub mod case_views;
 pub mod cases;
 mod db;
@@ -31,6 +32,7 @@ pub mod schema;
 pub mod search;
 pub mod services;
 pub mod sessions;
+pub mod staff_notifications;
 pub mod teams;
 pub mod tenants;
 

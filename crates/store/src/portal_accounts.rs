@@ -691,6 +691,8 @@ pub const ACCOUNT_ROWS: &[&str] = &[
     "agent_availability",
     "agent_skills",
     "team_members",
+    "case_followers",
+    "staff_notifications",
 ];
 
 /// Columns that name an account as who did something (staff work, or the requester of a
@@ -705,6 +707,8 @@ pub const ACCOUNT_MENTIONS: &[(&str, &str)] = &[
     ("duplicate_dismissals", "dismissed_by"),
     ("segments", "created_by"),
     ("routing_rules", "last_assignee_id"),
+    ("case_links", "created_by"),
+    ("case_merges", "merged_by"),
 ];
 
 /// The tenant's rule for deleted accounts.

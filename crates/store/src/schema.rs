@@ -85,6 +85,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_bench_indexes.sql"),
         postgres: include_str!("../migrations/postgres/0012_bench_indexes.sql"),
     },
+    Migration {
+        version: 14,
+        name: "case_collaboration",
+        sqlite: include_str!("../migrations/sqlite/0014_case_collaboration.sql"),
+        postgres: include_str!("../migrations/postgres/0014_case_collaboration.sql"),
+    },
 ];
 
 /// Refreshes the planner's statistics after a bulk load (data generators; PostgreSQL's

@@ -1985,3 +1985,88 @@ shortcut-next-previous = Next / previous case in the list
 shortcut-tick = Tick or untick the current case
 shortcut-bulk = Go to the action on the ticked cases
 shortcut-search = Search a reference
+
+## Working together on a case: mentions, links, merges, followers, print, notifications
+event-linked = Linked to another case
+event-unlinked = Link removed
+event-merged = Duplicates merged
+event-detail-mentions = mentions { $names }
+event-detail-merged-into = merged into { $reference }
+event-detail-merged-from = { $reference } merged into this case
+case-action-link = added a link
+case-action-unlink = removed a link
+case-action-merge = merged cases
+case-link-side-related = Related to
+case-link-side-duplicate_of = Duplicate of
+case-link-side-duplicated_by = Has duplicate
+case-link-side-parent_of = Parent of
+case-link-side-child_of = Child of
+case-link-choice-related = This case is related to…
+case-link-choice-duplicate_of = This case is a duplicate of…
+case-link-choice-duplicated_by = This case has a duplicate…
+case-link-choice-parent_of = This case is the parent of…
+case-link-choice-child_of = This case is a child of…
+case-links = Linked cases
+case-no-links = No linked cases.
+case-link-kind = Kind of link
+case-link-reference = Reference of the other case
+case-reference-hint = For example ALPHA-2026-7KQ2M9XD.
+case-link = Link
+case-unlink = Remove the link
+case-linked = Link added.
+case-unlinked = Link removed.
+case-link-kind-unknown = Choose a kind of link from the list.
+case-link-unknown = No case with this reference can be reached here.
+case-link-self = A case cannot be linked to itself.
+case-link-exists = These two cases are already linked; remove the link to change it.
+case-merge-title = Merge this duplicate
+case-merge-reference = Reference of the main case
+case-merge-hint = This case will be closed as merged into the main case; its messages, documents and history stay reachable from the main case.
+case-merge = Merge into the main case
+case-merged = Case merged into the main case.
+case-merged-into = This case was merged into case
+case-merged-from = Duplicates merged into this case:
+case-merge-unknown = No case with this reference can be reached here.
+case-merge-self = A case cannot be merged into itself.
+case-merge-already = This case has already been merged.
+case-merge-into-merged = The main case was itself merged: merge into the case that took it in.
+case-merge-no-access = You have no access to the main case: the merge is refused.
+case-merge-no-closed-status = This case's service has no closed status: it cannot be merged.
+case-no-access = You have no access to this case.
+case-followers = Followed by
+case-follow = Follow this case
+case-unfollow = Stop following this case
+case-follow-hint = You will be told about new messages and status changes.
+case-followed = You follow this case.
+case-unfollowed = You no longer follow this case.
+case-mention-hint = To alert a colleague, mention them: { $handles }.
+case-mention-unknown = A mention names no agent who can see this case.
+case-mention-unknown-named = Nobody can be mentioned here as { $handles }: only staff of this site who can see this case can be, by the part of their e-mail address before @. The note was not saved.
+case-print = Printable version
+case-print-back = Back to the case
+case-print-hint = Use your browser's Print command.
+case-printed-at = Printed on { $date }
+case-requester-name = Name
+mention-mail-subject = [{ $reference }] { $actor } mentioned you
+mention-mail-text = { $actor } mentioned you in an internal note on case { $reference }:
+
+    { $note }
+
+    Open the case: { $link }
+notifications-unread = { $count ->
+    [0] No unread notifications.
+    [one] One unread notification.
+   *[other] { $count } unread notifications.
+}
+notifications-unread-short = { $count ->
+    [one] unread
+   *[other] unread
+}
+notifications-mark-read = Mark all as read
+notifications-all-read = All notifications are read.
+notifications-none = No notifications yet.
+notifications-new = New
+notification-mention = { $actor } mentioned you
+notification-message = New message on a followed case ({ $actor })
+notification-status = Status change on a followed case ({ $actor })
+notification-merged = Merge on a followed case ({ $actor })

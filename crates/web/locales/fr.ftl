@@ -1985,3 +1985,88 @@ shortcut-next-previous = Dossier suivant / précédent dans la liste
 shortcut-tick = Cocher ou décocher le dossier courant
 shortcut-bulk = Aller à l'action sur les dossiers cochés
 shortcut-search = Chercher une référence
+
+## Working together on a case: mentions, links, merges, followers, print, notifications
+event-linked = Lien avec un autre dossier
+event-unlinked = Lien retiré
+event-merged = Fusion de doublons
+event-detail-mentions = mentionne { $names }
+event-detail-merged-into = fusionné dans { $reference }
+event-detail-merged-from = { $reference } fusionné dans ce dossier
+case-action-link = a ajouté un lien
+case-action-unlink = a retiré un lien
+case-action-merge = a fusionné des dossiers
+case-link-side-related = Lié à
+case-link-side-duplicate_of = Doublon de
+case-link-side-duplicated_by = A pour doublon
+case-link-side-parent_of = Parent de
+case-link-side-child_of = Enfant de
+case-link-choice-related = Ce dossier est lié à…
+case-link-choice-duplicate_of = Ce dossier est un doublon de…
+case-link-choice-duplicated_by = Ce dossier a pour doublon…
+case-link-choice-parent_of = Ce dossier est le parent de…
+case-link-choice-child_of = Ce dossier est un enfant de…
+case-links = Dossiers liés
+case-no-links = Aucun dossier lié.
+case-link-kind = Type de lien
+case-link-reference = Référence de l'autre dossier
+case-reference-hint = Par exemple ALPHA-2026-7KQ2M9XD.
+case-link = Lier
+case-unlink = Retirer le lien
+case-linked = Lien ajouté.
+case-unlinked = Lien retiré.
+case-link-kind-unknown = Choisissez un type de lien dans la liste.
+case-link-unknown = Aucun dossier de cette référence n'est accessible ici.
+case-link-self = Un dossier ne peut pas être lié à lui-même.
+case-link-exists = Ces deux dossiers sont déjà liés ; retirez le lien pour le changer.
+case-merge-title = Fusionner ce doublon
+case-merge-reference = Référence du dossier principal
+case-merge-hint = Ce dossier sera clos comme fusionné dans le dossier principal ; ses messages, pièces et historique resteront consultables depuis le dossier principal.
+case-merge = Fusionner dans le dossier principal
+case-merged = Dossier fusionné dans le dossier principal.
+case-merged-into = Ce dossier a été fusionné dans le dossier
+case-merged-from = Doublons fusionnés dans ce dossier :
+case-merge-unknown = Aucun dossier de cette référence n'est accessible ici.
+case-merge-self = Un dossier ne peut pas être fusionné dans lui-même.
+case-merge-already = Ce dossier a déjà été fusionné.
+case-merge-into-merged = Le dossier principal a lui-même été fusionné : fusionnez dans le dossier qui l'a absorbé.
+case-merge-no-access = Vous n'avez pas accès au dossier principal : la fusion est refusée.
+case-merge-no-closed-status = La démarche de ce dossier n'a aucun statut de clôture : il ne peut pas être fusionné.
+case-no-access = Vous n'avez pas accès à ce dossier.
+case-followers = Suivi par
+case-follow = Suivre ce dossier
+case-unfollow = Ne plus suivre ce dossier
+case-follow-hint = Vous serez prévenu·e des nouveaux messages et changements de statut.
+case-followed = Vous suivez ce dossier.
+case-unfollowed = Vous ne suivez plus ce dossier.
+case-mention-hint = Pour prévenir un collègue, mentionnez-le : { $handles }.
+case-mention-unknown = Une mention ne désigne aucun agent pouvant voir ce dossier.
+case-mention-unknown-named = Personne ne peut être mentionné ici sous { $handles } : seuls les agents de cet espace qui voient ce dossier peuvent l'être, par la partie de leur adresse e-mail avant @. La note n'a pas été enregistrée.
+case-print = Version imprimable
+case-print-back = Retour au dossier
+case-print-hint = Utilisez la commande Imprimer de votre navigateur.
+case-printed-at = Imprimé le { $date }
+case-requester-name = Nom
+mention-mail-subject = [{ $reference }] { $actor } vous a mentionné·e
+mention-mail-text = { $actor } vous a mentionné·e dans une note interne du dossier { $reference } :
+
+    { $note }
+
+    Ouvrir le dossier : { $link }
+notifications-unread = { $count ->
+    [0] Aucune notification non lue.
+    [one] Une notification non lue.
+   *[other] { $count } notifications non lues.
+}
+notifications-unread-short = { $count ->
+    [one] non lue
+   *[other] non lues
+}
+notifications-mark-read = Tout marquer comme lu
+notifications-all-read = Toutes les notifications sont lues.
+notifications-none = Aucune notification pour l'instant.
+notifications-new = Nouveau
+notification-mention = { $actor } vous a mentionné·e
+notification-message = Nouveau message sur un dossier suivi ({ $actor })
+notification-status = Changement de statut d'un dossier suivi ({ $actor })
+notification-merged = Fusion sur un dossier suivi ({ $actor })

@@ -21,6 +21,8 @@ pub struct Ctx {
     pub client_ip: Option<String>,
     /// Path of the request, for the language switch and sign-in redirects.
     pub path: String,
+    /// Staff only: notifications not read yet (shown in the menu).
+    pub unread_notifications: i64,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {

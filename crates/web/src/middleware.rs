@@ -229,6 +229,18 @@ pub async fn context(State(state): State<AppState>, mut req: Request, next: Next
         .or_else(|| user.as_ref().and_then(|u| u.locale()))
         .unwrap_or_else(|| tenant.locale());
 
+    // Staff see their unread notifications counted in the menu (static files need not).
+    let unread_notifications = match &user {
+        Some(u)
+            if u.kind() == relais_domain::AccountKind::Staff && !path.starts_with("/static/") =>
+        {
+            relais_store::staff_notifications::unread_count(&state.db, tenant.id, u.id)
+                .await
+                .unwrap_or(0)
+        }
+        _ => 0,
+    };
+
     let existing_csrf =
         read_cookie(req.headers(), &cookie_name(&state, "relais_csrf")).filter(|t| t.len() >= 32);
     let csrf = existing_csrf.clone().unwrap_or_else(random_token);
@@ -241,6 +253,7 @@ pub async fn context(State(state): State<AppState>, mut req: Request, next: Next
         request_id,
         client_ip: client_ip(&state, &req),
         path: path.clone(),
+        unread_notifications,
     };
     req.extensions_mut().insert(ctx.clone());
 

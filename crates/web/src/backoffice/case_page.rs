@@ -13,6 +13,7 @@ use super::{Definitions, iso, local_time};
 use crate::{
     admin::{Errors, FieldErrors, Fields, parse_id, value},
     cases::{
+        collaboration,
         flow::FlowError,
         handling::{self, case as load_case},
     },
@@ -33,6 +34,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use relais_domain::{
     AccountKind, Locale, Permission, Role,
     case::{EventKind, PlanError},
+    collaboration::LinkSide,
     service::{
         definition::ServiceDefinition,
         form::CleanAnswers,
@@ -41,11 +43,11 @@ use relais_domain::{
     },
 };
 use relais_store::{
-    Change, audit, canned, case_labels,
+    Change, audit, canned, case_labels, case_links,
     cases::{self, Case, Event},
     documents::{Document, Verdict},
     people::{self, PersonRecord},
-    teams,
+    staff_notifications, teams,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -179,6 +181,16 @@ pub struct EventView {
     pub public: bool,
     /// Arrived after the agent loaded the page (shown in a conflict).
     pub new: bool,
+    /// The reference of the merged duplicate this entry comes from.
+    pub from_case: Option<String>,
+}
+
+/// A link to another case, as this case sees it.
+pub struct LinkView {
+    pub other_id: Uuid,
+    pub reference: String,
+    pub side: String,
+    pub status: String,
 }
 
 /// Values typed in the page's forms, kept when the page comes back with an error.
@@ -191,6 +203,9 @@ pub struct Typed {
     pub labels: Option<String>,
     pub reason: String,
     pub reason_document: Option<Uuid>,
+    pub link_reference: String,
+    pub link_kind: String,
+    pub merge_reference: String,
 }
 
 #[derive(Template)]
@@ -226,6 +241,13 @@ struct CaseTpl<'a> {
     canned: Vec<Choice>,
     can_write: bool,
     typed: Typed,
+    links: Vec<LinkView>,
+    link_choices: Vec<Choice>,
+    merged_into: Option<(Uuid, String)>,
+    merged_from: Vec<(Uuid, String)>,
+    followers: Vec<String>,
+    following: bool,
+    handles: String,
 }
 
 impl CaseTpl<'_> {
@@ -273,23 +295,28 @@ const NOTICES: &[&str] = &[
     "case-labels-saved",
     "case-document-checked",
     "case-filed",
+    "case-linked",
+    "case-unlinked",
+    "case-merged",
+    "case-followed",
+    "case-unfollowed",
 ];
 
-async fn case_of(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<Case> {
+pub(super) async fn case_of(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<Case> {
     let id = parse_id(id)?;
     cases::get(&state.db, ctx.tenant.id, id)
         .await?
         .ok_or(AppError::NotFound)
 }
 
-fn title_in(locale: Locale, fr: &str, en: &str) -> String {
+pub(super) fn title_in(locale: Locale, fr: &str, en: &str) -> String {
     match locale {
         Locale::En if !en.trim().is_empty() => en.to_owned(),
         _ => fr.to_owned(),
     }
 }
 
-fn size_text(bytes: i64) -> String {
+pub(super) fn size_text(bytes: i64) -> String {
     if bytes >= 1024 * 1024 {
         format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
     } else {
@@ -410,6 +437,31 @@ fn event_view(
                     .join(", ")
             })
             .unwrap_or_default(),
+        Some(EventKind::Note) => data
+            .get("mentions")
+            .and_then(Value::as_array)
+            .filter(|m| !m.is_empty())
+            .map(|m| {
+                ctx.t1(
+                    "event-detail-mentions",
+                    "names",
+                    m.iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+            })
+            .unwrap_or_default(),
+        Some(EventKind::Linked) => format!(
+            "{} {}",
+            ctx.t(&format!("case-link-side-{}", text("side"))),
+            text("reference")
+        ),
+        Some(EventKind::Unlinked) => text("reference"),
+        Some(EventKind::Merged) => match data.get("into").and_then(Value::as_str) {
+            Some(into) => ctx.t1("event-detail-merged-into", "reference", into),
+            None => ctx.t1("event-detail-merged-from", "reference", text("from")),
+        },
         Some(EventKind::DeadlineSet) => data
             .get("deadline_at")
             .and_then(|v| serde_json::from_value::<DateTime<Utc>>(v.clone()).ok())
@@ -426,6 +478,7 @@ fn event_view(
         body: e.body.clone(),
         public: e.public,
         new: since.is_some_and(|s| e.at > s),
+        from_case: None,
     }
 }
 
@@ -526,11 +579,55 @@ async fn page(
             doc,
         })
         .collect();
-    let timeline = cases::events(&state.db, tenant_id, case.id, false)
-        .await?
-        .iter()
-        .map(|e| event_view(ctx, definition.as_ref(), e, since))
+    let merged_into = case_links::merged_into(&state.db, tenant_id, case.id).await?;
+    let merged_from = case_links::merged_from(&state.db, tenant_id, case.id).await?;
+    let timeline = timeline_of(state, ctx, &case, definition.as_ref(), &merged_from, since).await?;
+    let mut links = Vec::new();
+    for l in case_links::list(&state.db, tenant_id, case.id).await? {
+        definitions
+            .load(
+                state,
+                tenant_id,
+                l.other_service_id,
+                l.other_service_version,
+            )
+            .await;
+        links.push(LinkView {
+            side: ctx.t(&format!("case-link-side-{}", l.side().as_str())),
+            status: definitions.status_label(
+                ctx,
+                l.other_service_id,
+                l.other_service_version,
+                &l.other_status,
+            ),
+            other_id: l.other_id,
+            reference: l.other_reference,
+        });
+    }
+    let link_choices = LinkSide::CHOICES
+        .into_iter()
+        .map(|side| Choice {
+            selected: typed.link_kind == side.as_str(),
+            value: side.as_str().to_owned(),
+            label: ctx.t(&format!("case-link-choice-{}", side.as_str())),
+        })
         .collect();
+    let me = ctx.user.as_ref().map(|u| u.id);
+    let following = match me {
+        Some(me) => staff_notifications::is_following(&state.db, tenant_id, case.id, me).await?,
+        None => false,
+    };
+    let followers = staff_notifications::followers(&state.db, tenant_id, case.id).await?;
+    let handles = if can_write {
+        collaboration::mentionable(state, tenant_id, &case)
+            .await?
+            .iter()
+            .map(|a| format!("@{}", relais_domain::collaboration::handle_of(&a.email)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        String::new()
+    };
     let transitions = definition
         .as_ref()
         .map(|d| {
@@ -638,9 +735,51 @@ async fn page(
         canned,
         can_write,
         typed,
+        links,
+        link_choices,
+        merged_into,
+        merged_from,
+        followers,
+        following,
+        handles,
         current: case,
     })?;
     Ok((status, r).into_response())
+}
+
+/// The case's timeline, with the entries of the duplicates merged into it (each marked with
+/// its reference), oldest first.
+pub(super) async fn timeline_of(
+    state: &AppState,
+    ctx: &Ctx,
+    case: &Case,
+    definition: Option<&ServiceDefinition>,
+    merged_from: &[(Uuid, String)],
+    since: Option<DateTime<Utc>>,
+) -> AppResult<Vec<EventView>> {
+    let tenant_id = ctx.tenant.id;
+    let mut all: Vec<(DateTime<Utc>, EventView)> =
+        cases::events(&state.db, tenant_id, case.id, false)
+            .await?
+            .iter()
+            .map(|e| (e.at, event_view(ctx, definition, e, since)))
+            .collect();
+    let mut definitions = Definitions::default();
+    for (id, reference) in merged_from {
+        let Some(other) = cases::get(&state.db, tenant_id, *id).await? else {
+            continue;
+        };
+        let def = definitions
+            .load(state, tenant_id, other.service_id, other.service_version)
+            .await;
+        for e in cases::events(&state.db, tenant_id, other.id, false).await? {
+            let mut view = event_view(ctx, def, &e, since);
+            view.from_case = Some(reference.clone());
+            all.push((e.at, view));
+        }
+    }
+    all.sort_by_key(|(at, _)| *at);
+    Ok(all.into_iter().map(|(_, v)| v).collect())
 }
 
 pub async fn show(
@@ -658,6 +797,8 @@ pub async fn show(
         Change::new("case.view", "case", case.id, serde_json::json!({})),
     )
     .await?;
+    // Opening the case reads its notifications.
+    staff_notifications::mark_read(&state.db, ctx.tenant.id, me.id, Some(case.id)).await?;
     let mut typed = Typed::default();
     if let Some(canned_id) = q.canned.as_deref().filter(|c| !c.is_empty()) {
         let canned_id = parse_id(canned_id)?;
@@ -778,6 +919,9 @@ fn field_id(field: &str) -> &'static str {
         "reason" => "reason",
         "priority" => "priority",
         "transition" => "transition",
+        "link_reference" => "link_reference",
+        "link_kind" => "link_kind",
+        "merge_reference" => "merge_reference",
         _ => "comment",
     }
 }
@@ -858,7 +1002,12 @@ async fn conflict_report(
         )
         .await?
         .into_iter()
-        .filter(|e| e.action != "case.view")
+        .filter(|e| {
+            !matches!(
+                e.action.as_str(),
+                "case.view" | "case.follow" | "case.unfollow"
+            )
+        })
         .map(|e| {
             format!(
                 "{} — {} ({})",
@@ -885,6 +1034,9 @@ fn action_name(ctx: &Ctx, action: &str) -> String {
         "note",
         "document",
         "timers",
+        "link",
+        "unlink",
+        "merge",
     ];
     match action.strip_prefix("case.") {
         Some(a) if KNOWN.contains(&a) => ctx.t(&format!("case-action-{a}")),
@@ -933,6 +1085,28 @@ pub async fn note(
     let case = case_of(&state, &ctx, &id).await?;
     let seen = seen_of(&fields)?;
     let body = value(&fields, "note");
+    if let Err(unknown) =
+        collaboration::resolve_mentions(&state, ctx.tenant.id, &case, body).await?
+    {
+        let refusal = ctx.t1("case-mention-unknown-named", "handles", unknown.join(", "));
+        let typed = Typed {
+            note: body.to_owned(),
+            ..Typed::default()
+        };
+        return page(
+            &state,
+            &ctx,
+            case,
+            None,
+            vec![("note", "case-mention-unknown")],
+            Some(refusal),
+            None,
+            seen.at,
+            typed,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
     let result = handling::note(
         &state,
         &ctx.tenant,
@@ -1128,6 +1302,113 @@ pub async fn labels(
         typed,
     )
     .await
+}
+
+pub async fn link(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    let me = ctx.staff(Permission::Write)?;
+    let role = me.role().ok_or(AppError::Forbidden)?;
+    let case = case_of(&state, &ctx, &id).await?;
+    let seen = seen_of(&fields)?;
+    let reference = value(&fields, "link_reference");
+    let kind = value(&fields, "link_kind");
+    let result = collaboration::link(
+        &state,
+        &ctx.tenant,
+        &ctx.actor(),
+        role,
+        case.id,
+        reference,
+        kind,
+    )
+    .await;
+    let typed = Typed {
+        link_reference: reference.to_owned(),
+        link_kind: kind.to_owned(),
+        ..Typed::default()
+    };
+    after(&state, &ctx, case.id, &seen, result, "case-linked", typed).await
+}
+
+pub async fn unlink(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, other)): Path<(String, String)>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    let me = ctx.staff(Permission::Write)?;
+    let role = me.role().ok_or(AppError::Forbidden)?;
+    let case = case_of(&state, &ctx, &id).await?;
+    let other = parse_id(&other)?;
+    let seen = seen_of(&fields)?;
+    let result =
+        collaboration::unlink(&state, &ctx.tenant, &ctx.actor(), role, case.id, other).await;
+    after(
+        &state,
+        &ctx,
+        case.id,
+        &seen,
+        result,
+        "case-unlinked",
+        Typed::default(),
+    )
+    .await
+}
+
+pub async fn merge(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    let me = ctx.staff(Permission::Write)?;
+    let role = me.role().ok_or(AppError::Forbidden)?;
+    let case = case_of(&state, &ctx, &id).await?;
+    let seen = seen_of(&fields)?;
+    let reference = value(&fields, "merge_reference");
+    let result = collaboration::merge(
+        &state,
+        &ctx.tenant,
+        &ctx.actor(),
+        role,
+        case.id,
+        seen.row_version,
+        reference,
+    )
+    .await;
+    let typed = Typed {
+        merge_reference: reference.to_owned(),
+        ..Typed::default()
+    };
+    after(&state, &ctx, case.id, &seen, result, "case-merged", typed).await
+}
+
+/// Follow or stop following (`follow` = `yes` or `no`); any staff member who may use the
+/// back office, viewers included: it changes nothing on the case.
+pub async fn follow(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::UseBackOffice)?;
+    let case = case_of(&state, &ctx, &id).await?;
+    let on = match value(&fields, "follow") {
+        "yes" => true,
+        "no" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    collaboration::follow(&state, &ctx.tenant, &ctx.actor(), case.id, on).await?;
+    let notice = if on {
+        "case-followed"
+    } else {
+        "case-unfollowed"
+    };
+    Ok(Redirect::to(&format!("/backoffice/cases/{}?notice={notice}", case.id)).into_response())
 }
 
 pub async fn check_document(

@@ -18,8 +18,10 @@ use uuid::Uuid;
 
 mod board;
 mod bulk;
-mod case_page;
+pub(crate) mod case_page;
 pub mod list;
+mod notifications;
+mod print;
 
 pub use case_page::{Difference, Seen, differences, plan_message};
 
@@ -62,6 +64,19 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/backoffice/cases/{case}/documents/{document}/check",
             post(case_page::check_document),
+        )
+        .route("/backoffice/cases/{case}/links", post(case_page::link))
+        .route(
+            "/backoffice/cases/{case}/links/{other}/delete",
+            post(case_page::unlink),
+        )
+        .route("/backoffice/cases/{case}/merge", post(case_page::merge))
+        .route("/backoffice/cases/{case}/follow", post(case_page::follow))
+        .route("/backoffice/cases/{case}/print", get(print::show))
+        .route("/backoffice/notifications", get(notifications::list))
+        .route(
+            "/backoffice/notifications/read",
+            post(notifications::mark_all_read),
         )
 }
 

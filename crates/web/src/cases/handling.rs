@@ -99,7 +99,9 @@ pub async fn reply(
     Ok(updated)
 }
 
-/// An internal note, for staff only.
+/// An internal note, for staff only. Each `@handle` in it must name a staff member of the
+/// tenant who may see the case (else `case-mention-unknown` and nothing is written); they
+/// are notified in the note's transaction, then mailed.
 pub async fn note(
     state: &AppState,
     tenant: &Tenant,
@@ -110,18 +112,31 @@ pub async fn note(
 ) -> FlowResult<Case> {
     let body = handling::message_text(body).map_err(|code| field_error("note", code))?;
     let current = case(state, tenant.id, case_id).await?;
-    Ok(cases::apply(
+    let mentioned = super::collaboration::resolve_mentions(state, tenant.id, &current, &body)
+        .await?
+        .map_err(|_| field_error("note", "case-mention-unknown"))?;
+    let names: Vec<&str> = mentioned.iter().map(|a| a.display_name.as_str()).collect();
+    let updated = cases::apply(
         &state.db,
         actor,
         case_id,
         CaseWrite {
             expected_version,
-            events: vec![NewEvent::new(EventKind::Note, json!({})).with_body(body)],
-            audit: ("case.note", json!({"reference": current.reference})),
+            events: vec![
+                NewEvent::new(EventKind::Note, json!({"mentions": names})).with_body(body.clone()),
+            ],
+            mentions: mentioned.iter().map(|a| a.id).collect(),
+            audit: (
+                "case.note",
+                json!({"reference": current.reference,
+                       "mentions": mentioned.iter().map(|a| a.id).collect::<Vec<_>>()}),
+            ),
             ..CaseWrite::default()
         },
     )
-    .await?)
+    .await?;
+    super::collaboration::mail_mentions(state, tenant, actor, &updated, &mentioned, &body).await;
+    Ok(updated)
 }
 
 /// Gives the case to a team and/or an agent (`None` clears). Both must belong to this

@@ -12,6 +12,7 @@ mod baseline;
 mod calendar;
 mod cases;
 mod catalogue;
+mod collaboration;
 mod duplicates;
 mod import;
 mod jobs;

@@ -317,6 +317,13 @@ const PAGE_ROUTES: &[(&str, &str)] = &[
         "POST",
         "/backoffice/cases/{case}/documents/{document}/check",
     ),
+    ("POST", "/backoffice/cases/{case}/links"),
+    ("POST", "/backoffice/cases/{case}/links/{other}/delete"),
+    ("POST", "/backoffice/cases/{case}/merge"),
+    ("POST", "/backoffice/cases/{case}/follow"),
+    ("GET", "/backoffice/cases/{case}/print"),
+    ("GET", "/backoffice/notifications"),
+    ("POST", "/backoffice/notifications/read"),
     ("POST", "/logout"),
     // Portal: a requester's own drafts, cases and documents (the catalogue pages and the
     // tracking form are public; their tenant checks are in portal.rs).
@@ -398,6 +405,9 @@ fn fields_for(path: &str, other_staff: &str) -> Vec<(&'static str, String)> {
             ("verdict", "valid".into()),
             ("name", "Hijacked".into()),
             ("query", "view=open".into()),
+            ("follow", "yes".into()),
+            ("link_kind", "related".into()),
+            ("merge_reference", "X".into()),
         ]
     } else if path.starts_with("/backoffice/organisations") {
         f(&[

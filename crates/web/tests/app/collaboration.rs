@@ -1,0 +1,502 @@
+//! Agents working together on a case: @mentions in notes that notify (in the back office and
+//! by mail), links between cases read both ways, the merge of a duplicate, following a case,
+//! the printable page — and every refusal: an unknown or out-of-reach mention, a link or
+//! merge across tenants, a merge without access, a viewer acting.
+
+use crate::backoffice::{VOIRIE, case_now, events, file_case, post, seen, staff};
+use crate::common::TestApp;
+use axum::http::StatusCode;
+use relais_domain::{routing::Strategy, service::sla::Priority};
+use relais_store::{Actor, routing, teams};
+
+async fn notes(app: &TestApp, slug: &str, id: uuid::Uuid) -> usize {
+    events(app, slug, id)
+        .await
+        .iter()
+        .filter(|e| e.kind == "note")
+        .count()
+}
+
+#[tokio::test]
+async fn a_mention_notifies_the_agent_in_the_back_office_and_by_mail() {
+    let app = TestApp::new().await;
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    let case = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    let mut sup = staff(&app, "supervisor@alpha.test").await;
+    let page = sup.get(&format!("/backoffice/cases/{}", case.id)).await;
+    // The note's hint lists who may be mentioned.
+    page.assert_contains("mentionnez-le : @admin, @agent");
+    let s = seen(&page.body);
+    let r = post(
+        &mut sup,
+        &format!("/backoffice/cases/{}/notes", case.id),
+        &s,
+        &[("note", "@agent peux-tu rappeler le riverain ? Merci.")],
+    )
+    .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let page = sup.get(&format!("/backoffice/cases/{}", case.id)).await;
+    page.assert_contains("mentionne agent");
+
+    let mut agent = staff(&app, "agent@alpha.test").await;
+    let home = agent.get("/backoffice/notifications").await;
+    home.assert_status(StatusCode::OK)
+        .assert_contains("supervisor@alpha.test vous a mentionné·e")
+        .assert_contains(&case.reference)
+        .assert_contains("peux-tu rappeler le riverain")
+        .assert_contains("Une notification non lue.")
+        .assert_contains("<span class=\"badge\">1<");
+    let mail = app
+        .mails()
+        .into_iter()
+        .find(|m| m.contains("To: agent@alpha.test"))
+        .expect("a mail to the mentioned agent")
+        .replace("=\r\n", "")
+        .replace("=\n", "");
+    assert!(mail.contains(&case.reference), "{mail}");
+    assert!(
+        mail.contains(&format!("/backoffice/cases/{}", case.id)),
+        "{mail}"
+    );
+    // Opening the case reads its notifications.
+    agent.get(&format!("/backoffice/cases/{}", case.id)).await;
+    agent
+        .get("/backoffice/notifications?lang=en")
+        .await
+        .assert_contains("No unread notifications.");
+    // Nobody of the other tenant heard of it, though beta has an "agent" too.
+    let beta_agent = app.account("beta", "agent@beta.test").await;
+    assert!(
+        relais_store::staff_notifications::list(&app.db, app.tenant("beta"), beta_agent.id, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_mention_or_one_without_access_is_named_and_the_note_not_saved() {
+    let app = TestApp::new().await;
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    let case = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    let mut sup = staff(&app, "supervisor@alpha.test").await;
+    let page = sup.get(&format!("/backoffice/cases/{}", case.id)).await;
+    let s = seen(&page.body);
+    let r = post(
+        &mut sup,
+        &format!("/backoffice/cases/{}/notes", case.id),
+        &s,
+        &[("note", "Voir avec @nobody et @agent")],
+    )
+    .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Personne ne peut être mentionné ici sous @nobody")
+        .assert_contains("La note n&#39;a pas été enregistrée.")
+        // The text typed is still there.
+        .assert_contains("Voir avec @nobody et @agent</textarea>")
+        .assert_contains("aria-describedby=\"note-hint note-error\"");
+    assert_eq!(notes(&app, "alpha", case.id).await, 0);
+
+    // The service goes to a team the agent is not in: the agent cannot see it, so cannot be
+    // mentioned on it.
+    let actor = Actor::system(app.tenant("alpha"), "test");
+    let team = teams::create(&app.db, &actor, "Voirie").await.unwrap();
+    routing::save_rule(
+        &app.db,
+        &actor,
+        service.id,
+        team.id,
+        Strategy::TeamOnly,
+        None,
+    )
+    .await
+    .unwrap();
+    let r = post(
+        &mut sup,
+        &format!("/backoffice/cases/{}/notes", case.id),
+        &s,
+        &[("note", "@agent ?")],
+    )
+    .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("sous @agent");
+    assert_eq!(notes(&app, "alpha", case.id).await, 0);
+    assert_eq!(app.count("staff_notifications").await, 0);
+    // An e-mail address in a note is no mention.
+    let r = post(
+        &mut sup,
+        &format!("/backoffice/cases/{}/notes", case.id),
+        &s,
+        &[("note", "Écrire à riverain@example.org")],
+    )
+    .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(notes(&app, "alpha", case.id).await, 1);
+}
+
+#[tokio::test]
+async fn links_read_both_ways_and_never_reach_another_tenant() {
+    let app = TestApp::new().await;
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    let a = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    let b = file_case(&app, "alpha", &service, None, "phone", Priority::Normal).await;
+    let beta_service = app.publish_demo_service("beta", VOIRIE).await;
+    let beta_case = file_case(
+        &app,
+        "beta",
+        &beta_service,
+        None,
+        "portal",
+        Priority::Normal,
+    )
+    .await;
+    let mut sup = staff(&app, "supervisor@alpha.test").await;
+    let page = sup.get(&format!("/backoffice/cases/{}", a.id)).await;
+    page.assert_contains("Aucun dossier lié.");
+    let s = seen(&page.body);
+    let link = format!("/backoffice/cases/{}/links", a.id);
+
+    let r = post(
+        &mut sup,
+        &link,
+        &s,
+        &[
+            ("link_kind", "child_of"),
+            ("link_reference", &b.reference.to_lowercase()),
+        ],
+    )
+    .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    sup.get(&format!("/backoffice/cases/{}", a.id))
+        .await
+        .assert_contains(&format!(
+            "Enfant de <a href=\"/backoffice/cases/{}\">{}</a>",
+            b.id, b.reference
+        ));
+    sup.get(&format!("/backoffice/cases/{}?lang=en", b.id))
+        .await
+        .assert_contains(&format!(
+            "Parent of <a href=\"/backoffice/cases/{}\">{}</a>",
+            a.id, a.reference
+        ));
+
+    sup.get("/backoffice/cases?lang=fr").await;
+    // The same pair again, the case itself, another tenant's reference, a made-up kind.
+    for (kind, reference, message) in [
+        (
+            "related",
+            b.reference.as_str(),
+            "Ces deux dossiers sont déjà liés",
+        ),
+        (
+            "related",
+            a.reference.as_str(),
+            "Un dossier ne peut pas être lié à lui-même.",
+        ),
+        (
+            "related",
+            beta_case.reference.as_str(),
+            "Aucun dossier de cette référence n&#39;est accessible ici.",
+        ),
+        (
+            "sibling",
+            b.reference.as_str(),
+            "Choisissez un type de lien dans la liste.",
+        ),
+    ] {
+        let r = post(
+            &mut sup,
+            &link,
+            &s,
+            &[("link_kind", kind), ("link_reference", reference)],
+        )
+        .await;
+        r.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains(message);
+    }
+    assert_eq!(app.count("case_links").await, 1);
+    // A viewer reads but does not link.
+    let mut viewer = staff(&app, "viewer@alpha.test").await;
+    let r = post(
+        &mut viewer,
+        &link,
+        &s,
+        &[("link_kind", "related"), ("link_reference", &b.reference)],
+    )
+    .await;
+    r.assert_status(StatusCode::FORBIDDEN);
+
+    // Removed from one side, gone from both.
+    let r = post(
+        &mut sup,
+        &format!("/backoffice/cases/{}/links/{}/delete", b.id, a.id),
+        &s,
+        &[],
+    )
+    .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(app.count("case_links").await, 0);
+    sup.get(&format!("/backoffice/cases/{}", a.id))
+        .await
+        .assert_contains("Aucun dossier lié.")
+        .assert_contains("Lien retiré");
+}
+
+#[tokio::test]
+async fn a_merged_duplicate_is_closed_and_its_history_reachable_from_the_main_case() {
+    let app = TestApp::new().await;
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    let dup = file_case(&app, "alpha", &service, None, "phone", Priority::Normal).await;
+    let main = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    let beta_service = app.publish_demo_service("beta", VOIRIE).await;
+    let beta_case = file_case(
+        &app,
+        "beta",
+        &beta_service,
+        None,
+        "portal",
+        Priority::Normal,
+    )
+    .await;
+    let mut sup = staff(&app, "supervisor@alpha.test").await;
+    let page = sup.get(&format!("/backoffice/cases/{}", dup.id)).await;
+    let s = seen(&page.body);
+    post(
+        &mut sup,
+        &format!("/backoffice/cases/{}/notes", dup.id),
+        &s,
+        &[("note", "Appel du riverain, même trou que l'autre dossier.")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let merge = format!("/backoffice/cases/{}/merge", dup.id);
+
+    // Another tenant's reference is unknown here; a stale form is refused; nothing changes.
+    let page = sup.get(&format!("/backoffice/cases/{}", dup.id)).await;
+    let s = seen(&page.body);
+    let r = post(
+        &mut sup,
+        &merge,
+        &s,
+        &[("merge_reference", &beta_case.reference)],
+    )
+    .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Aucun dossier de cette référence n&#39;est accessible ici.");
+    let stale: Vec<(&'static str, String)> = s
+        .iter()
+        .map(|(k, v)| {
+            (
+                *k,
+                if *k == "row_version" {
+                    "1".to_owned()
+                } else {
+                    v.clone()
+                },
+            )
+        })
+        .collect();
+    post(
+        &mut sup,
+        &merge,
+        &stale,
+        &[("merge_reference", &main.reference)],
+    )
+    .await
+    .assert_status(StatusCode::CONFLICT);
+    assert_eq!(app.count("case_merges").await, 0);
+
+    // An agent who cannot see these cases (their service goes to a team without them).
+    let actor = Actor::system(app.tenant("alpha"), "test");
+    let team = teams::create(&app.db, &actor, "Voirie").await.unwrap();
+    routing::save_rule(
+        &app.db,
+        &actor,
+        service.id,
+        team.id,
+        Strategy::TeamOnly,
+        None,
+    )
+    .await
+    .unwrap();
+    let mut agent = staff(&app, "agent@alpha.test").await;
+    post(
+        &mut agent,
+        &merge,
+        &s,
+        &[("merge_reference", &main.reference)],
+    )
+    .await
+    .assert_status(StatusCode::CONFLICT)
+    .assert_contains("Vous n&#39;avez pas accès à ce dossier.");
+    assert_eq!(app.count("case_merges").await, 0);
+
+    let r = post(
+        &mut sup,
+        &merge,
+        &s,
+        &[("merge_reference", &main.reference)],
+    )
+    .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let closed = case_now(&app, "alpha", dup.id).await;
+    assert_eq!(closed.status_kind, "closed_withdrawn");
+    assert!(closed.closed_at.is_some());
+    sup.get(&format!("/backoffice/cases/{}", dup.id))
+        .await
+        .assert_contains("Ce dossier a été fusionné dans le dossier")
+        .assert_contains(&format!(
+            "Doublon de <a href=\"/backoffice/cases/{}\">",
+            main.id
+        ));
+    sup.get(&format!("/backoffice/cases/{}", main.id))
+        .await
+        .assert_contains("Doublons fusionnés dans ce dossier")
+        .assert_contains(&format!("<span class=\"tag\">{}</span>", dup.reference))
+        .assert_contains("même trou que l&#39;autre dossier")
+        .assert_contains(&format!("{} fusionné dans ce dossier", dup.reference));
+    let merges = relais_store::audit::list(
+        &app.db,
+        app.tenant("alpha"),
+        &relais_store::audit::Filter {
+            action: Some("case.merge".into()),
+            ..Default::default()
+        },
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(merges.len(), 2, "one audit row on each case");
+
+    // Once only; and the main case cannot go into its own duplicate.
+    let page = sup.get(&format!("/backoffice/cases/{}", dup.id)).await;
+    let s = seen(&page.body);
+    post(
+        &mut sup,
+        &merge,
+        &s,
+        &[("merge_reference", &main.reference)],
+    )
+    .await
+    .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+    .assert_contains("Ce dossier a déjà été fusionné.");
+    let page = sup.get(&format!("/backoffice/cases/{}", main.id)).await;
+    let s = seen(&page.body);
+    post(
+        &mut sup,
+        &format!("/backoffice/cases/{}/merge", main.id),
+        &s,
+        &[("merge_reference", &dup.reference)],
+    )
+    .await
+    .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+    .assert_contains("Le dossier principal a lui-même été fusionné");
+}
+
+#[tokio::test]
+async fn followers_hear_of_messages_and_status_changes_until_they_stop() {
+    let app = TestApp::new().await;
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    let case = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    let mut agent = staff(&app, "agent@alpha.test").await;
+    let follow = format!("/backoffice/cases/{}/follow", case.id);
+    agent
+        .post_form(&follow, &[("follow", "yes")])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    agent
+        .get(&format!("/backoffice/cases/{}", case.id))
+        .await
+        .assert_contains("Ne plus suivre ce dossier")
+        .assert_contains("<dd>agent</dd>");
+
+    let mut sup = staff(&app, "supervisor@alpha.test").await;
+    let page = sup.get(&format!("/backoffice/cases/{}", case.id)).await;
+    let s = seen(&page.body);
+    post(
+        &mut sup,
+        &format!("/backoffice/cases/{}/transition", case.id),
+        &s,
+        &[("transition", "take_charge")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let page = sup.get(&format!("/backoffice/cases/{}", case.id)).await;
+    let s = seen(&page.body);
+    post(
+        &mut sup,
+        &format!("/backoffice/cases/{}/reply", case.id),
+        &s,
+        &[("body", "Nous intervenons demain.")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let list = agent.get("/backoffice/notifications").await;
+    list.assert_contains("Changement de statut d&#39;un dossier suivi (supervisor@alpha.test)")
+        .assert_contains("Nouveau message sur un dossier suivi")
+        .assert_contains("Nous intervenons demain.")
+        .assert_contains("2 notifications non lues.");
+
+    agent
+        .post_form(&follow, &[("follow", "no")])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    agent.post_form("/backoffice/notifications/read", &[]).await;
+    let page = sup.get(&format!("/backoffice/cases/{}", case.id)).await;
+    let s = seen(&page.body);
+    post(
+        &mut sup,
+        &format!("/backoffice/cases/{}/reply", case.id),
+        &s,
+        &[("body", "Encore un mot.")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    agent
+        .get("/backoffice/notifications")
+        .await
+        .assert_contains("Aucune notification non lue.");
+    // Following changes nothing on the case: a viewer may follow too.
+    let mut viewer = staff(&app, "viewer@alpha.test").await;
+    viewer
+        .post_form(&follow, &[("follow", "yes")])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_print_view_has_the_case_and_no_forms() {
+    let app = TestApp::new().await;
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    let case = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    let mut viewer = staff(&app, "viewer@alpha.test").await;
+    let r = viewer
+        .get(&format!("/backoffice/cases/{}/print?lang=en", case.id))
+        .await;
+    r.assert_status(StatusCode::OK)
+        .assert_contains(&case.reference)
+        .assert_contains("Printed on")
+        .assert_contains("Nid-de-poule profond")
+        .assert_contains("riverain@example.org")
+        .assert_contains("No document.");
+    assert!(
+        !r.body
+            .contains(&format!("/backoffice/cases/{}/reply", case.id))
+    );
+    let printed = relais_store::audit::list(
+        &app.db,
+        app.tenant("alpha"),
+        &relais_store::audit::Filter {
+            action: Some("case.view".into()),
+            ..Default::default()
+        },
+        10,
+    )
+    .await
+    .unwrap();
+    assert!(
+        printed
+            .iter()
+            .any(|e| e.summary.0.to_string().contains("print"))
+    );
+}
