@@ -10,6 +10,7 @@ import { checkA11y, DEMO_ADMIN, expectLang, expectPath, pathOf, reveal, signIn, 
 // The admin pages and their links in the "Administration sections" navigation.
 const ADMIN_PAGES = [
   { path: '/admin', name: 'admin-settings', fr: 'Paramètres', en: 'Settings' },
+  { path: '/admin/mail', name: 'admin-mail', fr: 'Courriel sortant', en: 'Outgoing mail' },
   { path: '/admin/staff', name: 'admin-staff', fr: 'Agents', en: 'Staff' },
   { path: '/admin/teams', name: 'admin-teams', fr: 'Équipes', en: 'Teams' },
   { path: '/admin/roles', name: 'admin-roles', fr: 'Rôles', en: 'Roles' },

@@ -62,6 +62,23 @@ pub struct Mail {
     pub html: Option<String>,
 }
 
+/// Whether `s` is an address a message can be sent from or to (`a@b.c` or `Name <a@b.c>`).
+pub fn valid_mailbox(s: &str) -> bool {
+    s.parse::<Mailbox>().is_ok()
+}
+
+impl Tls {
+    /// The settings' words: `none`, `starttls`, `tls`.
+    pub fn parse(s: &str) -> Option<Tls> {
+        match s {
+            "none" => Some(Tls::None),
+            "starttls" => Some(Tls::StartTls),
+            "tls" => Some(Tls::Wrapper),
+            _ => None,
+        }
+    }
+}
+
 impl Mailer {
     pub fn to_files(dir: PathBuf, from: &str) -> Result<Self, MailError> {
         std::fs::create_dir_all(&dir)

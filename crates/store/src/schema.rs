@@ -86,6 +86,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0012_bench_indexes.sql"),
     },
     Migration {
+        version: 13,
+        name: "tenant_mail",
+        sqlite: include_str!("../migrations/sqlite/0013_tenant_mail.sql"),
+        postgres: include_str!("../migrations/postgres/0013_tenant_mail.sql"),
+    },
+    Migration {
         version: 14,
         name: "case_collaboration",
         sqlite: include_str!("../migrations/sqlite/0014_case_collaboration.sql"),

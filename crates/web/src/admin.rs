@@ -142,6 +142,11 @@ pub(crate) fn nav(ctx: &Ctx, current: &str, exact: bool) -> Vec<NavLink> {
             ctx.can(Permission::ManageTenant),
         ),
         (
+            "/admin/mail",
+            "admin-mail",
+            ctx.can(Permission::ManageTenant),
+        ),
+        (
             "/admin/staff",
             "admin-staff",
             ctx.can(Permission::ManageStaff),

@@ -510,7 +510,7 @@ pub async fn forgot_submit(
         // Sent in the background: neither a slow nor a refusing mail server may change the
         // answer or its timing, which would tell that the account exists.
         let mail = reset_mail(&state, &ctx, &ctx.actor(), &account).await?;
-        send_later(&state, mail, "reset link").await;
+        send_later(&state, ctx.tenant.id, mail, "reset link").await;
     }
     forgot_page(&state, &ctx, kind, Some(ctx.t("forgot-sent")), None)
 }
@@ -523,8 +523,8 @@ pub async fn send_reset_link(
     account: &accounts::Account,
 ) -> AppResult<()> {
     let mail = reset_mail(state, ctx, actor, account).await?;
-    state
-        .mailer
+    crate::tenant_mail::mailer(state, ctx.tenant.id)
+        .await
         .send(mail)
         .await
         .map_err(|e| AppError::Internal(format!("reset mail: {e}")))
@@ -533,14 +533,19 @@ pub async fn send_reset_link(
 /// Sends a mail without letting the answer wait for (or depend on) the mail server: over
 /// SMTP it goes after the answer, in the background; written as a file (local and quick)
 /// it is written at once. A failure is logged with what it was.
-pub async fn send_later(state: &AppState, mail: relais_mail::Mail, what: &'static str) {
-    if state.mailer.writes_files() {
-        if let Err(e) = state.mailer.send(mail).await {
+pub async fn send_later(
+    state: &AppState,
+    tenant_id: uuid::Uuid,
+    mail: relais_mail::Mail,
+    what: &'static str,
+) {
+    let mailer = crate::tenant_mail::mailer(state, tenant_id).await;
+    if mailer.writes_files() {
+        if let Err(e) = mailer.send(mail).await {
             tracing::warn!(error = %e, what, "mail not written");
         }
         return;
     }
-    let mailer = state.mailer.clone();
     tokio::spawn(async move {
         if let Err(e) = mailer.send(mail).await {
             tracing::warn!(error = %e, what, "mail not sent");

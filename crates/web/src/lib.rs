@@ -31,6 +31,7 @@ pub mod rules;
 pub mod search;
 pub mod signup;
 pub mod state;
+pub mod tenant_mail;
 
 pub use state::{AppState, WebConfig};
 
@@ -67,6 +68,9 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/accounts", get(admin_accounts::show))
         .route("/admin/accounts/deletion", post(admin_accounts::save_rule))
         .route("/admin/accounts/oidc", post(admin_accounts::save_oidc))
+        .route("/admin/mail", get(tenant_mail::show).post(tenant_mail::save))
+        .route("/admin/mail/clear", post(tenant_mail::clear))
+        .route("/admin/mail/test", post(tenant_mail::test))
         .route("/signup/confirm/{token}", get(signup::confirm_form).post(signup::confirm))
         .route("/backoffice", get(pages::backoffice))
         .route("/account", get(account::show))

@@ -57,7 +57,11 @@ pub async fn send_digests(state: &AppState, now: DateTime<Utc>) -> relais_store:
             text,
             html: None,
         };
-        match state.mailer.send(mail).await {
+        match crate::tenant_mail::mailer(state, tenant_id)
+            .await
+            .send(mail)
+            .await
+        {
             Ok(()) => sent += 1,
             Err(e) => {
                 tracing::warn!(error = %e, account = %account.id, "digest not sent; kept for the next pass");

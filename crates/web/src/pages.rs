@@ -49,6 +49,9 @@ const NOTICES: &[&str] = &[
     "oidc-failed",
     "oidc-saved",
     "deletion-rule-saved",
+    "mail-saved",
+    "mail-cleared",
+    "mail-test-sent",
 ];
 
 impl NoticeQuery {

@@ -238,7 +238,7 @@ pub async fn submit(
             }
         }
     };
-    send_later(&state, mail, "sign-up link").await;
+    send_later(&state, ctx.tenant.id, mail, "sign-up link").await;
     let text = crate::i18n::message(
         ctx.locale,
         "signup-sent",

@@ -699,7 +699,8 @@ pub async fn send_to_requester(
         text,
         html: None,
     };
-    if let Err(e) = state.mailer.send(mail).await {
+    let mailer = crate::tenant_mail::mailer(state, case.tenant_id).await;
+    if let Err(e) = mailer.send(mail).await {
         tracing::warn!(case = %case.reference, error = %e, "mail to the requester not sent");
     }
 }

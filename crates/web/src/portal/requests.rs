@@ -1198,7 +1198,8 @@ pub async fn acknowledge(
         text,
         html: None,
     };
-    if let Err(e) = state.mailer.send(mail).await {
+    let mailer = crate::tenant_mail::mailer(state, ctx.tenant.id).await;
+    if let Err(e) = mailer.send(mail).await {
         tracing::warn!(case = %case.reference, error = %e, "acknowledgement not sent");
     }
 }

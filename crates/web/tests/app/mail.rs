@@ -249,3 +249,194 @@ async fn without_smtp_mail_is_written_as_eml_files_in_the_data_folder() {
         "the start-up log says where the files go"
     );
 }
+
+/// The form of `/admin/mail` for the sink, with this password.
+fn tenant_settings(sink: &SmtpSink, password: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("host", "127.0.0.1".into()),
+        ("port", sink.port.to_string()),
+        ("tls", "none".into()),
+        ("username", SMTP_USER.into()),
+        ("password", password.into()),
+        ("sender", "Mairie d'Alpha <mairie@alpha.test>".into()),
+    ]
+}
+
+fn pairs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    v.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+#[tokio::test]
+async fn a_tenant_sends_through_its_own_smtp_server_and_never_shows_its_password() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let Some(sink) = SmtpSink::start(tmp.path()) else {
+        return;
+    };
+    // The instance has no SMTP: its mail is written as .eml files.
+    let app = TestApp::new().await;
+    let mut admin = app.client("alpha.test");
+    admin.login_staff("admin@alpha.test").await;
+    let page = admin.get("/admin/mail").await;
+    page.assert_status(StatusCode::OK)
+        .assert_contains("Aucun serveur propre");
+
+    // Bad input: each field named, nothing saved.
+    let r = admin
+        .post_form(
+            "/admin/mail",
+            &[
+                ("host", "bad host"),
+                ("port", "70000"),
+                ("tls", "ssl"),
+                ("username", ""),
+                ("password", ""),
+                ("sender", "personne"),
+            ],
+        )
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("href=\"#host\"")
+        .assert_contains("Saisissez un port entre 1 et 65535.")
+        .assert_contains("Choisissez le chiffrement de la connexion.")
+        .assert_contains("href=\"#sender\"");
+    assert_eq!(app.count("tenant_mail_settings").await, 0);
+
+    // Saved: the password never comes back, in the page or the audit log.
+    admin
+        .post_form(
+            "/admin/mail",
+            &pairs(&tenant_settings(&sink, SMTP_PASSWORD)),
+        )
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let page = admin.get("/admin/mail?notice=mail-saved").await;
+    page.assert_contains("Le serveur de courriel est enregistré.")
+        .assert_contains("Un mot de passe est enregistré")
+        .assert_contains(&format!("value=\"{}\"", sink.port));
+    assert!(!page.body.contains(SMTP_PASSWORD), "password shown back");
+    let audit = admin.get("/admin/audit").await;
+    audit.assert_contains("tenant.mail_settings");
+    assert!(
+        !audit.body.contains(SMTP_PASSWORD),
+        "password in the audit log"
+    );
+
+    // The test message and the tenant's real mail (a sign-up link) go through its server,
+    // authenticated, from its sender.
+    admin
+        .post_form("/admin/mail/test", &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let mut visitor = app.client("alpha.test");
+    visitor
+        .post_form(
+            "/signup",
+            &[
+                ("given_name", "Inès"),
+                ("family_name", "Garnier"),
+                ("email", "ines@example.org"),
+                ("password", "une phrase de passe assez longue"),
+                ("confirm", "une phrase de passe assez longue"),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::OK);
+    let received = sink.wait_for(2).await;
+    assert_eq!(received.len(), 2, "{received:?}");
+    for mail in &received {
+        assert!(mail.contains("X-Sink-Auth: relais"), "{mail}");
+        assert!(
+            mail.contains("X-Sink-Mail-From: mairie@alpha.test"),
+            "{mail}"
+        );
+    }
+    assert!(received[0].contains("X-Sink-Rcpt-To: admin@alpha.test"));
+    assert!(received[1].contains("X-Sink-Rcpt-To: ines@example.org"));
+    assert!(unfold(&received[1]).contains("/signup/confirm/"));
+    assert!(
+        app.mails().is_empty(),
+        "nothing of alpha's written as files"
+    );
+
+    // Another tenant without settings still writes its mail as files.
+    app.client("beta.test")
+        .post_form("/password/forgot", &[("email", "citizen@beta.test")])
+        .await
+        .assert_status(StatusCode::OK);
+    assert_eq!(app.mails().len(), 1);
+    assert!(app.mails()[0].contains("To: citizen@beta.test"));
+    assert_eq!(sink.received().len(), 2);
+
+    // Saved again with a blank password: the saved one is kept and still works.
+    admin
+        .post_form("/admin/mail", &pairs(&tenant_settings(&sink, "")))
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    admin
+        .post_form("/admin/mail/test", &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(sink.wait_for(3).await.len(), 3);
+    // A server that does not answer: the test message says so at once.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let mut nowhere = tenant_settings(&sink, "");
+    nowhere[1].1 = closed.to_string();
+    admin
+        .post_form("/admin/mail", &pairs(&nowhere))
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    admin
+        .post_form("/admin/mail/test", &[])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Le serveur n&#39;a pas accepté le courriel d&#39;essai.");
+
+    // The password was kept through both saves (same user name): back to the sink's port,
+    // the mail is accepted again.
+    admin
+        .post_form("/admin/mail", &pairs(&tenant_settings(&sink, "")))
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    admin
+        .post_form("/admin/mail/test", &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(sink.wait_for(4).await.len(), 4);
+
+    // Only administrators see or change it; another tenant's admin cannot reach alpha's.
+    let mut agent = app.client("alpha.test");
+    agent.login_staff("agent@alpha.test").await;
+    agent
+        .get("/admin/mail")
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    agent
+        .post_form("/admin/mail/clear", &[])
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    let mut beta = app.client("beta.test");
+    beta.login_staff("admin@beta.test").await;
+    beta.post_form("/admin/mail/clear", &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    beta.get("/admin/mail")
+        .await
+        .assert_contains("Aucun serveur propre");
+    assert_eq!(app.count("tenant_mail_settings").await, 1);
+
+    // Back to the instance's settings: alpha's mail is written as files again.
+    admin
+        .post_form("/admin/mail/clear", &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(app.count("tenant_mail_settings").await, 0);
+    admin
+        .post_form("/admin/mail/test", &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(app.mails().len(), 2);
+    assert_eq!(sink.received().len(), 4);
+}
