@@ -113,6 +113,7 @@ pub async fn mail_mentions(
         .await
         .unwrap_or_else(|_| state.config.listen.clone());
     let link = format!("{base}/backoffice/cases/{}", case.id);
+    let mailer = crate::tenant_mail::mailer(state, tenant.id).await;
     for account in mentioned {
         let locale = account.locale().unwrap_or_else(|| tenant.locale());
         let args = [
@@ -127,7 +128,7 @@ pub async fn mail_mentions(
             text: crate::i18n::text(locale, "mention-mail-text", &args),
             html: None,
         };
-        if let Err(e) = state.mailer.send(mail).await {
+        if let Err(e) = mailer.send(mail).await {
             tracing::warn!(case = %case.reference, error = %e, "mention mail not sent");
         }
     }
