@@ -106,3 +106,28 @@ test('a mention notifies a colleague, a link reads both ways, the case prints', 
   await item.getByRole('link', { name: first.reference, exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText(first.reference);
 });
+
+test('a supervisor writes a canned response in French and English', async ({ page }, testInfo) => {
+  await signInAsStaff(page, SUPERVISOR);
+  await page.goto('/admin/canned');
+  await checkPage(page, testInfo, 'canned-list', 'Réponses types');
+  await expect(page.getByText('{given_name}', { exact: true })).toBeVisible();
+  const title = `Rappel ${testInfo.project.name} ${Date.now().toString(36)}`;
+  await page.getByLabel('Titre', { exact: true }).first().fill(title);
+  await page.getByLabel('Texte', { exact: true }).first().fill('Bonjour {prenom}');
+  let answer = await submit(page, page.getByRole('button', { name: 'Créer la réponse type', exact: true }));
+  expect(answer.status()).toBe(422);
+  await expect(page.getByRole('alert')).toContainText('Le texte utilise une variable qui n\'existe pas.');
+  await checkPage(page, testInfo, 'canned-refused', 'Réponses types');
+  await page.getByLabel('Texte', { exact: true }).first().fill('Bonjour {given_name}, nous revenons vers vous.');
+  await page.getByRole('group', { name: 'En anglais' }).getByLabel('Titre', { exact: true }).fill('Callback');
+  await page.getByRole('group', { name: 'En anglais' }).getByLabel('Texte', { exact: true }).fill('Hello {given_name}, we will call you back.');
+  answer = await submit(page, page.getByRole('button', { name: 'Créer la réponse type', exact: true }));
+  expect(answer.status()).toBe(303);
+  await expect(page.getByRole('main').getByText('Réponse type créée.', { exact: true })).toBeVisible();
+  await page.getByRole('link', { name: title, exact: true }).click();
+  await checkPage(page, testInfo, 'canned-edit', `Réponse type « ${title} »`);
+  await expect(page.getByRole('group', { name: 'En anglais' }).getByLabel('Texte', { exact: true })).toHaveValue(
+    'Hello {given_name}, we will call you back.',
+  );
+});

@@ -103,6 +103,32 @@ pub fn canned_response(
     }
 }
 
+/// The English title and text of a canned response: optional (an English reader then gets
+/// the French one), but a text needs its title and follows the same rules as the French.
+pub fn canned_english(
+    title: &str,
+    body: &str,
+) -> Result<(String, String), Vec<(&'static str, &'static str)>> {
+    if title.trim().is_empty() && body.trim().is_empty() {
+        return Ok((String::new(), String::new()));
+    }
+    canned_response(title, body).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|(field, code)| {
+                (
+                    if field == "title" {
+                        "title_en"
+                    } else {
+                        "body_en"
+                    },
+                    code,
+                )
+            })
+            .collect()
+    })
+}
+
 /// `Err(name)` for the first `{name}` that is not one of [`VARIABLES`].
 pub fn variables_known(template: &str) -> Result<(), String> {
     let blanks: Vec<(&str, &str)> = VARIABLES.iter().map(|v| (*v, "")).collect();
@@ -180,6 +206,22 @@ mod tests {
         let many: Vec<String> = (0..21).map(|i| format!("l{i}")).collect();
         assert_eq!(parse_labels(&many.join(",")), Err("labels-too-many"));
         assert_eq!(parse_labels("a\u{7}b"), Err("label-invalid"));
+    }
+
+    #[test]
+    fn the_english_text_is_optional_but_checked() {
+        assert_eq!(canned_english(" ", ""), Ok((String::new(), String::new())));
+        assert_eq!(
+            canned_english("Receipt", " Hello {given_name} "),
+            Ok(("Receipt".into(), "Hello {given_name}".into()))
+        );
+        assert_eq!(
+            canned_english("", "Hello {first_name}"),
+            Err(vec![
+                ("title_en", "canned-title-required"),
+                ("body_en", "canned-unknown-variable")
+            ])
+        );
     }
 
     #[test]

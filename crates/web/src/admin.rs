@@ -177,6 +177,11 @@ pub(crate) fn nav(ctx: &Ctx, current: &str, exact: bool) -> Vec<NavLink> {
             ctx.can(Permission::ManageAutomation),
         ),
         (
+            "/admin/canned",
+            "admin-canned",
+            ctx.can(Permission::Supervise),
+        ),
+        (
             "/admin/roles",
             "admin-roles",
             ctx.can(Permission::ManageTeams) || ctx.can(Permission::ManageStaff),

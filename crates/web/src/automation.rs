@@ -327,8 +327,7 @@ async fn act(
             let template = canned::get(&state.db, tenant.id, *id)
                 .await?
                 .ok_or(FlowError::Refused("bulk-canned-required"))?;
-            let body =
-                handling::fill_template(state, tenant, case, &tenant.name, &template.body).await?;
+            let body = handling::fill_canned(state, tenant, case, &tenant.name, &template).await?;
             handling::reply(state, tenant, actor, case.id, v, &body).await?;
         }
         Action::Transition { transition } => {

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod automation;
 pub mod backoffice;
 pub mod calendar;
+pub mod canned_admin;
 pub mod cases;
 pub mod catalogue;
 pub mod ctx;
@@ -91,6 +92,7 @@ pub fn app(state: AppState) -> Router {
         .merge(portal::routes())
         .merge(backoffice::routes())
         .merge(rules::routes())
+        .merge(canned_admin::routes())
         .merge(api_routes)
         .route("/api/openapi.json", get(move || { let doc = openapi.clone(); async move { axum::Json(doc.as_ref().clone()) } }))
         .route("/static/app.css", get(pages::app_css))

@@ -254,7 +254,7 @@ async fn one(
                 .map(|c| (c, "bulk-done-transition"))
         }
         Action::Reply(template) => {
-            let body = fill_canned(state, ctx, &case, agent_name, &template.body).await?;
+            let body = fill_canned(state, ctx, &case, agent_name, template).await?;
             handling::reply(state, tenant, &actor, case.id, version, &body)
                 .await
                 .map(|c| (c, "bulk-done-reply"))

@@ -695,7 +695,7 @@ async fn page(
         .into_iter()
         .map(|c| Choice {
             value: c.id.to_string(),
-            label: c.title,
+            label: c.title_in(ctx.locale).to_owned(),
             selected: false,
         })
         .collect();
@@ -805,7 +805,7 @@ pub async fn show(
         let response = canned::get(&state.db, ctx.tenant.id, canned_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        typed.body = fill_canned(&state, &ctx, &case, &me.display_name, &response.body).await?;
+        typed.body = fill_canned(&state, &ctx, &case, &me.display_name, &response).await?;
     }
     let notice = q
         .notice
@@ -834,9 +834,9 @@ pub(super) async fn fill_canned(
     ctx: &Ctx,
     case: &Case,
     agent_name: &str,
-    template: &str,
+    canned: &canned::CannedResponse,
 ) -> AppResult<String> {
-    Ok(handling::fill_template(state, &ctx.tenant, case, agent_name, template).await?)
+    Ok(handling::fill_canned(state, &ctx.tenant, case, agent_name, canned).await?)
 }
 
 /// The message id explaining a refused transition.

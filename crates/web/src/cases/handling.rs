@@ -367,6 +367,19 @@ pub async fn transition(
     .await
 }
 
+/// A canned response in the requester's language (its English text for an English reader,
+/// when it has one) with the case's values in its variables.
+pub async fn fill_canned(
+    state: &AppState,
+    tenant: &Tenant,
+    case: &Case,
+    agent_name: &str,
+    canned: &relais_store::canned::CannedResponse,
+) -> FlowResult<String> {
+    let locale = requester_locale(state, tenant, case).await;
+    fill_template(state, tenant, case, agent_name, canned.body_in(locale)).await
+}
+
 /// A canned response with the case's values in its variables, in the requester's language
 /// where it matters (the service's title).
 pub async fn fill_template(

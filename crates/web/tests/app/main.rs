@@ -10,6 +10,7 @@ mod auth;
 mod backoffice;
 mod baseline;
 mod calendar;
+mod canned;
 mod cases;
 mod catalogue;
 mod collaboration;

@@ -299,6 +299,8 @@ const PAGE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/backoffice/availability"),
     ("GET", "/admin/automation"),
     ("POST", "/admin/automation"),
+    ("GET", "/admin/canned"),
+    ("POST", "/admin/canned"),
     ("GET", "/admin/automation/new"),
     ("GET", "/admin/automation/{rule}"),
     ("POST", "/admin/automation/{rule}"),
@@ -326,6 +328,9 @@ const PAGE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/backoffice/cases/{case}/merge"),
     ("POST", "/backoffice/cases/{case}/follow"),
     ("GET", "/backoffice/cases/{case}/print"),
+    ("GET", "/admin/canned/{canned}"),
+    ("POST", "/admin/canned/{canned}"),
+    ("POST", "/admin/canned/{canned}/delete"),
     ("GET", "/backoffice/notifications"),
     ("POST", "/backoffice/notifications/read"),
     ("POST", "/logout"),
@@ -510,6 +515,14 @@ async fn every_route_refuses_another_tenants_records_and_sessions() {
     )
     .await
     .unwrap();
+    let beta_canned = relais_store::canned::create(
+        &app.db,
+        &relais_store::Actor::system(beta, "test"),
+        "Beta reply",
+        "Bonjour",
+    )
+    .await
+    .unwrap();
     let beta_rule = relais_store::automation::save(
         &app.db,
         &relais_store::Actor::system(beta, "test"),
@@ -548,6 +561,7 @@ async fn every_route_refuses_another_tenants_records_and_sessions() {
             .replace("{field}", &beta_field.to_string())
             .replace("{view}", &beta_view.to_string())
             .replace("{rule}", &beta_rule.to_string())
+            .replace("{canned}", &beta_canned.to_string())
     };
 
     // 1. Alpha's administrator, on alpha's host, aiming at beta's records by id.
