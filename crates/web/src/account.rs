@@ -39,11 +39,7 @@ async fn page(
     errors: Vec<(&'static str, &'static str)>,
 ) -> AppResult<Response> {
     let user = ctx.signed_in()?;
-    let tokens = if ctx.is_staff() {
-        api_tokens::list(&state.db, ctx.tenant.id, user.id).await?
-    } else {
-        Vec::new()
-    };
+    let tokens = api_tokens::list(&state.db, ctx.tenant.id, user.id).await?;
     let password_hint = ctx.t1("new-password-hint", "min", Password::MIN_CHARS);
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -279,12 +275,22 @@ pub struct TokenForm {
 }
 
 /// Creates an API token and shows it once.
+/// Who may hold API tokens: staff of the back office, and portal accounts (whose tokens
+/// reach only their own account: `/api/v1/me` and their tokens; every other operation
+/// requires a staff role).
+fn token_owner(ctx: &Ctx) -> AppResult<&accounts::Account> {
+    match crate::portal::portal_user(ctx) {
+        Some(user) => Ok(user),
+        None => ctx.staff(Permission::UseBackOffice),
+    }
+}
+
 pub async fn create_token(
     State(state): State<AppState>,
     ctx: Ctx,
     Form(form): Form<TokenForm>,
 ) -> AppResult<Response> {
-    let user = ctx.staff(Permission::UseBackOffice)?;
+    let user = token_owner(&ctx)?;
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
         return page(
@@ -306,7 +312,7 @@ pub async fn revoke_token(
     ctx: Ctx,
     Path(id): Path<Uuid>,
 ) -> AppResult<Response> {
-    let user = ctx.staff(Permission::UseBackOffice)?;
+    let user = token_owner(&ctx)?;
     api_tokens::revoke(&state.db, &ctx.actor(), user.id, id).await?;
     Ok(Redirect::to("/account?notice=api-token-revoked#tokens").into_response())
 }

@@ -54,7 +54,7 @@ pub const BEARER: &str = "bearer";
 
 pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut doc) = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
-        .routes(routes!(me::me))
+        .routes(routes!(me::me, me::update_me))
         .routes(routes!(me::list_tokens))
         .routes(routes!(me::revoke_token))
         .routes(routes!(staff::list, staff::create))

@@ -139,29 +139,7 @@ pub async fn save_profile(
         return Ok(r);
     };
     let actor = ctx.actor();
-    people::update_person(&state.db, &actor, person_id, &identity).await?;
-    let phones = portal_accounts::phones_of(&state.db, ctx.tenant.id, person_id).await?;
-    let current = phones.first();
-    match (&phone, current) {
-        (Some(new), Some((_, old))) if new.to_string() == *old => {}
-        (new, old) => {
-            if let Some((id, _)) = old {
-                people::remove_contact_point(&state.db, &actor, person_id, *id).await?;
-            }
-            if let Some(new) = new
-                && !phones.iter().any(|(_, e)| *e == new.to_string())
-            {
-                people::add_phone(&state.db, &actor, person_id, new).await?;
-            }
-        }
-    }
-    portal_accounts::set_display_name(
-        &state.db,
-        &actor,
-        user.id,
-        &format!("{} {}", identity.given_name, identity.family_name),
-    )
-    .await?;
+    write_profile(&state, &actor, user, person_id, &identity, phone.as_ref()).await?;
     if user.locale() != Some(locale) {
         accounts::set_locale(&state.db, &actor, user.id, locale).await?;
     }
@@ -181,6 +159,42 @@ pub async fn save_profile(
         ),
     );
     Ok(r)
+}
+
+/// Writes a portal account's profile: the person record's identity, its first phone (replaced,
+/// or removed with `None`), and the account's display name. Shared by the page and the API.
+pub(crate) async fn write_profile(
+    state: &AppState,
+    actor: &relais_store::Actor,
+    user: &accounts::Account,
+    person_id: uuid::Uuid,
+    identity: &PersonIdentity,
+    phone: Option<&Phone>,
+) -> AppResult<()> {
+    people::update_person(&state.db, actor, person_id, identity).await?;
+    let phones = portal_accounts::phones_of(&state.db, user.tenant_id, person_id).await?;
+    let current = phones.first();
+    match (phone, current) {
+        (Some(new), Some((_, old))) if new.to_string() == *old => {}
+        (new, old) => {
+            if let Some((id, _)) = old {
+                people::remove_contact_point(&state.db, actor, person_id, *id).await?;
+            }
+            if let Some(new) = new
+                && !phones.iter().any(|(_, e)| *e == new.to_string())
+            {
+                people::add_phone(&state.db, actor, person_id, new).await?;
+            }
+        }
+    }
+    portal_accounts::set_display_name(
+        &state.db,
+        actor,
+        user.id,
+        &format!("{} {}", identity.given_name, identity.family_name),
+    )
+    .await?;
+    Ok(())
 }
 
 // ---- Notification preferences ----

@@ -75,6 +75,7 @@ pub fn english(code: &str) -> String {
             "This API token is unknown, revoked, or not valid for this organisation."
         }
         "api-staff-only" => "Only staff accounts can use this part of the API.",
+        "api-portal-only" => "Only portal accounts have a profile and notification preferences.",
         "totp-required" => {
             "This organisation requires two-step sign-in: set it up on your account page first."
         }

@@ -8,8 +8,9 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 /// Every operation the API must offer. A route dropped from the document fails here.
-const EXPECTED: [(&str, &str); 36] = [
+const EXPECTED: [(&str, &str); 37] = [
     ("get", "/api/v1/me"),
+    ("patch", "/api/v1/me"),
     ("get", "/api/v1/tokens"),
     ("delete", "/api/v1/tokens/{id}"),
     ("get", "/api/v1/staff"),
@@ -1300,4 +1301,144 @@ async fn writes_through_the_api_are_audited() {
         .await
         .json();
     assert_eq!(future["items"], json!([]));
+}
+
+#[tokio::test]
+async fn a_portal_account_reads_and_changes_its_profile_and_preferences_through_the_api() {
+    let app = TestApp::new().await;
+    // A portal account makes its token on its account page, as a person would.
+    let mut browser = app.client("alpha.test");
+    browser.login_portal("citizen@alpha.test").await;
+    let page = browser.get("/account").await;
+    page.assert_status(StatusCode::OK)
+        .assert_contains("Créer un jeton");
+    let r = browser
+        .post_form("/account/tokens", &[("name", "mon agenda")])
+        .await;
+    r.assert_status(StatusCode::OK);
+    let marker = "<code class=\"token\">";
+    let start = r.body.find(marker).expect("token shown") + marker.len();
+    let token = r.body[start..start + r.body[start..].find('<').unwrap()].to_owned();
+    let mut c = app.client("alpha.test").with_bearer(&token);
+
+    let me = c.get("/api/v1/me").await;
+    me.assert_status(StatusCode::OK);
+    let me = me.json();
+    assert_eq!(me["account"]["kind"], "portal");
+    assert_eq!(me["profile"]["phone"], Value::Null);
+    assert_eq!(
+        me["notifications"],
+        json!({"message": "immediately", "status": "immediately"})
+    );
+
+    let r = c
+        .send_json(
+            Method::PATCH,
+            "/api/v1/me",
+            &json!({
+                "locale": "en",
+                "profile": {"given_name": "Camille", "family_name": "Lefèvre", "phone": "06 12 34 56 78"},
+                "notifications": {"message": "daily"}
+            }),
+        )
+        .await;
+    r.assert_status(StatusCode::OK);
+    let me = r.json();
+    assert_eq!(me["account"]["locale"], "en");
+    assert_eq!(me["account"]["display_name"], "Camille Lefèvre");
+    assert_eq!(
+        me["profile"],
+        json!({"given_name": "Camille", "family_name": "Lefèvre", "phone": "+33612345678"})
+    );
+    assert_eq!(
+        me["notifications"],
+        json!({"message": "daily", "status": "immediately"})
+    );
+    // The account pages show the same.
+    browser
+        .get("/account/profile")
+        .await
+        .assert_contains("value=\"+33612345678\"")
+        .assert_contains("value=\"Lefèvre\"");
+    let prefs = browser.get("/account/notifications").await;
+    assert!(
+        prefs.body.contains("value=\"daily\" checked"),
+        "{}",
+        prefs.body
+    );
+
+    // Bad input: refused with the field at fault, nothing changed (the good parts neither).
+    let audit = app.count("audit_log").await;
+    for (body, field) in [
+        (json!({"locale": "de"}), Some("locale")),
+        (
+            json!({"locale": "fr", "profile": {"given_name": " "}}),
+            Some("profile.given_name"),
+        ),
+        (
+            json!({"locale": "fr", "profile": {"phone": "12"}}),
+            Some("profile.phone"),
+        ),
+        (
+            json!({"notifications": {"message": "weekly"}}),
+            Some("notifications.message"),
+        ),
+        (
+            json!({"locale": "fr", "notifications": {"sms": "daily"}}),
+            Some("notifications.sms"),
+        ),
+        (json!({"profile": {"nickname": "Cam"}}), None),
+        (json!({"role": "admin"}), None),
+    ] {
+        let r = c.send_json(Method::PATCH, "/api/v1/me", &body).await;
+        let err = assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+        if let Some(field) = field {
+            assert_eq!(err["field"], field, "{body}");
+        }
+    }
+    assert_eq!(app.count("audit_log").await, audit);
+    let me = c.get("/api/v1/me").await.json();
+    assert_eq!(me["account"]["locale"], "en");
+    assert_eq!(me["profile"]["given_name"], "Camille");
+    assert_eq!(me["notifications"]["message"], "daily");
+
+    // An empty phone removes it; the rest is kept.
+    let me = c
+        .send_json(
+            Method::PATCH,
+            "/api/v1/me",
+            &json!({"profile": {"phone": ""}}),
+        )
+        .await
+        .json();
+    assert_eq!(me["profile"]["phone"], Value::Null);
+    assert_eq!(me["profile"]["family_name"], "Lefèvre");
+
+    // A portal token reaches only its own account.
+    for path in ["/api/v1/persons", "/api/v1/cases", "/api/v1/staff"] {
+        assert_error(&c.get(path).await, StatusCode::FORBIDDEN, "forbidden");
+    }
+    c.get("/api/v1/tokens").await.assert_status(StatusCode::OK);
+
+    // Staff have no profile or preferences here; their language changes.
+    let staff = api_token(&app, "alpha", "agent@alpha.test").await;
+    let mut s = app.client("alpha.test").with_bearer(&staff);
+    let me = s.get("/api/v1/me").await.json();
+    assert_eq!(me["profile"], Value::Null);
+    assert_eq!(me["notifications"], Value::Null);
+    assert_error(
+        &s.send_json(
+            Method::PATCH,
+            "/api/v1/me",
+            &json!({"notifications": {"message": "never"}}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    let me = s
+        .send_json(Method::PATCH, "/api/v1/me", &json!({"locale": "en"}))
+        .await
+        .json();
+    assert_eq!(me["account"]["locale"], "en");
 }
