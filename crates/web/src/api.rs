@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cases;
 pub mod error;
 pub mod me;
+pub mod operations;
 pub mod organisations;
 pub mod persons;
 pub mod search;
@@ -45,7 +46,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "organisations", description = "Organisations: identity, contact points, the persons tied to them"),
         (name = "segments", description = "Saved filters on persons and the persons they select"),
         (name = "search", description = "Search of persons and organisations together"),
-        (name = "cases", description = "Cases: filing, reading, the back office's views, workflow transitions"),
+        (name = "cases", description = "Cases: filing, reading, the back office's views, workflow transitions, bulk actions"),
+        (name = "board", description = "The supervisor board: workload, backlog by age, cases at risk"),
+        (name = "rules", description = "Routing and automation rules"),
     )
 )]
 struct ApiDoc;
@@ -82,6 +85,19 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::list, cases::create))
         .routes(routes!(cases::get))
         .routes(routes!(cases::transition))
+        .routes(routes!(operations::bulk_cases))
+        .routes(routes!(operations::board))
+        .routes(routes!(operations::list_routing))
+        .routes(routes!(operations::set_routing, operations::delete_routing))
+        .routes(routes!(
+            operations::list_automation,
+            operations::create_automation
+        ))
+        .routes(routes!(
+            operations::get_automation,
+            operations::update_automation,
+            operations::delete_automation
+        ))
         // Anything else under /api/ is a JSON 404, not an HTML page.
         .route("/api/{*rest}", any(not_found))
         // route_layer, not layer: a layered default fallback would win the merge in lib.rs

@@ -210,18 +210,18 @@ pub async fn routing_edit(
     .await
 }
 
-pub async fn routing_save(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Form(fields): Form<Fields>,
-) -> AppResult<Response> {
-    ctx.staff(Permission::ManageAutomation)?;
-    let service = service_of(&state, &ctx, &id).await?;
+/// A routing rule as typed (form or API): the team must be the tenant's, the strategy known,
+/// one skill at most and required for the skills strategy. `Err` lists every problem.
+pub(crate) async fn read_routing(
+    state: &AppState,
+    tenant_id: Uuid,
+    team_raw: &str,
+    strategy_raw: &str,
+    skill_raw: &str,
+) -> AppResult<Result<(Uuid, Strategy, Option<String>), Errors>> {
     let mut errors = Errors::new();
-    let team_raw = value(&fields, "team").trim();
-    let team = match Uuid::parse_str(team_raw) {
-        Ok(id) => match teams::get(&state.db, ctx.tenant.id, id).await? {
+    let team = match Uuid::parse_str(team_raw.trim()) {
+        Ok(id) => match teams::get(&state.db, tenant_id, id).await? {
             Some(t) => Some(t.id),
             None => {
                 errors.push(("team", "routing-team-required"));
@@ -233,12 +233,10 @@ pub async fn routing_save(
             None
         }
     };
-    let strategy_raw = value(&fields, "strategy");
     let strategy = Strategy::parse(strategy_raw);
     if strategy.is_none() {
         errors.push(("strategy", "routing-strategy-invalid"));
     }
-    let skill_raw = value(&fields, "skill");
     let skill = match parse_skills(skill_raw) {
         Ok(list) if list.len() > 1 => {
             errors.push(("skill", "routing-one-skill"));
@@ -253,9 +251,34 @@ pub async fn routing_save(
     if strategy == Some(Strategy::Skills) && skill.is_none() && errors.is_empty() {
         errors.push(("skill", "routing-skill-required"));
     }
-    match (team, strategy) {
-        (Some(team), Some(strategy)) if errors.is_empty() => {
-            let skill = skill.filter(|_| strategy == Strategy::Skills);
+    Ok(match (team, strategy) {
+        (Some(team), Some(strategy)) if errors.is_empty() => Ok((
+            team,
+            strategy,
+            skill.filter(|_| strategy == Strategy::Skills),
+        )),
+        _ => Err(errors),
+    })
+}
+
+pub async fn routing_save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
+    ctx.staff(Permission::ManageAutomation)?;
+    let service = service_of(&state, &ctx, &id).await?;
+    let read = read_routing(
+        &state,
+        ctx.tenant.id,
+        value(&fields, "team"),
+        value(&fields, "strategy"),
+        value(&fields, "skill"),
+    )
+    .await?;
+    let errors = match read {
+        Ok((team, strategy, skill)) => {
             routing::save_rule(
                 &state.db,
                 &ctx.actor(),
@@ -265,21 +288,21 @@ pub async fn routing_save(
                 skill.as_deref(),
             )
             .await?;
-            Ok(Redirect::to("/admin/routing?notice=routing-saved").into_response())
+            return Ok(Redirect::to("/admin/routing?notice=routing-saved").into_response());
         }
-        _ => {
-            edit_page(
-                &state,
-                &ctx,
-                &service,
-                team,
-                strategy_raw,
-                skill_raw.to_owned(),
-                errors,
-            )
-            .await
-        }
-    }
+        Err(errors) => errors,
+    };
+    let team = Uuid::parse_str(value(&fields, "team").trim()).ok();
+    edit_page(
+        &state,
+        &ctx,
+        &service,
+        team,
+        value(&fields, "strategy"),
+        value(&fields, "skill").to_owned(),
+        errors,
+    )
+    .await
 }
 
 pub async fn routing_delete(
@@ -606,37 +629,20 @@ pub async fn automation_update(
     automation_save(state, ctx, Some(id), fields).await
 }
 
-async fn automation_save(
-    state: AppState,
-    ctx: Ctx,
-    id: Option<Uuid>,
-    fields: Fields,
-) -> AppResult<Response> {
-    ctx.staff(Permission::ManageAutomation)?;
-    let tenant_id = ctx.tenant.id;
-    let form = relais_domain::automation::RuleForm {
-        name: value(&fields, "name"),
-        trigger: value(&fields, "trigger"),
-        delay_days: value(&fields, "delay_days"),
-        service: value(&fields, "service"),
-        status: value(&fields, "status"),
-        priority: value(&fields, "priority"),
-        channel: value(&fields, "channel"),
-        label: value(&fields, "label"),
-        assign: value(&fields, "assign"),
-        add_label: value(&fields, "add_label"),
-        set_priority: value(&fields, "set_priority"),
-        send_template: value(&fields, "send_template"),
-        transition: value(&fields, "transition"),
-    };
+/// An automation rule as typed (form or API), checked: the domain's rules, then every id
+/// must name one of this tenant's records. `Err` lists every problem.
+pub(crate) async fn read_automation(
+    state: &AppState,
+    tenant_id: Uuid,
+    form: &relais_domain::automation::RuleForm<'_>,
+) -> AppResult<Result<(String, relais_domain::automation::Rule), Errors>> {
     let priorities: Vec<&str> = relais_domain::service::sla::Priority::ALL
         .iter()
         .map(|p| p.as_str())
         .collect();
-    let enabled = crate::admin::checked(&fields, "enabled");
     let mut errors = Errors::new();
     let read = relais_domain::automation::read_form(
-        &form,
+        form,
         &priorities,
         &relais_domain::service::meta::CHANNELS,
     );
@@ -675,6 +681,41 @@ async fn automation_save(
             }
         }
     }
+    Ok(match read {
+        Ok(r) if errors.is_empty() => Ok(r),
+        _ => Err(errors),
+    })
+}
+
+async fn automation_save(
+    state: AppState,
+    ctx: Ctx,
+    id: Option<Uuid>,
+    fields: Fields,
+) -> AppResult<Response> {
+    ctx.staff(Permission::ManageAutomation)?;
+    let tenant_id = ctx.tenant.id;
+    let form = relais_domain::automation::RuleForm {
+        name: value(&fields, "name"),
+        trigger: value(&fields, "trigger"),
+        delay_days: value(&fields, "delay_days"),
+        service: value(&fields, "service"),
+        status: value(&fields, "status"),
+        priority: value(&fields, "priority"),
+        channel: value(&fields, "channel"),
+        label: value(&fields, "label"),
+        assign: value(&fields, "assign"),
+        add_label: value(&fields, "add_label"),
+        set_priority: value(&fields, "set_priority"),
+        send_template: value(&fields, "send_template"),
+        transition: value(&fields, "transition"),
+    };
+    let enabled = crate::admin::checked(&fields, "enabled");
+    let read = read_automation(&state, tenant_id, &form).await?;
+    let mut errors = match &read {
+        Ok(_) => Errors::new(),
+        Err(e) => e.clone(),
+    };
     if errors.is_empty()
         && let Ok((name, rule)) = &read
     {

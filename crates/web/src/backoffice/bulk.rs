@@ -31,8 +31,8 @@ use relais_store::{Change, audit, canned, case_labels, cases};
 use serde_json::json;
 use uuid::Uuid;
 
-/// The action chosen in the form.
-enum Action {
+/// The action chosen in the form (or the API's request).
+pub(crate) enum Action {
     Assign(Uuid),
     Label(Vec<String>),
     Transition(String),
@@ -40,7 +40,7 @@ enum Action {
 }
 
 impl Action {
-    fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             Action::Assign(_) => "assign",
             Action::Label(_) => "label",
@@ -55,6 +55,8 @@ pub struct Line {
     pub case_id: Uuid,
     pub reference: String,
     pub done: bool,
+    /// The message id of what was done, or of why it was refused.
+    pub code: &'static str,
     /// What was done, or why it was refused, in the agent's language.
     pub text: String,
 }
@@ -83,8 +85,8 @@ fn back_link(fields: &Fields) -> String {
     format!("/backoffice/cases?{}", query.filters_query(view))
 }
 
-fn refusal_text(ctx: &Ctx, e: FlowError) -> Result<String, AppError> {
-    Ok(ctx.t(match e {
+fn refusal_code(e: FlowError) -> Result<&'static str, AppError> {
+    Ok(match e {
         FlowError::NotFound => "bulk-case-not-found",
         FlowError::Stale => "bulk-stale",
         FlowError::Plan(PlanError::CommentRequired) => "case-comment-required",
@@ -92,7 +94,7 @@ fn refusal_text(ctx: &Ctx, e: FlowError) -> Result<String, AppError> {
         FlowError::Refused(code) => code,
         FlowError::Answers(list) => list.first().map_or("case-answers-invalid", |e| e.code),
         FlowError::Store(e) => return Err(e.into()),
-    }))
+    })
 }
 
 /// The results page has no address of its own (a language switch on it comes back here).
@@ -146,9 +148,23 @@ pub async fn bulk(
                 .into_response());
         }
     };
+    let lines = run(&state, &ctx, role, &me.display_name, &picked, &action).await?;
+    Ok(page(None, action.name(), lines)?.into_response())
+}
+
+/// Carries out the action on each picked case (each on its own, with its version), and
+/// sums it up in one `case.bulk` audit row.
+pub(crate) async fn run(
+    state: &AppState,
+    ctx: &Ctx,
+    role: Role,
+    agent_name: &str,
+    picked: &[Picked],
+    action: &Action,
+) -> AppResult<Vec<Line>> {
     let mut lines = Vec::with_capacity(picked.len());
-    for p in &picked {
-        lines.push(one(&state, &ctx, role, &me.display_name, p, &action).await?);
+    for p in picked {
+        lines.push(one(state, ctx, role, agent_name, p, action).await?);
     }
     let done: Vec<Uuid> = lines.iter().filter(|l| l.done).map(|l| l.case_id).collect();
     let refused: Vec<Uuid> = lines
@@ -167,7 +183,7 @@ pub async fn bulk(
         },
     )
     .await?;
-    Ok(page(None, action.name(), lines)?.into_response())
+    Ok(lines)
 }
 
 /// The action and its value; `Err(message id)` when it cannot be read.
@@ -176,25 +192,48 @@ async fn read_action(
     ctx: &Ctx,
     fields: &Fields,
 ) -> AppResult<Result<Action, &'static str>> {
-    Ok(match value(fields, "action") {
-        "assign" => match Uuid::parse_str(value(fields, "assignee").trim()) {
+    action_of(
+        state,
+        ctx,
+        value(fields, "action"),
+        value(fields, "assignee"),
+        value(fields, "labels"),
+        value(fields, "transition"),
+        value(fields, "canned"),
+    )
+    .await
+}
+
+/// The action named `kind` with its value (the others are ignored); `Err(message id)` when
+/// it cannot be read.
+pub(crate) async fn action_of(
+    state: &AppState,
+    ctx: &Ctx,
+    kind: &str,
+    assignee: &str,
+    labels: &str,
+    transition: &str,
+    canned_id: &str,
+) -> AppResult<Result<Action, &'static str>> {
+    Ok(match kind {
+        "assign" => match Uuid::parse_str(assignee.trim()) {
             Ok(id) => Ok(Action::Assign(id)),
             Err(_) => Err("bulk-assignee-required"),
         },
-        "label" => match parse_labels(value(fields, "labels")) {
+        "label" => match parse_labels(labels) {
             Ok(l) if l.is_empty() => Err("bulk-labels-required"),
             Ok(l) => Ok(Action::Label(l)),
             Err(code) => Err(code),
         },
         "transition" => {
-            let t = value(fields, "transition").trim();
+            let t = transition.trim();
             if t.is_empty() {
                 Err("case-transition-required")
             } else {
                 Ok(Action::Transition(t.to_owned()))
             }
         }
-        "reply" => match Uuid::parse_str(value(fields, "canned").trim()) {
+        "reply" => match Uuid::parse_str(canned_id.trim()) {
             Ok(id) => match canned::get(&state.db, ctx.tenant.id, id).await? {
                 Some(c) => Ok(Action::Reply(c)),
                 None => Err("bulk-canned-required"),
@@ -206,7 +245,7 @@ async fn read_action(
 }
 
 /// Carries out the action on one case, with the version the list showed.
-async fn one(
+pub(crate) async fn one(
     state: &AppState,
     ctx: &Ctx,
     role: Role,
@@ -221,6 +260,7 @@ async fn one(
             case_id: picked.case_id,
             reference: String::new(),
             done: false,
+            code: "bulk-case-not-found",
             text: ctx.t("bulk-case-not-found"),
         });
     };
@@ -260,18 +300,15 @@ async fn one(
                 .map(|c| (c, "bulk-done-reply"))
         }
     };
-    Ok(match result {
-        Ok((_, code)) => Line {
-            case_id: case.id,
-            reference: case.reference,
-            done: true,
-            text: ctx.t(code),
-        },
-        Err(e) => Line {
-            case_id: case.id,
-            reference: case.reference,
-            done: false,
-            text: refusal_text(ctx, e)?,
-        },
+    let (done, code) = match result {
+        Ok((_, code)) => (true, code),
+        Err(e) => (false, refusal_code(e)?),
+    };
+    Ok(Line {
+        case_id: case.id,
+        reference: case.reference,
+        done,
+        code,
+        text: ctx.t(code),
     })
 }

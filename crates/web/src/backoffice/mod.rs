@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 mod board;
-mod bulk;
+pub(crate) mod bulk;
 pub(crate) mod case_page;
 pub mod list;
 mod notifications;

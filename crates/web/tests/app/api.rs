@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 /// Every operation the API must offer. A route dropped from the document fails here.
-const EXPECTED: [(&str, &str); 37] = [
+const EXPECTED: [(&str, &str); 47] = [
     ("get", "/api/v1/me"),
     ("patch", "/api/v1/me"),
     ("get", "/api/v1/tokens"),
@@ -46,6 +46,16 @@ const EXPECTED: [(&str, &str); 37] = [
     ("post", "/api/v1/cases"),
     ("get", "/api/v1/cases/{id}"),
     ("post", "/api/v1/cases/{id}/transitions"),
+    ("post", "/api/v1/cases/bulk"),
+    ("get", "/api/v1/board"),
+    ("get", "/api/v1/routing"),
+    ("put", "/api/v1/routing/{id}"),
+    ("delete", "/api/v1/routing/{id}"),
+    ("get", "/api/v1/automation"),
+    ("post", "/api/v1/automation"),
+    ("get", "/api/v1/automation/{id}"),
+    ("put", "/api/v1/automation/{id}"),
+    ("delete", "/api/v1/automation/{id}"),
 ];
 
 const METHODS: [&str; 8] = [
@@ -313,6 +323,40 @@ async fn the_openapi_document_describes_every_route_truly() {
                     crate::people::organisation(&app, "alpha", &format!("Fixture {n}")).await
                 } else if path.starts_with("/api/v1/segments/") {
                     crate::records::segment(&app, "alpha", &format!("Fixture {n}")).await
+                } else if path.starts_with("/api/v1/routing/") {
+                    // A service with a rule (the delete needs one; the put replaces it).
+                    let team = new_team(&app, "alpha", &format!("Routing {n}")).await;
+                    let slug = format!("routed-{n}");
+                    let service = crate::catalogue::published_service(&app, "alpha", &slug).await;
+                    relais_store::routing::save_rule(
+                        &app.db,
+                        &Actor::system(alpha, "test"),
+                        service,
+                        team,
+                        relais_domain::routing::Strategy::TeamOnly,
+                        None,
+                    )
+                    .await
+                    .expect("routing rule");
+                    service
+                } else if path.starts_with("/api/v1/automation/") {
+                    relais_store::automation::save(
+                        &app.db,
+                        &Actor::system(alpha, "test"),
+                        None,
+                        &format!("Fixture {n}"),
+                        &relais_domain::automation::Rule {
+                            trigger: relais_domain::automation::Trigger::CaseCreated,
+                            delay_days: None,
+                            conditions: Default::default(),
+                            actions: vec![relais_domain::automation::Action::Label {
+                                label: "fixture".into(),
+                            }],
+                        },
+                        true,
+                    )
+                    .await
+                    .expect("automation rule")
                 } else if path.starts_with("/api/v1/tokens/") {
                     let spare = format!("rls_spare_{n}");
                     api_tokens::create(
@@ -349,7 +393,31 @@ async fn the_openapi_document_describes_every_route_truly() {
             } else {
                 None
             };
+            let bulk_case = if path == "/api/v1/cases/bulk" {
+                Some(
+                    crate::backoffice::file_case(
+                        &app,
+                        "alpha",
+                        &voirie,
+                        None,
+                        "portal",
+                        relais_domain::service::sla::Priority::Normal,
+                    )
+                    .await,
+                )
+            } else {
+                None
+            };
+            let team = if path == "/api/v1/routing/{id}" {
+                Some(new_team(&app, "alpha", &format!("Other {n}")).await)
+            } else {
+                None
+            };
             let body = op.get("requestBody").map(|rb| match (method, path.as_str()) {
+                ("post", "/api/v1/cases/bulk") => json!({"cases": [{"id": bulk_case.as_ref().map(|c| c.id), "row_version": 1}], "action": "label", "labels": "api"}),
+                ("put", "/api/v1/routing/{id}") => json!({"team_id": team, "strategy": "round_robin"}),
+                ("post", "/api/v1/automation") => json!({"name": format!("Rule {n}"), "trigger": "case_created", "actions": {"add_label": "auto"}}),
+                ("put", "/api/v1/automation/{id}") => json!({"name": format!("Renamed {n}"), "trigger": "idle_days", "delay_days": 3, "conditions": {"priority": "urgent"}, "actions": {"set_priority": "high"}, "enabled": false}),
                 ("post", "/api/v1/staff") => json!({"email": format!("new-{n}@alpha.test"), "display_name": "New person", "role": "agent"}),
                 ("patch", "/api/v1/staff/{id}") => json!({}),
                 ("post", "/api/v1/teams") => json!({"name": format!("Team {n}")}),
@@ -1441,4 +1509,239 @@ async fn a_portal_account_reads_and_changes_its_profile_and_preferences_through_
         .await
         .json();
     assert_eq!(me["account"]["locale"], "en");
+}
+
+#[tokio::test]
+async fn bulk_actions_over_the_api_are_checked_case_by_case() {
+    let app = TestApp::new().await;
+    let voirie = app
+        .publish_demo_service("alpha", crate::backoffice::VOIRIE)
+        .await;
+    let file = || {
+        crate::backoffice::file_case(
+            &app,
+            "alpha",
+            &voirie,
+            None,
+            "portal",
+            relais_domain::service::sla::Priority::Normal,
+        )
+    };
+    let (a, b) = (file().await, file().await);
+    let beta_service = app
+        .publish_demo_service("beta", crate::backoffice::VOIRIE)
+        .await;
+    let beta_case = crate::backoffice::file_case(
+        &app,
+        "beta",
+        &beta_service,
+        None,
+        "portal",
+        relais_domain::service::sla::Priority::Normal,
+    )
+    .await;
+    let mut agent = client_as(&app, "alpha", "agent").await;
+    let r = agent
+        .send_json(
+            Method::POST,
+            "/api/v1/cases/bulk",
+            &json!({"cases": [
+                {"id": a.id, "row_version": a.row_version},
+                {"id": b.id, "row_version": b.row_version + 7},
+                {"id": beta_case.id, "row_version": 1}
+            ], "action": "label", "labels": "tournée nord"}),
+        )
+        .await;
+    r.assert_status(StatusCode::OK);
+    let out = r.json();
+    assert_eq!(out["done"], 1, "{out}");
+    assert_eq!(out["refused"], 2, "{out}");
+    assert_eq!(out["results"][0]["code"], "bulk-done-label");
+    assert_eq!(out["results"][1]["code"], "bulk-stale");
+    assert_eq!(out["results"][2]["code"], "bulk-case-not-found");
+    assert_eq!(out["results"][2]["reference"], "");
+    assert_eq!(
+        relais_store::case_labels::of_case(&app.db, app.tenant("alpha"), a.id)
+            .await
+            .unwrap(),
+        vec!["tournée nord".to_owned()]
+    );
+    assert!(
+        relais_store::case_labels::of_case(&app.db, app.tenant("beta"), beta_case.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Nothing picked, an unknown action: refused whole.
+    agent
+        .send_json(
+            Method::POST,
+            "/api/v1/cases/bulk",
+            &json!({"cases": [], "action": "label", "labels": "x"}),
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let r = agent
+        .send_json(
+            Method::POST,
+            "/api/v1/cases/bulk",
+            &json!({"cases": [{"id": a.id, "row_version": 1}], "action": "explode"}),
+        )
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["field"], "action", "{}", r.body);
+    // Viewers read only.
+    let mut viewer = client_as(&app, "alpha", "viewer").await;
+    viewer
+        .send_json(
+            Method::POST,
+            "/api/v1/cases/bulk",
+            &json!({"cases": [{"id": a.id, "row_version": 2}], "action": "label", "labels": "x"}),
+        )
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_board_and_the_rules_over_the_api_keep_their_pages_permissions() {
+    let app = TestApp::new().await;
+    let mut agent = client_as(&app, "alpha", "agent").await;
+    let mut supervisor = client_as(&app, "alpha", "supervisor").await;
+    let mut admin = admin_client(&app, "alpha").await;
+    agent
+        .get("/api/v1/board")
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    let r = supervisor.get("/api/v1/board").await;
+    r.assert_status(StatusCode::OK);
+    let board = r.json();
+    assert!(
+        board["workload"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["display_name"] == "agent"),
+        "{board}"
+    );
+    assert_eq!(
+        board["backlog"].as_array().map(Vec::len),
+        Some(5),
+        "{board}"
+    );
+
+    // Routing: administrators only; the team and the service must be this tenant's.
+    let service = crate::catalogue::published_service(&app, "alpha", "routed").await;
+    let beta_service = crate::catalogue::published_service(&app, "beta", "routed").await;
+    let team = new_team(&app, "alpha", "Voirie").await;
+    let beta_team = new_team(&app, "beta", "Voirie").await;
+    supervisor
+        .get("/api/v1/routing")
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    let r = admin
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/routing/{service}"),
+            &json!({"team_id": beta_team, "strategy": "round_robin"}),
+        )
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["field"], "team");
+    admin
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/routing/{beta_service}"),
+            &json!({"team_id": team, "strategy": "round_robin"}),
+        )
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    let r = admin
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/routing/{service}"),
+            &json!({"team_id": team, "strategy": "skills"}),
+        )
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["field"], "skill");
+    admin
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/routing/{service}"),
+            &json!({"team_id": team, "strategy": "skills", "skill": "anglais"}),
+        )
+        .await
+        .assert_status(StatusCode::OK);
+    let rules = admin.get("/api/v1/routing").await.json();
+    assert_eq!(rules[0]["skill"], "anglais", "{rules}");
+    assert_eq!(rules.as_array().map(Vec::len), Some(1));
+
+    // Automation: checked like the form; another tenant's records are unknown here.
+    let beta_canned = relais_store::canned::create(
+        &app.db,
+        &Actor::system(app.tenant("beta"), "test"),
+        "Relance",
+        "Bonjour",
+    )
+    .await
+    .unwrap();
+    let r = admin
+        .send_json(Method::POST, "/api/v1/automation", &json!({"name": "Relance", "trigger": "waiting_days", "delay_days": 7, "actions": {"send_template": beta_canned}}))
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["field"], "send_template", "{}", r.body);
+    let r = admin
+        .send_json(
+            Method::POST,
+            "/api/v1/automation",
+            &json!({"name": "Sans délai", "trigger": "idle_days", "actions": {"add_label": "x"}}),
+        )
+        .await;
+    assert_eq!(r.json()["field"], "delay_days", "{}", r.body);
+    let r = admin
+        .send_json(Method::POST, "/api/v1/automation", &json!({"name": "Urgent", "trigger": "case_created", "conditions": {"channel": "phone"}, "actions": {"set_priority": "high", "add_label": "téléphone"}}))
+        .await;
+    r.assert_status(StatusCode::CREATED);
+    let rule = r.json();
+    assert_eq!(rule["conditions"]["channel"], "phone");
+    assert_eq!(rule["actions"]["add_label"], "téléphone");
+    let id = rule["id"].as_str().unwrap().to_owned();
+    admin
+        .send_json(
+            Method::POST,
+            "/api/v1/automation",
+            &json!({"name": "Urgent", "trigger": "case_created", "actions": {"add_label": "y"}}),
+        )
+        .await
+        .assert_status(StatusCode::CONFLICT);
+    supervisor
+        .get(&format!("/api/v1/automation/{id}"))
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    let mut beta_admin = admin_client(&app, "beta").await;
+    beta_admin
+        .get(&format!("/api/v1/automation/{id}"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    beta_admin
+        .request(
+            Method::DELETE,
+            &format!("/api/v1/automation/{id}"),
+            None,
+            Vec::new(),
+            &[],
+        )
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    admin
+        .request(
+            Method::DELETE,
+            &format!("/api/v1/automation/{id}"),
+            None,
+            Vec::new(),
+            &[],
+        )
+        .await
+        .assert_status(StatusCode::NO_CONTENT);
+    assert_eq!(app.count("automation_rules").await, 0);
 }
