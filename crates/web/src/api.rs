@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod collaboration;
 pub mod error;
 pub mod me;
 pub mod operations;
@@ -85,6 +86,11 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::list, cases::create))
         .routes(routes!(cases::get))
         .routes(routes!(cases::transition))
+        .routes(routes!(collaboration::note))
+        .routes(routes!(collaboration::links, collaboration::link))
+        .routes(routes!(collaboration::merge))
+        .routes(routes!(collaboration::follow))
+        .routes(routes!(collaboration::notifications))
         .routes(routes!(operations::bulk_cases))
         .routes(routes!(operations::board))
         .routes(routes!(operations::list_routing))

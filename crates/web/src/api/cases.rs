@@ -229,7 +229,7 @@ pub struct CaseListQuery {
     pub limit: Option<String>,
 }
 
-fn flow_error(e: FlowError) -> ApiError {
+pub(super) fn flow_error(e: FlowError) -> ApiError {
     match e {
         FlowError::NotFound => ApiError::NotFound,
         FlowError::Store(e) => e.into(),
@@ -264,7 +264,7 @@ fn flow_error(e: FlowError) -> ApiError {
     }
 }
 
-async fn out(
+pub(super) async fn out(
     state: &AppState,
     user: &ApiUser,
     case: Case,

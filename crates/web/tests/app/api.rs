@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 /// Every operation the API must offer. A route dropped from the document fails here.
-const EXPECTED: [(&str, &str); 47] = [
+const EXPECTED: [(&str, &str); 53] = [
     ("get", "/api/v1/me"),
     ("patch", "/api/v1/me"),
     ("get", "/api/v1/tokens"),
@@ -47,6 +47,12 @@ const EXPECTED: [(&str, &str); 47] = [
     ("get", "/api/v1/cases/{id}"),
     ("post", "/api/v1/cases/{id}/transitions"),
     ("post", "/api/v1/cases/bulk"),
+    ("post", "/api/v1/cases/{id}/notes"),
+    ("get", "/api/v1/cases/{id}/links"),
+    ("post", "/api/v1/cases/{id}/links"),
+    ("post", "/api/v1/cases/{id}/merge"),
+    ("put", "/api/v1/cases/{id}/following"),
+    ("get", "/api/v1/notifications"),
     ("get", "/api/v1/board"),
     ("get", "/api/v1/routing"),
     ("put", "/api/v1/routing/{id}"),
@@ -393,7 +399,10 @@ async fn the_openapi_document_describes_every_route_truly() {
             } else {
                 None
             };
-            let bulk_case = if path == "/api/v1/cases/bulk" {
+            let bulk_case = if path == "/api/v1/cases/bulk"
+                || path.ends_with("/links")
+                || path == "/api/v1/cases/{id}/merge"
+            {
                 Some(
                     crate::backoffice::file_case(
                         &app,
@@ -414,6 +423,10 @@ async fn the_openapi_document_describes_every_route_truly() {
                 None
             };
             let body = op.get("requestBody").map(|rb| match (method, path.as_str()) {
+                ("post", "/api/v1/cases/{id}/notes") => json!({"body": "Vu avec @agent.", "row_version": 1}),
+                ("post", "/api/v1/cases/{id}/links") => json!({"reference": bulk_case.as_ref().map(|c| c.reference.clone()), "side": "related"}),
+                ("post", "/api/v1/cases/{id}/merge") => json!({"into": bulk_case.as_ref().map(|c| c.reference.clone()), "row_version": 1}),
+                ("put", "/api/v1/cases/{id}/following") => json!({"follow": true}),
                 ("post", "/api/v1/cases/bulk") => json!({"cases": [{"id": bulk_case.as_ref().map(|c| c.id), "row_version": 1}], "action": "label", "labels": "api"}),
                 ("put", "/api/v1/routing/{id}") => json!({"team_id": team, "strategy": "round_robin"}),
                 ("post", "/api/v1/automation") => json!({"name": format!("Rule {n}"), "trigger": "case_created", "actions": {"add_label": "auto"}}),

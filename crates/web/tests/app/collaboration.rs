@@ -500,3 +500,126 @@ async fn the_print_view_has_the_case_and_no_forms() {
             .any(|e| e.summary.0.to_string().contains("print"))
     );
 }
+
+#[tokio::test]
+async fn the_api_mentions_links_merges_and_follows_with_the_same_checks() {
+    let app = TestApp::new().await;
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    let a = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    let b = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    let beta_service = app.publish_demo_service("beta", VOIRIE).await;
+    let beta_case = file_case(
+        &app,
+        "beta",
+        &beta_service,
+        None,
+        "portal",
+        Priority::Normal,
+    )
+    .await;
+    let token = crate::common::api_token(&app, "alpha", "supervisor@alpha.test").await;
+    let mut sup = app.client("alpha.test").with_bearer(&token);
+    let post = |path: String, body: serde_json::Value| (path, body);
+
+    let (path, body) = post(
+        format!("/api/v1/cases/{}/notes", a.id),
+        serde_json::json!({"body": "@nobody et @agent", "row_version": a.row_version}),
+    );
+    let r = sup.send_json(axum::http::Method::POST, &path, &body).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["field"], "body", "{}", r.body);
+    let message = r.json()["message"].as_str().unwrap_or("").to_owned();
+    assert!(
+        message.contains("A mention names no agent who can see this case"),
+        "{message}"
+    );
+    assert!(message.ends_with("@nobody"), "{message}");
+    assert_eq!(notes(&app, "alpha", a.id).await, 0);
+    let body = serde_json::json!({"body": "@agent à rappeler", "row_version": a.row_version});
+    sup.send_json(axum::http::Method::POST, &path, &body)
+        .await
+        .assert_status(StatusCode::OK);
+    let agent_token = crate::common::api_token(&app, "alpha", "agent@alpha.test").await;
+    let mut agent = app.client("alpha.test").with_bearer(&agent_token);
+    let list = agent.get("/api/v1/notifications").await.json();
+    assert_eq!(list[0]["kind"], "mention", "{list}");
+    assert_eq!(list[0]["reference"], a.reference.as_str());
+
+    // Links and merges stay in the tenant.
+    let links = format!("/api/v1/cases/{}/links", a.id);
+    let r = sup
+        .send_json(
+            axum::http::Method::POST,
+            &links,
+            &serde_json::json!({"reference": beta_case.reference, "side": "related"}),
+        )
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["field"], "link_reference", "{}", r.body);
+    let r = sup
+        .send_json(
+            axum::http::Method::POST,
+            &links,
+            &serde_json::json!({"reference": b.reference, "side": "parent_of"}),
+        )
+        .await;
+    r.assert_status(StatusCode::OK);
+    assert_eq!(r.json()["links"][0]["side"], "parent_of", "{}", r.body);
+    let other = sup
+        .get(&format!("/api/v1/cases/{}/links", b.id))
+        .await
+        .json();
+    assert_eq!(other["links"][0]["side"], "child_of", "{other}");
+
+    let merge = format!("/api/v1/cases/{}/merge", b.id);
+    let b_now = case_now(&app, "alpha", b.id).await;
+    sup.send_json(
+        axum::http::Method::POST,
+        &merge,
+        &serde_json::json!({"into": beta_case.reference, "row_version": b_now.row_version}),
+    )
+    .await
+    .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let r = sup
+        .send_json(
+            axum::http::Method::POST,
+            &merge,
+            &serde_json::json!({"into": a.reference, "row_version": b_now.row_version}),
+        )
+        .await;
+    r.assert_status(StatusCode::OK);
+    assert_eq!(r.json()["status_kind"], "closed_withdrawn", "{}", r.body);
+    let main = sup.get(&links).await.json();
+    assert_eq!(
+        main["merged_from"][0]["reference"],
+        b.reference.as_str(),
+        "{main}"
+    );
+
+    // A viewer follows but does not write notes.
+    let viewer_token = crate::common::api_token(&app, "alpha", "viewer@alpha.test").await;
+    let mut viewer = app.client("alpha.test").with_bearer(&viewer_token);
+    viewer
+        .send_json(
+            axum::http::Method::PUT,
+            &format!("/api/v1/cases/{}/following", a.id),
+            &serde_json::json!({"follow": true}),
+        )
+        .await
+        .assert_status(StatusCode::NO_CONTENT);
+    viewer
+        .send_json(
+            axum::http::Method::POST,
+            &path,
+            &serde_json::json!({"body": "x", "row_version": 1}),
+        )
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    // Another tenant's case is not found.
+    let beta_token = crate::common::api_token(&app, "beta", "admin@beta.test").await;
+    app.client("beta.test")
+        .with_bearer(&beta_token)
+        .get(&links)
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+}
