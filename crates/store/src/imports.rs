@@ -275,38 +275,73 @@ pub async fn finish(
 // ---------------------------------------------------------------------------------------
 // Bulk insert
 
-/// `sql` with SQLite's positional `?n` marks instead of `$n` when `yes`: SQLite reads `$n`
-/// as a named parameter and looks each one up by name, quadratic over the thousands of a
-/// multi-row INSERT (measured by relais-bench); `?n` is positional. PostgreSQL only knows `$n`.
-/// The statements built here hold no `$` but their marks.
-fn positional(sql: String, yes: bool) -> String {
-    if yes { sql.replace('$', "?") } else { sql }
+/// A value every row of a batch INSERT shares.
+#[derive(Clone, Copy)]
+enum Shared {
+    Tenant,
+    Now,
+    Import,
 }
 
-/// Rows of one multi-row INSERT with `per_row` variables each and `shared` variables
-/// common to every row, under [`MAX_VARIABLES`] and at most 500 rows (longer statements
-/// cost more to prepare than they save).
-fn rows_per_statement(per_row: usize, shared: usize) -> usize {
-    ((MAX_VARIABLES - shared) / per_row).clamp(1, 500)
+impl Shared {
+    /// Its number on PostgreSQL, where it is bound once per statement.
+    fn number(self) -> usize {
+        match self {
+            Shared::Tenant => 1,
+            Shared::Now => 2,
+            Shared::Import => 3,
+        }
+    }
 }
 
-/// `INSERT INTO … VALUES (…), (…)` for `rows` rows. `row` gives the placeholders of a row
-/// from its first variable number.
+/// Rows of one multi-row INSERT with `variables` bound variables each, under
+/// [`MAX_VARIABLES`] and at most 500 rows (longer statements cost more to prepare than they
+/// save).
+fn rows_per_statement(variables: usize) -> usize {
+    ((MAX_VARIABLES - 3) / variables).clamp(1, 500)
+}
+
+/// `INSERT INTO … VALUES (…), (…)` for `rows` rows of `per_row` values of their own, then
+/// the `shared` values, then the SQL literals `tail`. The columns of `head` follow that
+/// order.
+///
+/// On SQLite every mark is a bare `?`, the shared values bound again on each row: sqlx asks
+/// SQLite the name of every numbered mark (`?n`, `$n`), which SQLite finds by a linear
+/// walk, so a statement of thousands of numbered marks costs their square — half the time
+/// of an import went there (perf, relais-bench). PostgreSQL only knows `$n`; there the
+/// shared values are `$1`–`$3`, bound once.
 fn insert_sql(
+    sqlite: bool,
     head: &str,
     rows: usize,
-    shared: usize,
     per_row: usize,
-    row: impl Fn(usize) -> String,
+    shared: &[Shared],
+    tail: &str,
 ) -> String {
-    let mut sql = String::with_capacity(head.len() + rows * (per_row * 6 + 16));
+    let mut sql = String::with_capacity(head.len() + rows * (per_row * 6 + 32));
     sql.push_str(head);
     sql.push_str(" VALUES ");
     for i in 0..rows {
-        if i > 0 {
-            sql.push_str(", ");
+        sql.push_str(if i == 0 { "(" } else { ", (" });
+        for v in 0..per_row {
+            if v > 0 {
+                sql.push_str(", ");
+            }
+            if sqlite {
+                sql.push('?');
+            } else {
+                sql.push_str(&format!("${}", 4 + i * per_row + v));
+            }
         }
-        sql.push_str(&row(shared + 1 + i * per_row));
+        for s in shared {
+            if sqlite {
+                sql.push_str(", ?");
+            } else {
+                sql.push_str(&format!(", ${}", s.number()));
+            }
+        }
+        sql.push_str(tail);
+        sql.push(')');
     }
     sql
 }
@@ -372,23 +407,34 @@ impl<'a> Batch<'a> {
     }
 }
 
-/// One multi-row INSERT per chunk of `$rows`, within an open transaction; the shared
-/// variables are $1 tenant, $2 now, $3 import id.
+/// One multi-row INSERT per chunk of `$rows` (see [`insert_sql`]), within an open
+/// transaction.
 macro_rules! chunked_insert {
-    ($tx:expr, $positional:expr, ($tenant:expr, $now:expr, $import_id:expr), $rows:expr, $head:expr, $per_row:expr,
-     $row_sql:expr, |$q:ident, $item:ident| $bind:expr) => {{
-        let per = rows_per_statement($per_row, 3);
+    ($tx:expr, $sqlite:expr, ($tenant:expr, $now:expr, $import_id:expr), $rows:expr, $head:expr,
+     $per_row:expr, $shared:expr, $tail:expr, |$q:ident, $item:ident| $bind:expr) => {{
+        let shared: &[Shared] = $shared;
+        let per = if $sqlite {
+            rows_per_statement($per_row + shared.len())
+        } else {
+            rows_per_statement($per_row)
+        };
         for chunk in $rows.chunks(per) {
-            let sql = positional(
-                insert_sql($head, chunk.len(), 3, $per_row, $row_sql),
-                $positional,
-            );
-            let mut $q = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind($tenant)
-                .bind($now)
-                .bind($import_id);
+            let sql = insert_sql($sqlite, $head, chunk.len(), $per_row, shared, $tail);
+            let mut $q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            if !$sqlite {
+                $q = $q.bind($tenant).bind($now).bind($import_id);
+            }
             for $item in chunk {
                 $q = $bind;
+                if $sqlite {
+                    for s in shared {
+                        $q = match s {
+                            Shared::Tenant => $q.bind($tenant),
+                            Shared::Now => $q.bind($now),
+                            Shared::Import => $q.bind($import_id),
+                        };
+                    }
+                }
             }
             $q.execute(&mut *$tx).await?;
         }
@@ -398,17 +444,18 @@ macro_rules! chunked_insert {
 /// Inserts a batch of persons (with contact points and tags) inside an open transaction,
 /// tagged with the import's id.
 macro_rules! insert_persons {
-    ($tx:expr, $positional:expr, $tenant:expr, $import_id:expr, $batch:expr) => {{
+    ($tx:expr, $sqlite:expr, $tenant:expr, $import_id:expr, $batch:expr) => {{
         let batch: &Batch<'_> = $batch;
         let shared = ($tenant, chrono::Utc::now(), $import_id);
         chunked_insert!(
             $tx,
-            $positional,
+            $sqlite,
             (shared.0, shared.1, shared.2),
             batch.persons,
-            "INSERT INTO persons (tenant_id, id, given_name, family_name, birth_date, locale, search_name, created_at, updated_at, import_id)",
+            "INSERT INTO persons (id, given_name, family_name, birth_date, locale, search_name, tenant_id, created_at, updated_at, import_id)",
             6,
-            |n| format!("($1, ${}, ${}, ${}, ${}, ${}, ${}, $2, $2, $3)", n, n + 1, n + 2, n + 3, n + 4, n + 5),
+            &[Shared::Tenant, Shared::Now, Shared::Now, Shared::Import],
+            "",
             |q, item| {
                 let (id, p) = item;
                 q.bind(*id)
@@ -421,32 +468,35 @@ macro_rules! insert_persons {
         );
         chunked_insert!(
             $tx,
-            $positional,
+            $sqlite,
             (shared.0, shared.1, shared.2),
             batch.emails,
-            "INSERT INTO person_emails (tenant_id, id, person_id, email, created_at)",
+            "INSERT INTO person_emails (id, person_id, email, tenant_id, created_at)",
             3,
-            |n| format!("($1, ${}, ${}, ${}, $2)", n, n + 1, n + 2),
+            &[Shared::Tenant, Shared::Now],
+            "",
             |q, item| q.bind(item.0).bind(item.1).bind(item.2)
         );
         chunked_insert!(
             $tx,
-            $positional,
+            $sqlite,
             (shared.0, shared.1, shared.2),
             batch.phones,
-            "INSERT INTO person_phones (tenant_id, id, person_id, e164, created_at)",
+            "INSERT INTO person_phones (id, person_id, e164, tenant_id, created_at)",
             3,
-            |n| format!("($1, ${}, ${}, ${}, $2)", n, n + 1, n + 2),
+            &[Shared::Tenant, Shared::Now],
+            "",
             |q, item| q.bind(item.0).bind(item.1).bind(item.2)
         );
         chunked_insert!(
             $tx,
-            $positional,
+            $sqlite,
             (shared.0, shared.1, shared.2),
             batch.addresses,
-            "INSERT INTO person_addresses (tenant_id, id, person_id, lines, postcode, city, country, created_at)",
+            "INSERT INTO person_addresses (id, person_id, lines, postcode, city, country, tenant_id, created_at)",
             6,
-            |n| format!("($1, ${}, ${}, ${}, ${}, ${}, ${}, $2)", n, n + 1, n + 2, n + 3, n + 4, n + 5),
+            &[Shared::Tenant, Shared::Now],
+            "",
             |q, item| {
                 let (id, person, a) = item;
                 q.bind(*id)
@@ -463,15 +513,16 @@ macro_rules! insert_persons {
             .await?;
         let numbered: Vec<(i64, &(Uuid, String, String, String))> =
             (first..).zip(batch.documents.iter()).collect();
-        let version = relais_domain::search::INDEX_VERSION;
+        let tail = format!(", 'person', FALSE, {}", relais_domain::search::INDEX_VERSION);
         chunked_insert!(
             $tx,
-            $positional,
+            $sqlite,
             (shared.0, shared.1, shared.2),
             numbered,
-            "INSERT INTO search_documents (tenant_id, entity_type, entity_id, doc_no, terms, fields, sort_key, archived, version)",
+            "INSERT INTO search_documents (entity_id, doc_no, terms, fields, sort_key, tenant_id, entity_type, archived, version)",
             5,
-            |n| format!("($1, 'person', ${}, ${}, ${}, ${}, ${}, FALSE, {version})", n, n + 1, n + 2, n + 3, n + 4),
+            &[Shared::Tenant],
+            &tail,
             |q, item| {
                 let (doc_no, (id, terms, fields, sort_key)) = item;
                 q.bind(*id).bind(*doc_no).bind(terms).bind(fields).bind(sort_key)
@@ -479,12 +530,13 @@ macro_rules! insert_persons {
         );
         chunked_insert!(
             $tx,
-            $positional,
+            $sqlite,
             (shared.0, shared.1, shared.2),
             batch.tags,
-            "INSERT INTO person_tags (tenant_id, person_id, tag)",
+            "INSERT INTO person_tags (person_id, tag, tenant_id)",
             2,
-            |n| format!("($1, ${}, ${})", n, n + 1),
+            &[Shared::Tenant],
+            "",
             |q, item| q.bind(item.0).bind(item.1)
         );
     }};
@@ -503,7 +555,7 @@ pub async fn insert_batch(
     done: i64,
 ) -> Result<()> {
     let batch = Batch::new(persons);
-    let positional_marks = db.backend() == crate::Backend::Sqlite;
+    let sqlite = db.backend() == crate::Backend::Sqlite;
     let lines = (
         persons.first().map(|p| p.line),
         persons.last().map(|p| p.line),
@@ -511,13 +563,7 @@ pub async fn insert_batch(
     on_pool!(db, |p| {
         let mut tx = p.begin_write().await?;
         set_progress!(tx, lease, done, None::<i64>);
-        insert_persons!(
-            tx,
-            positional_marks,
-            actor.tenant_id,
-            Some(import_id),
-            &batch
-        );
+        insert_persons!(tx, sqlite, actor.tenant_id, Some(import_id), &batch);
         record!(
             tx,
             actor,
@@ -545,10 +591,10 @@ pub async fn insert_persons(
 ) -> Result<Vec<Uuid>> {
     let batch = Batch::new(persons);
     let ids: Vec<Uuid> = batch.persons.iter().map(|(id, _)| *id).collect();
-    let positional_marks = db.backend() == crate::Backend::Sqlite;
+    let sqlite = db.backend() == crate::Backend::Sqlite;
     on_pool!(db, |p| {
         let mut tx = p.begin_write().await?;
-        insert_persons!(tx, positional_marks, actor.tenant_id, import_id, &batch);
+        insert_persons!(tx, sqlite, actor.tenant_id, import_id, &batch);
         record!(
             tx,
             actor,
