@@ -88,6 +88,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::transition))
         .routes(routes!(collaboration::note))
         .routes(routes!(collaboration::links, collaboration::link))
+        .routes(routes!(collaboration::unlink))
         .routes(routes!(collaboration::merge))
         .routes(routes!(collaboration::follow))
         .routes(routes!(collaboration::notifications))

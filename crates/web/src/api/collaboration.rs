@@ -8,7 +8,11 @@ use super::{
     error::{ApiError, ApiJson, ApiResult, ErrorBody, IdPath},
 };
 use crate::{cases::collaboration, state::AppState};
-use axum::{Json, extract::State, http::StatusCode};
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::StatusCode,
+};
 use chrono::{DateTime, Utc};
 use relais_domain::Permission;
 use relais_store::{case_links, cases, staff_notifications};
@@ -192,6 +196,34 @@ pub async fn link(
     .await
     .map_err(flow_error)?;
     Ok(Json(links_of(&state, &user, id).await?))
+}
+
+/// Removes the link between this case and another (read from either side).
+#[utoipa::path(delete, path = "/api/v1/cases/{id}/links/{other}", operation_id = "unlink_case", tag = "cases",
+    params(
+        ("id" = Uuid, Path, description = "Case id"),
+        ("other" = Uuid, Path, description = "Id of the linked case"),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Needs the write permission (not viewers)", body = ErrorBody),
+        (status = 404, description = "No such case or link here", body = ErrorBody),
+        (status = 409, description = "No access to the case", body = ErrorBody),
+    ))]
+pub async fn unlink(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path((id, other)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let role = user.require(Permission::Write)?;
+    let (Ok(id), Ok(other)) = (Uuid::parse_str(&id), Uuid::parse_str(&other)) else {
+        return Err(ApiError::NotFound);
+    };
+    collaboration::unlink(&state, &user.ctx.tenant, &user.actor(), role, id, other)
+        .await
+        .map_err(flow_error)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 /// Every operation the API must offer. A route dropped from the document fails here.
-const EXPECTED: [(&str, &str); 53] = [
+const EXPECTED: [(&str, &str); 54] = [
     ("get", "/api/v1/me"),
     ("patch", "/api/v1/me"),
     ("get", "/api/v1/tokens"),
@@ -50,6 +50,7 @@ const EXPECTED: [(&str, &str); 53] = [
     ("post", "/api/v1/cases/{id}/notes"),
     ("get", "/api/v1/cases/{id}/links"),
     ("post", "/api/v1/cases/{id}/links"),
+    ("delete", "/api/v1/cases/{id}/links/{other}"),
     ("post", "/api/v1/cases/{id}/merge"),
     ("put", "/api/v1/cases/{id}/following"),
     ("get", "/api/v1/notifications"),
@@ -379,6 +380,33 @@ async fn the_openapi_document_describes_every_route_truly() {
                     panic!("{method} {path}: no fixture for its {{id}}; add one to this test")
                 };
                 url = url.replace("{id}", &id.to_string());
+            }
+            if url.contains("{other}") {
+                // A second case, linked to the first.
+                let case_id = url
+                    .split('/')
+                    .nth(4)
+                    .and_then(|s| Uuid::parse_str(s).ok())
+                    .expect("case id in the path");
+                let other = crate::backoffice::file_case(
+                    &app,
+                    "alpha",
+                    &voirie,
+                    None,
+                    "portal",
+                    relais_domain::service::sla::Priority::Normal,
+                )
+                .await;
+                relais_store::case_links::add(
+                    &app.db,
+                    &Actor::system(alpha, "test"),
+                    case_id,
+                    other.id,
+                    relais_domain::collaboration::LinkSide::Related,
+                )
+                .await
+                .expect("link");
+                url = url.replace("{other}", &other.id.to_string());
             }
             if url.contains("{slug}") {
                 let slug = format!("fixture-{n}");

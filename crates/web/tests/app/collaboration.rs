@@ -571,6 +571,19 @@ async fn the_api_mentions_links_merges_and_follows_with_the_same_checks() {
         .json();
     assert_eq!(other["links"][0]["side"], "child_of", "{other}");
 
+    // Removed over the API, another tenant's token finds nothing to remove.
+    let beta_token = crate::common::api_token(&app, "beta", "admin@beta.test").await;
+    let unlink = format!("/api/v1/cases/{}/links/{}", b.id, a.id);
+    app.client("beta.test")
+        .with_bearer(&beta_token)
+        .request(axum::http::Method::DELETE, &unlink, None, Vec::new(), &[])
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    sup.request(axum::http::Method::DELETE, &unlink, None, Vec::new(), &[])
+        .await
+        .assert_status(StatusCode::NO_CONTENT);
+    assert_eq!(app.count("case_links").await, 0);
+
     let merge = format!("/api/v1/cases/{}/merge", b.id);
     let b_now = case_now(&app, "alpha", b.id).await;
     sup.send_json(
@@ -616,7 +629,6 @@ async fn the_api_mentions_links_merges_and_follows_with_the_same_checks() {
         .await
         .assert_status(StatusCode::FORBIDDEN);
     // Another tenant's case is not found.
-    let beta_token = crate::common::api_token(&app, "beta", "admin@beta.test").await;
     app.client("beta.test")
         .with_bearer(&beta_token)
         .get(&links)
