@@ -11,6 +11,7 @@ pub mod error;
 pub mod filing;
 pub mod handling;
 pub mod import;
+pub mod knowledge;
 pub mod notify;
 pub mod people;
 pub mod routing;

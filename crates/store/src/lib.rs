@@ -22,6 +22,7 @@ pub mod drafts;
 pub mod files;
 pub mod imports;
 pub mod jobs;
+pub mod knowledge;
 pub mod mail_settings;
 pub mod password_resets;
 pub mod people;

@@ -97,6 +97,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_case_collaboration.sql"),
         postgres: include_str!("../migrations/postgres/0014_case_collaboration.sql"),
     },
+    Migration {
+        version: 16,
+        name: "knowledge",
+        sqlite: include_str!("../migrations/sqlite/0016_knowledge.sql"),
+        postgres: include_str!("../migrations/postgres/0016_knowledge.sql"),
+    },
 ];
 
 /// Refreshes the planner's statistics after a bulk load (data generators; PostgreSQL's
