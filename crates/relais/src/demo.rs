@@ -1,5 +1,6 @@
 //! Demo data: a fictional town (public tenant) and a fictional company (private tenant), with
-//! staff, teams, portal accounts and a published catalogue of services (`demo_catalogue.rs`).
+//! staff, teams, portal accounts, a published catalogue of services (`demo_catalogue.rs`) and
+//! the town's information pages (`demo_articles.rs`).
 //! Creating it twice changes nothing.
 
 use relais_domain::{AccountKind, Email, Locale, Role, Slug, TenantKind};
@@ -7,6 +8,9 @@ use relais_store::{Actor, Db, accounts, teams, tenants};
 
 #[path = "demo_catalogue.rs"]
 pub mod catalogue;
+
+#[path = "demo_articles.rs"]
+pub mod articles;
 
 pub const PASSWORD: &str = "relais-demo-2026";
 
@@ -73,6 +77,7 @@ pub async fn create(db: &Db) -> Result<(), String> {
         {
             // An older data folder may predate the catalogue: fill in what is missing.
             catalogue::create(db, existing.id, t.slug).await?;
+            articles::create(db, existing.id, t.slug).await?;
             continue;
         }
         let tenant = tenants::create(
@@ -122,6 +127,7 @@ pub async fn create(db: &Db) -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
         }
         catalogue::create(db, tenant.id, t.slug).await?;
+        articles::create(db, tenant.id, t.slug).await?;
     }
     Ok(())
 }

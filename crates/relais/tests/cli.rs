@@ -75,6 +75,11 @@ fn an_unreachable_database_is_a_clear_failure() {
 
 /// Published services of the demo tenants (belleville, brioche), read from the data folder.
 fn published_services(dir: &std::path::Path) -> [usize; 2] {
+    demo_counts(dir).0
+}
+
+/// Published services and public articles of the demo tenants (belleville, brioche).
+fn demo_counts(dir: &std::path::Path) -> ([usize; 2], [usize; 2]) {
     let url = format!("sqlite://{}/relais.db", dir.display());
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -83,16 +88,25 @@ fn published_services(dir: &std::path::Path) -> [usize; 2] {
         .block_on(async {
             let db = relais_store::Db::connect(&url).await.unwrap();
             let mut counts = [0; 2];
-            for (count, slug) in counts.iter_mut().zip(["belleville", "brioche"]) {
+            let mut articles = [0; 2];
+            for ((count, article), slug) in counts
+                .iter_mut()
+                .zip(articles.iter_mut())
+                .zip(["belleville", "brioche"])
+            {
                 if let Some(t) = relais_store::tenants::by_slug(&db, slug).await.unwrap() {
                     *count = relais_store::services::list(&db, t.id, true)
+                        .await
+                        .unwrap()
+                        .len();
+                    *article = relais_store::knowledge::published(&db, t.id, false)
                         .await
                         .unwrap()
                         .len();
                 }
             }
             db.close().await;
-            counts
+            (counts, articles)
         })
 }
 
@@ -121,6 +135,8 @@ fn demo_on_an_older_data_folder_fills_the_catalogue() {
     let o = relais(dir.path(), &["demo", "--no-serve"], &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(published_services(dir.path()), [8, 6]);
+    // The town's information pages: three public articles, published.
+    assert_eq!(demo_counts(dir.path()).1, [3, 0]);
 }
 
 #[test]

@@ -182,6 +182,11 @@ pub(crate) fn nav(ctx: &Ctx, current: &str, exact: bool) -> Vec<NavLink> {
             ctx.can(Permission::Supervise),
         ),
         (
+            "/admin/articles",
+            "admin-articles",
+            ctx.can(Permission::Supervise),
+        ),
+        (
             "/admin/roles",
             "admin-roles",
             ctx.can(Permission::ManageTeams) || ctx.can(Permission::ManageStaff),

@@ -18,6 +18,7 @@ pub mod error;
 pub mod http_client;
 pub mod i18n;
 pub mod jobs;
+pub mod knowledge_admin;
 pub mod metrics;
 pub mod middleware;
 pub mod notify;
@@ -93,6 +94,7 @@ pub fn app(state: AppState) -> Router {
         .merge(backoffice::routes())
         .merge(rules::routes())
         .merge(canned_admin::routes())
+        .merge(knowledge_admin::routes())
         .merge(api_routes)
         .route("/api/openapi.json", get(move || { let doc = openapi.clone(); async move { axum::Json(doc.as_ref().clone()) } }))
         .route("/static/app.css", get(pages::app_css))

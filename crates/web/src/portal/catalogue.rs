@@ -35,7 +35,7 @@ pub struct Category {
 
 /// A category's name: its translation when the catalogue has one, else the slug made
 /// readable (`etat-civil` → `Etat civil`).
-fn category_name(ctx: &Ctx, slug: &str) -> String {
+pub(crate) fn category_name(ctx: &Ctx, slug: &str) -> String {
     let id = format!("portal-category-{slug}");
     if crate::i18n::has_message(ctx.locale, &id) {
         return ctx.t(&id);
@@ -63,6 +63,8 @@ struct HomeTpl<'a> {
     searched: bool,
     found: usize,
     categories: Vec<Category>,
+    /// Information pages whose title matches the search.
+    articles: Vec<super::information::ArticleCard>,
 }
 
 /// Whether every word of the query is in the title or the description (accents and case
@@ -116,6 +118,22 @@ pub async fn home(
     for c in &mut categories {
         c.services.sort_by_key(|s| fold(&s.title));
     }
+    // Information pages are found by their title, in either language.
+    let articles = if q.is_empty() {
+        Vec::new()
+    } else {
+        let words: Vec<String> = fold(&q).split_whitespace().map(str::to_owned).collect();
+        let staff = super::information::staff_reader(&ctx);
+        relais_store::knowledge::published(&state.db, ctx.tenant.id, staff)
+            .await?
+            .iter()
+            .filter(|a| {
+                let title = fold(&format!("{} {}", a.title_fr, a.title_en));
+                words.iter().all(|w| title.contains(w.as_str()))
+            })
+            .map(|a| super::information::ArticleCard::of(&ctx, a))
+            .collect()
+    };
     let notice = NoticeQuery {
         notice: query.notice.clone(),
     };
@@ -127,6 +145,7 @@ pub async fn home(
         q,
         found,
         categories,
+        articles,
         ctx: &ctx,
     })
 }
@@ -283,6 +302,8 @@ struct ServiceTpl<'a> {
     drafts: Vec<(String, String)>,
     /// The organisations the signed-in person may act for, by name.
     organisations: Vec<String>,
+    /// Published articles about this service ("Good to know").
+    articles: Vec<super::information::ArticleCard>,
 }
 
 pub async fn service_page(
@@ -346,7 +367,15 @@ pub async fn service_page(
             .collect(),
         None => Vec::new(),
     };
+    let staff = super::information::staff_reader(&ctx);
+    let articles =
+        relais_store::knowledge::for_service(&state.db, ctx.tenant.id, service.id, staff)
+            .await?
+            .iter()
+            .map(|a| super::information::ArticleCard::of(&ctx, a))
+            .collect();
     render(&ServiceTpl {
+        articles,
         organisations,
         slug: service.slug.clone(),
         title: service_title(&ctx, &service),

@@ -11,6 +11,7 @@
 mod catalogue;
 mod filing;
 mod form;
+mod information;
 mod requests;
 mod safe;
 
@@ -44,6 +45,8 @@ pub fn routes() -> Router<AppState> {
     let uploads = DefaultBodyLimit::disable();
     Router::new()
         .route("/contact", get(catalogue::contact))
+        .route("/information", get(information::list))
+        .route("/information/{slug}", get(information::show))
         .route("/services/{slug}", get(catalogue::service_page))
         .route(
             "/services/{slug}/file",

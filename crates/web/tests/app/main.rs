@@ -17,6 +17,7 @@ mod collaboration;
 mod duplicates;
 mod import;
 mod jobs;
+mod knowledge;
 mod mail;
 mod oidc;
 mod operations;

@@ -331,6 +331,15 @@ const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/canned/{canned}"),
     ("POST", "/admin/canned/{canned}"),
     ("POST", "/admin/canned/{canned}/delete"),
+    ("GET", "/admin/articles"),
+    ("POST", "/admin/articles"),
+    ("GET", "/admin/articles/{article}"),
+    ("POST", "/admin/articles/{article}"),
+    ("POST", "/admin/articles/{article}/publish"),
+    ("POST", "/admin/articles/{article}/unpublish"),
+    ("POST", "/admin/articles/{article}/delete"),
+    // Public page, but beta's article is internal: a 404 to anyone but beta's staff.
+    ("GET", "/information/{article_slug}"),
     ("GET", "/backoffice/notifications"),
     ("POST", "/backoffice/notifications/read"),
     ("POST", "/logout"),
@@ -540,6 +549,15 @@ async fn every_route_refuses_another_tenants_records_and_sessions() {
     )
     .await
     .unwrap();
+    let beta_article = crate::knowledge::article(
+        &app,
+        "beta",
+        "beta-interne",
+        "internal",
+        true,
+        &[beta_service],
+    )
+    .await;
     let before = tenant_rows(&app, beta).await;
 
     let ids = |p: &str| {
@@ -562,6 +580,8 @@ async fn every_route_refuses_another_tenants_records_and_sessions() {
             .replace("{view}", &beta_view.to_string())
             .replace("{rule}", &beta_rule.to_string())
             .replace("{canned}", &beta_canned.to_string())
+            .replace("{article_slug}", "beta-interne")
+            .replace("{article}", &beta_article.to_string())
     };
 
     // 1. Alpha's administrator, on alpha's host, aiming at beta's records by id.
