@@ -779,19 +779,32 @@ pub fn dry_run_table(
     mapping: &Mapping,
     today: NaiveDate,
 ) -> Result<Report, ImportError> {
-    mapping.check(table.headers.len())?;
     let mut report = Report::default();
-    for row in &table.rows {
-        match check_row(table, mapping, row, today) {
+    for outcome in check_rows(table, mapping, today)? {
+        match outcome {
             Ok(person) => report.accepted.push(person),
-            Err(reasons) => report.rejected.push(RejectedRow {
-                line: row.line,
-                values: row.fields.clone(),
-                reasons,
-            }),
+            Err(rejected) => report.rejected.push(rejected),
         }
     }
     Ok(report)
+}
+
+/// The rows of `table` checked one by one, in order, as [`dry_run_table`] does, without
+/// holding them all: an import of a million rows keeps one batch in memory, not a million
+/// persons.
+pub fn check_rows<'a>(
+    table: &'a Table,
+    mapping: &'a Mapping,
+    today: NaiveDate,
+) -> Result<impl Iterator<Item = Result<ImportedPerson, RejectedRow>> + 'a, ImportError> {
+    mapping.check(table.headers.len())?;
+    Ok(table.rows.iter().map(move |row| {
+        check_row(table, mapping, row, today).map_err(|reasons| RejectedRow {
+            line: row.line,
+            values: row.fields.clone(),
+            reasons,
+        })
+    }))
 }
 
 fn check_row(

@@ -33,7 +33,10 @@ use chrono::Utc;
 use fluent_bundle::FluentValue;
 use relais_domain::{
     Locale, Permission,
-    import::{self, IMPORT_CODES, ImportError, Mapping, RejectedRow, Report, Source, Target},
+    import::{
+        self, IMPORT_CODES, ImportError, ImportedPerson, Mapping, RejectedRow, Report, Source,
+        Target,
+    },
 };
 use relais_store::{
     StoreError,
@@ -164,9 +167,8 @@ fn mapping_of(import: &PersonImport, source: &Source) -> Option<Mapping> {
 }
 
 /// Keeps the rejected rows in the file store; returns their hash.
-async fn keep_rejections(state: &AppState, report: &Report) -> Result<String, StoreError> {
-    let rows: Vec<Rejection> = report
-        .rejected
+async fn keep_rejections(state: &AppState, rejected: &[RejectedRow]) -> Result<String, StoreError> {
+    let rows: Vec<Rejection> = rejected
         .iter()
         .map(|r| Rejection {
             line: r.line,
@@ -212,7 +214,7 @@ async fn check(
         Ok(r) => r,
         Err(e) => return Ok(Err(e)),
     };
-    let hash = keep_rejections(state, &report).await?;
+    let hash = keep_rejections(state, &report.rejected).await?;
     let fixed = source.fixed_mapping.is_some();
     imports::set_checked(
         &state.db,
@@ -910,29 +912,60 @@ async fn run_import(cx: &JobContext) -> Result<serde_json::Value, JobError> {
     let source = source_of(state, &import).await.map_err(JobError::Retry)?;
     let mapping = mapping_of(&import, &source)
         .ok_or_else(|| JobError::Fatal("import without mapping".into()))?;
-    let report = import::dry_run_table(&source.table, &mapping, Utc::now().date_naive())
+    // The rows are checked as they are stored, one batch in memory at a time; the total
+    // for the progress bar is the dry run's count (same file, same mapping).
+    let rows = import::check_rows(&source.table, &mapping, Utc::now().date_naive())
         .map_err(|e| JobError::Fatal(e.to_string()))?;
-    let to_store = report.accepted.len();
-    let mut done = usize::try_from(cx.job.progress_done)
-        .unwrap_or(0)
-        .min(to_store);
-    cx.progress(done as i64, Some(to_store as i64)).await?;
+    let expected = import
+        .accepted_rows
+        .unwrap_or(source.table.rows.len() as i64);
+    // Accepted rows a previous run of this job stored already: skipped, not stored twice.
+    let stored_before = usize::try_from(cx.job.progress_done).unwrap_or(0);
+    cx.progress(stored_before as i64, Some(expected)).await?;
     let actor = cx.actor();
-    while done < to_store {
-        let end = (done + BATCH).min(to_store);
+    let mut accepted = 0usize;
+    let mut rejected: Vec<RejectedRow> = Vec::new();
+    let mut batch: Vec<ImportedPerson> = Vec::with_capacity(BATCH);
+    for outcome in rows {
+        match outcome {
+            Ok(person) => {
+                accepted += 1;
+                if accepted > stored_before {
+                    batch.push(person);
+                }
+            }
+            Err(row) => rejected.push(row),
+        }
+        if batch.len() == BATCH {
+            imports::insert_batch(
+                &state.db,
+                &cx.lease,
+                &actor,
+                import_id,
+                &batch,
+                accepted as i64,
+            )
+            .await?;
+            batch.clear();
+        }
+    }
+    if !batch.is_empty() {
         imports::insert_batch(
             &state.db,
             &cx.lease,
             &actor,
             import_id,
-            &report.accepted[done..end],
-            end as i64,
+            &batch,
+            accepted as i64,
         )
         .await?;
-        done = end;
     }
-    let hash = keep_rejections(state, &report).await?;
-    let counts = counts(&report);
+    let hash = keep_rejections(state, &rejected).await?;
+    let counts = Counts {
+        total: (accepted + rejected.len()) as i64,
+        accepted: accepted as i64,
+        rejected: rejected.len() as i64,
+    };
     imports::finish(&state.db, &actor, import_id, cx.job.id, counts, &hash).await?;
     Ok(json!({"total": counts.total, "accepted": counts.accepted, "rejected": counts.rejected}))
 }
