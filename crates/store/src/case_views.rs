@@ -157,6 +157,21 @@ pub struct Filter {
     pub reference: Option<String>,
 }
 
+/// The cases a viewer may see: every case of the tenant, or all but those of some services
+/// (for an agent or a viewer, the services routed to a team they are not in). The rule is
+/// `relais_web::cases::access`; this only applies it, to every list and count alike.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    pub hidden_services: Vec<Uuid>,
+}
+
+impl Scope {
+    /// Every case of the tenant (supervisors, administrators).
+    pub fn all() -> Scope {
+        Scope::default()
+    }
+}
+
 /// Keyset position: the last row of the previous page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
@@ -251,11 +266,25 @@ fn like_escape(s: &str) -> String {
         .replace('_', "\\_")
 }
 
-/// The WHERE clause of a view with its filters, and its parameters from `$3` on (`$1` is
-/// the tenant, `$2` the viewer).
-fn conditions(view: View, filter: &Filter) -> (String, Vec<Param>) {
+/// ` AND c.service_id NOT IN (…)` for a limited scope (nothing for a whole tenant), its
+/// marks numbered from `$first`.
+fn scope_condition(scope: &Scope, first: usize, params: &mut Vec<Param>) -> String {
+    if scope.hidden_services.is_empty() {
+        return String::new();
+    }
+    let marks: Vec<String> = (0..scope.hidden_services.len())
+        .map(|i| format!("${}", first + i))
+        .collect();
+    params.extend(scope.hidden_services.iter().map(|id| Param::Uuid(*id)));
+    format!(" AND c.service_id NOT IN ({})", marks.join(", "))
+}
+
+/// The WHERE clause of a view with its filters and the viewer's scope, and its parameters
+/// from `$3` on (`$1` is the tenant, `$2` the viewer).
+fn conditions(view: View, filter: &Filter, scope: &Scope) -> (String, Vec<Param>) {
     let mut sql = format!("c.tenant_id = $1 AND {}", view.predicate());
     let mut params: Vec<Param> = Vec::new();
+    sql.push_str(&scope_condition(scope, 3, &mut params));
     let mut add = |sql_part: &str, param: Param, sql: &mut String| {
         params.push(param);
         let n = params.len() + 2;
@@ -309,7 +338,8 @@ fn conditions(view: View, filter: &Filter) -> (String, Vec<Param>) {
     (sql, params)
 }
 
-/// One page of a view, `limit` rows at most, after `cursor`.
+/// One page of a view over every case of the tenant (as a supervisor sees it), `limit` rows
+/// at most, after `cursor`. Staff lists go through [`list_within`] with their scope.
 #[allow(clippy::too_many_arguments)]
 pub async fn list(
     db: &Db,
@@ -321,7 +351,34 @@ pub async fn list(
     cursor: Option<Cursor>,
     limit: i64,
 ) -> Result<Vec<CaseRow>> {
-    let (mut condition, mut params) = conditions(view, filter);
+    list_within(
+        db,
+        tenant_id,
+        viewer,
+        &Scope::all(),
+        view,
+        filter,
+        sort,
+        cursor,
+        limit,
+    )
+    .await
+}
+
+/// One page of a view within the viewer's `scope`, `limit` rows at most, after `cursor`.
+#[allow(clippy::too_many_arguments)]
+pub async fn list_within(
+    db: &Db,
+    tenant_id: Uuid,
+    viewer: Uuid,
+    scope: &Scope,
+    view: View,
+    filter: &Filter,
+    sort: Sort,
+    cursor: Option<Cursor>,
+    limit: i64,
+) -> Result<Vec<CaseRow>> {
+    let (mut condition, mut params) = conditions(view, filter, scope);
     let (cmp, order) = match sort {
         Sort::Newest => ("<", "DESC"),
         Sort::Oldest => (">", "ASC"),
@@ -362,14 +419,27 @@ pub async fn list(
     })
 }
 
-/// How many cases each working view holds for `viewer` (filters aside), each capped at
-/// [`COUNT_CAP`].
+/// How many cases each working view holds for `viewer` over the whole tenant (filters aside),
+/// each capped at [`COUNT_CAP`].
 pub async fn counts(db: &Db, tenant_id: Uuid, viewer: Uuid) -> Result<Vec<(View, i64)>> {
+    counts_within(db, tenant_id, viewer, &Scope::all()).await
+}
+
+/// How many cases each working view holds for `viewer` within `scope` (filters aside), each
+/// capped at [`COUNT_CAP`].
+pub async fn counts_within(
+    db: &Db,
+    tenant_id: Uuid,
+    viewer: Uuid,
+    scope: &Scope,
+) -> Result<Vec<(View, i64)>> {
+    let mut params = Vec::new();
+    let in_scope = scope_condition(scope, 3, &mut params);
     let parts: Vec<String> = View::COUNTED
         .iter()
         .map(|v| {
             format!(
-                "(SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE c.tenant_id = $1 AND {}
+                "(SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE c.tenant_id = $1 AND {}{in_scope}
                     LIMIT {COUNT_CAP}) x)",
                 v.predicate()
             )
@@ -378,11 +448,10 @@ pub async fn counts(db: &Db, tenant_id: Uuid, viewer: Uuid) -> Result<Vec<(View,
     let sql = format!("SELECT {}", parts.join(", "));
     let values: Vec<i64> = on_pool!(db, |p| {
         use sqlx::Row;
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+        let q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
             .bind(tenant_id)
-            .bind(viewer)
-            .fetch_one(p)
-            .await?;
+            .bind(viewer);
+        let row = bind_all!(q, &params).fetch_one(p).await?;
         (0..View::COUNTED.len())
             .map(|i| row.try_get::<i64, _>(i))
             .collect::<std::result::Result<Vec<i64>, sqlx::Error>>()
@@ -423,10 +492,18 @@ mod tests {
             reference: Some("7K3F".into()),
             ..Filter::default()
         };
-        let (sql, params) = conditions(View::Mine, &filter);
+        let (sql, params) = conditions(View::Mine, &filter, &Scope::all());
         assert_eq!(params.len(), 2);
         assert!(sql.contains("c.channel = $3"), "{sql}");
         assert!(sql.contains("c.reference LIKE $4"), "{sql}");
+        assert!(!sql.contains("NOT IN"), "{sql}");
+        let scope = Scope {
+            hidden_services: vec![Uuid::now_v7(), Uuid::now_v7()],
+        };
+        let (sql, params) = conditions(View::Mine, &filter, &scope);
+        assert_eq!(params.len(), 4);
+        assert!(sql.contains("c.service_id NOT IN ($3, $4)"), "{sql}");
+        assert!(sql.contains("c.channel = $5"), "{sql}");
         assert!(sql.contains("c.assignee_id IS NULL"), "{sql}");
     }
 }

@@ -21,6 +21,8 @@ pub const KINDS: [&str; 4] = ["mention", "message", "status", "merged"];
 pub struct Notification {
     pub id: Uuid,
     pub case_id: Uuid,
+    /// The case's service (a case out of the reader's reach is left out by the web layer).
+    pub service_id: Uuid,
     pub reference: String,
     pub kind: String,
     pub actor_label: String,
@@ -136,8 +138,9 @@ pub async fn list(
     account_id: Uuid,
     limit: i64,
 ) -> Result<Vec<Notification>> {
-    on_pool!(db, |p| sqlx::query_as::<_, Notification>(
-        "SELECT n.id, n.case_id, c.reference, n.kind, n.actor_label, n.excerpt, n.created_at,
+    on_pool!(db, |p| {
+        sqlx::query_as::<_, Notification>(
+        "SELECT n.id, n.case_id, c.service_id, c.reference, n.kind, n.actor_label, n.excerpt, n.created_at,
                 n.read_at
          FROM staff_notifications n
          JOIN cases c ON c.tenant_id = n.tenant_id AND c.id = n.case_id
@@ -150,7 +153,8 @@ pub async fn list(
     .bind(limit.clamp(1, 500))
     .fetch_all(p)
     .await
-    .map_err(Into::into))
+    .map_err(Into::into)
+    })
 }
 
 pub async fn unread_count(db: &Db, tenant_id: Uuid, account_id: Uuid) -> Result<i64> {

@@ -32,6 +32,8 @@ pub struct CaseEntry {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct MessageEntry {
     pub case_id: Uuid,
+    /// The case's service (staff who may not see it do not see its messages).
+    pub service_id: Uuid,
     pub reference: String,
     /// `message_to_requester` or `message_from_requester`.
     pub kind: String,
@@ -66,7 +68,7 @@ pub async fn activity(db: &Db, tenant_id: Uuid, person_id: Uuid) -> Result<Activ
     // statistics there): with a plain JOIN it walked every event of the tenant by kind,
     // 0.3 s at 800,000 events (relais-bench, `person` scenario).
     let messages = on_pool!(db, |p| sqlx::query_as::<_, MessageEntry>(
-        "SELECT e.case_id, c.reference, e.kind, e.at, e.actor_label, e.body
+        "SELECT e.case_id, c.service_id, c.reference, e.kind, e.at, e.actor_label, e.body
          FROM cases c CROSS JOIN case_events e
          WHERE e.tenant_id = c.tenant_id AND e.case_id = c.id
            AND c.tenant_id = $1 AND c.requester_person_id = $2
