@@ -704,7 +704,14 @@ async fn show_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let merged = store::merge::merged_records(&state.db, ctx.tenant.id, person_id).await?;
-    let activity = store::timeline::activity(&state.db, ctx.tenant.id, person_id).await?;
+    let mut activity = store::timeline::activity(&state.db, ctx.tenant.id, person_id).await?;
+    // The person's cases of services the staff member cannot open are left out of the
+    // timeline, with their messages, rather than shown without a link: a case out of reach
+    // is "not found" everywhere else (`cases::access`), and its service, reference and
+    // messages are what the rule keeps from them. The record's own entries stay.
+    let access = crate::backoffice::case_page::access_of(state, ctx).await?;
+    activity.cases.retain(|c| access.sees(c.service_id));
+    activity.messages.retain(|m| access.sees(m.service_id));
     let mut definitions = crate::backoffice::Definitions::default();
     for c in &activity.cases {
         definitions

@@ -63,6 +63,31 @@ impl ApiUser {
         self.ctx.tenant.id
     }
 
+    /// The cases this staff member may reach (`crate::cases::access`).
+    pub async fn access(&self, state: &AppState) -> Result<crate::cases::access::Access, ApiError> {
+        let role = self
+            .account
+            .role()
+            .filter(|_| self.account.kind() == AccountKind::Staff)
+            .ok_or(ApiError::Forbidden("api-staff-only"))?;
+        crate::cases::access::Access::of(state, self.tenant_id(), self.account.id, role)
+            .await
+            .map_err(super::cases::flow_error)
+    }
+
+    /// The case with this id if the staff member may reach it; 404 as for no case at all.
+    pub async fn case(
+        &self,
+        state: &AppState,
+        id: uuid::Uuid,
+    ) -> Result<relais_store::cases::Case, ApiError> {
+        self.access(state)
+            .await?
+            .case(state, id)
+            .await
+            .map_err(super::cases::flow_error)
+    }
+
     /// A staff account whose role holds `permission`, or 403.
     pub fn require(&self, permission: Permission) -> Result<Role, ApiError> {
         let role = self

@@ -22,7 +22,7 @@ use relais_domain::{AccountKind, Permission, case::PlanError, service::sla::Prio
 use relais_store::{
     Change, audit, case_labels,
     case_views::{self, CaseRow},
-    cases::{self, Case},
+    cases::Case,
     services,
 };
 use serde::{Deserialize, Serialize};
@@ -353,9 +353,7 @@ pub async fn get(
     IdPath(id): IdPath,
 ) -> ApiResult<Json<CaseOut>> {
     user.require(Permission::UseBackOffice)?;
-    let case = cases::get(&state.db, user.tenant_id(), id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let case = user.case(&state, id).await?;
     audit::append(
         &state.db,
         &user.actor(),
@@ -417,7 +415,9 @@ pub async fn list(
         after: q.after,
         notice: None,
     };
-    let all_services = services::list(&state.db, tenant_id, false).await?;
+    let access = user.access(&state).await?;
+    let mut all_services = services::list(&state.db, tenant_id, false).await?;
+    all_services.retain(|s| access.sees(s.id));
     let staff: Vec<Uuid> = relais_store::accounts::list(&state.db, tenant_id, AccountKind::Staff)
         .await?
         .into_iter()
@@ -435,10 +435,11 @@ pub async fn list(
     if let Some((field, code)) = errors.first() {
         return Err(ApiError::invalid(field, code));
     }
-    let rows = case_views::list(
+    let rows = case_views::list_within(
         &state.db,
         tenant_id,
         user.account.id,
+        &access.scope(),
         parsed.view,
         &parsed.filter,
         parsed.sort,
@@ -479,6 +480,7 @@ pub async fn transition(
     ApiJson(body): ApiJson<TransitionIn>,
 ) -> ApiResult<Json<CaseOut>> {
     let role = user.require(Permission::Write)?;
+    user.case(&state, id).await?;
     let case = crate::cases::handling::transition(
         &state,
         &user.ctx.tenant,

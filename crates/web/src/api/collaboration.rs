@@ -15,7 +15,7 @@ use axum::{
 };
 use chrono::{DateTime, Utc};
 use relais_domain::Permission;
-use relais_store::{case_links, cases, staff_notifications};
+use relais_store::{case_links, staff_notifications};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -53,9 +53,7 @@ pub async fn note(
     ApiJson(body): ApiJson<NoteIn>,
 ) -> ApiResult<Json<CaseOut>> {
     user.require(Permission::Write)?;
-    let case = cases::get(&state.db, user.tenant_id(), id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let case = user.case(&state, id).await?;
     if let Err(unknown) =
         collaboration::resolve_mentions(&state, user.tenant_id(), &case, &body.body)
             .await
@@ -146,9 +144,7 @@ pub async fn links(
     IdPath(id): IdPath,
 ) -> ApiResult<Json<LinksOut>> {
     user.require(Permission::UseBackOffice)?;
-    cases::get(&state.db, user.tenant_id(), id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    user.case(&state, id).await?;
     Ok(Json(links_of(&state, &user, id).await?))
 }
 
@@ -173,7 +169,6 @@ pub struct LinkIn {
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Needs the write permission (not viewers)", body = ErrorBody),
         (status = 404, description = "No case with this id here", body = ErrorBody),
-        (status = 409, description = "No access to the case", body = ErrorBody),
         (status = 415, description = "Body is not JSON", body = ErrorBody),
         (status = 422, description = "Unknown reference or side, the same case, already linked", body = ErrorBody),
     ))]
@@ -184,6 +179,7 @@ pub async fn link(
     ApiJson(body): ApiJson<LinkIn>,
 ) -> ApiResult<Json<LinksOut>> {
     let role = user.require(Permission::Write)?;
+    user.case(&state, id).await?;
     collaboration::link(
         &state,
         &user.ctx.tenant,
@@ -209,7 +205,6 @@ pub async fn link(
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Needs the write permission (not viewers)", body = ErrorBody),
         (status = 404, description = "No such case or link here", body = ErrorBody),
-        (status = 409, description = "No access to the case", body = ErrorBody),
     ))]
 pub async fn unlink(
     State(state): State<AppState>,
@@ -220,6 +215,7 @@ pub async fn unlink(
     let (Ok(id), Ok(other)) = (Uuid::parse_str(&id), Uuid::parse_str(&other)) else {
         return Err(ApiError::NotFound);
     };
+    user.case(&state, id).await?;
     collaboration::unlink(&state, &user.ctx.tenant, &user.actor(), role, id, other)
         .await
         .map_err(flow_error)?;
@@ -246,7 +242,7 @@ pub struct MergeIn {
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Needs the write permission (not viewers)", body = ErrorBody),
         (status = 404, description = "No case with this id here", body = ErrorBody),
-        (status = 409, description = "Stale, or no access to one of the cases", body = ErrorBody),
+        (status = 409, description = "Stale, or no access to the main case", body = ErrorBody),
         (status = 415, description = "Body is not JSON", body = ErrorBody),
         (status = 422, description = "Unknown main case, the same case, already merged", body = ErrorBody),
     ))]
@@ -257,6 +253,7 @@ pub async fn merge(
     ApiJson(body): ApiJson<MergeIn>,
 ) -> ApiResult<Json<CaseOut>> {
     let role = user.require(Permission::Write)?;
+    user.case(&state, id).await?;
     let case = collaboration::merge(
         &state,
         &user.ctx.tenant,
@@ -297,6 +294,7 @@ pub async fn follow(
     ApiJson(body): ApiJson<FollowIn>,
 ) -> ApiResult<StatusCode> {
     user.require(Permission::UseBackOffice)?;
+    user.case(&state, id).await?;
     collaboration::follow(&state, &user.ctx.tenant, &user.actor(), id, body.follow)
         .await
         .map_err(flow_error)?;
@@ -330,10 +328,12 @@ pub async fn notifications(
     user: ApiUser,
 ) -> ApiResult<Json<Vec<NotificationOut>>> {
     user.require(Permission::UseBackOffice)?;
+    let access = user.access(&state).await?;
     Ok(Json(
         staff_notifications::list(&state.db, user.tenant_id(), user.account.id, 100)
             .await?
             .into_iter()
+            .filter(|n| access.sees(n.service_id))
             .map(|n| NotificationOut {
                 id: n.id,
                 case_id: n.case_id,

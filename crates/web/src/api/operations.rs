@@ -112,7 +112,7 @@ pub async fn bulk_cases(
     user: ApiUser,
     ApiJson(body): ApiJson<BulkIn>,
 ) -> ApiResult<Json<BulkOut>> {
-    let role = user.require(Permission::Write)?;
+    user.require(Permission::Write)?;
     let mut picked: Vec<Picked> = Vec::new();
     for c in &body.cases {
         if !picked.iter().any(|p| p.case_id == c.id) {
@@ -140,10 +140,11 @@ pub async fn bulk_cases(
     )
     .await?
     .map_err(|code| ApiError::invalid("action", code))?;
+    let access = user.access(&state).await?;
     let lines = bulk::run(
         &state,
         &user.ctx,
-        role,
+        &access,
         &user.account.display_name,
         &picked,
         &action,
@@ -243,10 +244,12 @@ pub async fn board(State(state): State<AppState>, user: ApiUser) -> ApiResult<Js
     let mut at_risk = Vec::new();
     for view in [View::Breached, View::AtRisk] {
         at_risk.extend(
-            case_views::list(
+            case_views::list_within(
                 &state.db,
                 tenant_id,
                 user.account.id,
+                // The board is for supervisors, who see every case.
+                &case_views::Scope::all(),
                 view,
                 &Filter::default(),
                 Sort::Oldest,

@@ -97,10 +97,12 @@ async fn board(
     let mut rows = Vec::new();
     for view in [View::Breached, View::AtRisk] {
         rows.extend(
-            case_views::list(
+            case_views::list_within(
                 &state.db,
                 tenant_id,
                 me.id,
+                // The board is for supervisors, who see every case.
+                &case_views::Scope::all(),
                 view,
                 &Filter::default(),
                 Sort::Oldest,

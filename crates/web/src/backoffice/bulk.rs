@@ -8,6 +8,7 @@
 use super::case_page::{fill_canned, plan_message};
 use crate::{
     admin::{Fields, value, values},
+    cases::access::Access,
     cases::{flow::FlowError, handling},
     ctx::Ctx,
     error::{AppError, AppResult},
@@ -22,12 +23,12 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use relais_domain::{
-    Permission, Role,
+    Permission,
     case::PlanError,
     handling::parse_labels,
     routing::{Picked, parse_picked},
 };
-use relais_store::{Change, audit, canned, case_labels, cases};
+use relais_store::{Change, audit, canned, case_labels};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -109,7 +110,7 @@ pub async fn bulk(
     Form(fields): Form<Fields>,
 ) -> AppResult<Response> {
     let me = ctx.staff(Permission::Write)?;
-    let role = me.role().ok_or(AppError::Forbidden)?;
+    let access = super::case_page::access_of(&state, &ctx).await?;
     let back = back_link(&fields);
     let page = |error: Option<&'static str>, action: &str, lines: Vec<Line>| {
         let done = lines.iter().filter(|l| l.done).count() as i64;
@@ -148,7 +149,7 @@ pub async fn bulk(
                 .into_response());
         }
     };
-    let lines = run(&state, &ctx, role, &me.display_name, &picked, &action).await?;
+    let lines = run(&state, &ctx, &access, &me.display_name, &picked, &action).await?;
     Ok(page(None, action.name(), lines)?.into_response())
 }
 
@@ -157,14 +158,14 @@ pub async fn bulk(
 pub(crate) async fn run(
     state: &AppState,
     ctx: &Ctx,
-    role: Role,
+    access: &Access,
     agent_name: &str,
     picked: &[Picked],
     action: &Action,
 ) -> AppResult<Vec<Line>> {
     let mut lines = Vec::with_capacity(picked.len());
     for p in picked {
-        lines.push(one(state, ctx, role, agent_name, p, action).await?);
+        lines.push(one(state, ctx, access, agent_name, p, action).await?);
     }
     let done: Vec<Uuid> = lines.iter().filter(|l| l.done).map(|l| l.case_id).collect();
     let refused: Vec<Uuid> = lines
@@ -244,25 +245,31 @@ pub(crate) async fn action_of(
     })
 }
 
-/// Carries out the action on one case, with the version the list showed.
+/// Carries out the action on one case, with the version the list showed. A case of another
+/// tenant or out of the staff member's reach is "not found", like one that does not exist.
 pub(crate) async fn one(
     state: &AppState,
     ctx: &Ctx,
-    role: Role,
+    access: &Access,
     agent_name: &str,
     picked: &Picked,
     action: &Action,
 ) -> AppResult<Line> {
     let tenant = &ctx.tenant;
     let actor = ctx.actor();
-    let Some(case) = cases::get(&state.db, tenant.id, picked.case_id).await? else {
-        return Ok(Line {
-            case_id: picked.case_id,
-            reference: String::new(),
-            done: false,
-            code: "bulk-case-not-found",
-            text: ctx.t("bulk-case-not-found"),
-        });
+    let role = access.role;
+    let case = match access.case(state, picked.case_id).await {
+        Ok(case) => case,
+        Err(FlowError::NotFound) => {
+            return Ok(Line {
+                case_id: picked.case_id,
+                reference: String::new(),
+                done: false,
+                code: "bulk-case-not-found",
+                text: ctx.t("bulk-case-not-found"),
+            });
+        }
+        Err(e) => return Err(e.into()),
     };
     let version = picked.row_version;
     let result = match action {

@@ -13,6 +13,7 @@ use super::{Definitions, iso, local_time};
 use crate::{
     admin::{Errors, FieldErrors, Fields, parse_id, value},
     cases::{
+        access::Access,
         collaboration,
         flow::FlowError,
         handling::{self, case as load_case},
@@ -302,11 +303,18 @@ const NOTICES: &[&str] = &[
     "case-unfollowed",
 ];
 
+/// The case of the path, if the signed-in staff member may reach it (404 otherwise, as for a
+/// case that does not exist): every page and action on a case starts here.
 pub(super) async fn case_of(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<Case> {
     let id = parse_id(id)?;
-    cases::get(&state.db, ctx.tenant.id, id)
-        .await?
-        .ok_or(AppError::NotFound)
+    Ok(access_of(state, ctx).await?.case(state, id).await?)
+}
+
+/// What the signed-in staff member may reach.
+pub(crate) async fn access_of(state: &AppState, ctx: &Ctx) -> AppResult<Access> {
+    let user = ctx.user.as_deref().ok_or(AppError::SignInNeeded)?;
+    let role = ctx.role().ok_or(AppError::Forbidden)?;
+    Ok(Access::of(state, ctx.tenant.id, user.id, role).await?)
 }
 
 pub(super) fn title_in(locale: Locale, fr: &str, en: &str) -> String {

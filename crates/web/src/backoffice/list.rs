@@ -341,17 +341,22 @@ async fn list_page(
 ) -> AppResult<Response> {
     let me = ctx.staff(Permission::UseBackOffice)?;
     let tenant_id = ctx.tenant.id;
-    let all_services = services::list(&state.db, tenant_id, false).await?;
+    let access = super::case_page::access_of(state, ctx).await?;
+    let scope = access.scope();
+    // Services out of reach are not offered as a filter either.
+    let mut all_services = services::list(&state.db, tenant_id, false).await?;
+    all_services.retain(|s| access.sees(s.id));
     let staff =
         relais_store::accounts::list(&state.db, tenant_id, relais_domain::AccountKind::Staff)
             .await?;
     let staff_ids: Vec<uuid::Uuid> = staff.iter().map(|a| a.id).collect();
     let mut errors = Errors::new();
     let parsed = parse(ctx, &q, me.id, &all_services, &staff_ids, &mut errors);
-    let rows = case_views::list(
+    let rows = case_views::list_within(
         &state.db,
         tenant_id,
         me.id,
+        &scope,
         parsed.view,
         &parsed.filter,
         parsed.sort,
@@ -366,7 +371,7 @@ async fn list_page(
         .then(|| rows.last())
         .flatten()
         .map(|r| format!("/backoffice/cases?{query}&after={}", r.cursor().encode()));
-    let counts = case_views::counts(&state.db, tenant_id, me.id).await?;
+    let counts = case_views::counts_within(&state.db, tenant_id, me.id, &scope).await?;
     let views = View::ALL
         .into_iter()
         .map(|v| ViewLink {

@@ -12,12 +12,12 @@ use relais_domain::{AccountKind, Role};
 use relais_store::accounts::{self, Account};
 use relais_store::case_links::{self, Merge};
 use relais_store::cases::Case;
-use relais_store::{Actor, StoreError, routing, staff_notifications, teams, tenants::Tenant};
+use relais_store::{Actor, StoreError, staff_notifications, tenants::Tenant};
 use serde_json::json;
 use uuid::Uuid;
 
-/// Whether a staff member may see the cases of `service_id`: by role, and for agents and
-/// viewers through the service's routing team.
+/// Whether a staff member may see the cases of `service_id` (the rule of
+/// [`super::access::Access`]).
 pub async fn may_see(
     state: &AppState,
     tenant_id: Uuid,
@@ -25,18 +25,11 @@ pub async fn may_see(
     role: Role,
     service_id: Uuid,
 ) -> FlowResult<bool> {
-    if matches!(role, Role::Admin | Role::Supervisor) {
-        return Ok(true);
-    }
-    let service_team = routing::rule_for(&state.db, tenant_id, service_id)
-        .await?
-        .map(|r| r.team_id);
-    let mine: Vec<Uuid> = teams::of_account(&state.db, tenant_id, account_id)
-        .await?
-        .into_iter()
-        .map(|t| t.id)
-        .collect();
-    Ok(collaboration::can_see(role, &mine, service_team))
+    Ok(
+        super::access::Access::of(state, tenant_id, account_id, role)
+            .await?
+            .sees(service_id),
+    )
 }
 
 /// Staff of the case's tenant who may be mentioned on it: active, and allowed to see it.
@@ -202,7 +195,8 @@ async fn check_sees(
     if may_see(state, tenant_id, actor_id(actor)?, role, case.service_id).await? {
         Ok(())
     } else {
-        Err(FlowError::Refused("case-no-access"))
+        // As for a case that does not exist (`super::access`).
+        Err(FlowError::NotFound)
     }
 }
 

@@ -2,6 +2,7 @@
 //! case changes, each checked against the case's own definition version and written in one
 //! transaction with its timeline events and audit row.
 
+pub mod access;
 pub mod collaboration;
 pub mod flow;
 pub mod generated;

@@ -258,12 +258,23 @@ async fn bulk_transitions_and_assignments_are_checked_case_by_case() {
         a.row_version
     );
 
-    // An agent without access to the service (it belongs to a team they are not in).
+    // An agent without access to the service (it belongs to a team they are not in, which
+    // the acting agent is in).
     let supervisor = app.account("alpha", "supervisor@alpha.test").await;
-    let voirie = team_with(&app, "alpha", "Voirie", &[supervisor.id]).await;
+    let me = app.account("alpha", "agent@alpha.test").await;
+    let actor = Actor::system(app.tenant("alpha"), "test");
+    let outsider = app
+        .create_account(
+            &actor,
+            relais_domain::AccountKind::Staff,
+            "outsider@alpha.test",
+            Some(relais_domain::Role::Agent),
+        )
+        .await;
+    let voirie = team_with(&app, "alpha", "Voirie", &[supervisor.id, me.id]).await;
     routing::save_rule(
         &app.db,
-        &Actor::system(app.tenant("alpha"), "test"),
+        &actor,
         service.id,
         voirie,
         Strategy::TeamOnly,
@@ -271,13 +282,12 @@ async fn bulk_transitions_and_assignments_are_checked_case_by_case() {
     )
     .await
     .unwrap();
-    let me = app.account("alpha", "agent@alpha.test").await;
     let r = bulk(
         &mut agent,
         &[
             ("case", &ta),
             ("action", "assign"),
-            ("assignee", &me.id.to_string()),
+            ("assignee", &outsider.id.to_string()),
         ],
     )
     .await;
