@@ -18,6 +18,17 @@ pub enum MailError {
     Build(String),
     #[error("could not send: {0}")]
     Send(String),
+    /// The server refused the message for good (an SMTP 5xx answer): sending it again
+    /// cannot help.
+    #[error("refused by the server: {0}")]
+    Refused(String),
+}
+
+impl MailError {
+    /// Whether trying again later cannot help (a bad address or message, a 5xx refusal).
+    pub fn is_permanent(&self) -> bool {
+        !matches!(self, MailError::Send(_))
+    }
 }
 
 /// How the connection to the SMTP server is secured.
@@ -164,9 +175,13 @@ impl Mailer {
                 tracing::info!(file = %dir.join(format!("{id}.eml")).display(), "mail written");
             }
             Transport::Smtp(t) => {
-                t.send(message)
-                    .await
-                    .map_err(|e| MailError::Send(e.to_string()))?;
+                t.send(message).await.map_err(|e| {
+                    if e.is_permanent() {
+                        MailError::Refused(e.to_string())
+                    } else {
+                        MailError::Send(e.to_string())
+                    }
+                })?;
             }
         }
         Ok(())

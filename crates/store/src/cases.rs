@@ -172,6 +172,18 @@ pub(crate) use insert_event;
 /// Files a case: everything or nothing. The reference is drawn at random and drawn again in
 /// the unlikely event it is taken.
 pub async fn file(db: &Db, actor: &Actor, new: &NewCase<'_>) -> Result<Case> {
+    file_with_mails(db, actor, new, &[]).await
+}
+
+/// Files a case and queues `mails` (the acknowledgement of receipt) in the same
+/// transaction. Their subject and text may name the case as [`crate::outbox::REFERENCE`] and
+/// [`crate::outbox::CASE_ID`], filled in here once the reference is drawn.
+pub async fn file_with_mails(
+    db: &Db,
+    actor: &Actor,
+    new: &NewCase<'_>,
+    mails: &[crate::outbox::OutboxMail],
+) -> Result<Case> {
     let id = relais_domain::new_id();
     let year = chrono::Datelike::year(&new.submitted_at);
     let answers = new.answers.to_string();
@@ -242,6 +254,10 @@ pub async fn file(db: &Db, actor: &Actor, new: &NewCase<'_>) -> Result<Case> {
                     json!({"channel": new.channel, "status": new.status, "version": new.service_version}),
                 );
                 insert_event!(tx, actor, id, new.submitted_at, &submitted);
+                for mail in mails {
+                    let mail = crate::outbox::fill(mail, reference.as_str(), id);
+                    crate::outbox::insert_mail!(tx, actor, &mail);
+                }
                 if let Some(draft) = new.draft_id {
                     sqlx::query("DELETE FROM case_drafts WHERE tenant_id = $1 AND id = $2")
                         .bind(actor.tenant_id)
@@ -467,6 +483,9 @@ pub struct CaseWrite {
     /// the same transaction, so a change is never written without its follow-up, nor the
     /// reverse.
     pub jobs: Vec<crate::jobs::NewJob<'static>>,
+    /// Mails this change sends (a message to the requester, a decision): queued in the
+    /// outbox in the same transaction, sent by the job runner.
+    pub mails: Vec<crate::outbox::OutboxMail>,
     /// Staff mentioned in the change's note: each gets a notification (with the first
     /// event's text) in the same transaction.
     pub mentions: Vec<Uuid>,
@@ -649,6 +668,9 @@ pub async fn apply(db: &Db, actor: &Actor, case_id: Uuid, write: CaseWrite) -> R
         for job in &write.jobs {
             let job_id = relais_domain::new_id();
             crate::jobs::insert_job!(tx, actor, job_id, job);
+        }
+        for mail in &write.mails {
+            crate::outbox::insert_mail!(tx, actor, mail);
         }
         let (action, summary) = &write.audit;
         record!(

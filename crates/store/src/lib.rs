@@ -24,6 +24,7 @@ pub mod imports;
 pub mod jobs;
 pub mod knowledge;
 pub mod mail_settings;
+pub mod outbox;
 pub mod password_resets;
 pub mod people;
 pub mod portal;

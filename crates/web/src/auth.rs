@@ -510,12 +510,12 @@ pub async fn forgot_submit(
         // Sent in the background: neither a slow nor a refusing mail server may change the
         // answer or its timing, which would tell that the account exists.
         let mail = reset_mail(&state, &ctx, &ctx.actor(), &account).await?;
-        send_later(&state, ctx.tenant.id, mail, "reset link").await;
+        crate::outbox::queue(&state, &ctx.actor(), &[mail]).await;
     }
     forgot_page(&state, &ctx, kind, Some(ctx.t("forgot-sent")), None)
 }
 
-/// Creates a single-use link and mails it, in the account's language.
+/// Creates a single-use link and queues its mail, in the account's language.
 pub async fn send_reset_link(
     state: &AppState,
     ctx: &Ctx,
@@ -523,34 +523,9 @@ pub async fn send_reset_link(
     account: &accounts::Account,
 ) -> AppResult<()> {
     let mail = reset_mail(state, ctx, actor, account).await?;
-    crate::tenant_mail::mailer(state, ctx.tenant.id)
-        .await
-        .send(mail)
-        .await
-        .map_err(|e| AppError::Internal(format!("reset mail: {e}")))
-}
-
-/// Sends a mail without letting the answer wait for (or depend on) the mail server: over
-/// SMTP it goes after the answer, in the background; written as a file (local and quick)
-/// it is written at once. A failure is logged with what it was.
-pub async fn send_later(
-    state: &AppState,
-    tenant_id: uuid::Uuid,
-    mail: relais_mail::Mail,
-    what: &'static str,
-) {
-    let mailer = crate::tenant_mail::mailer(state, tenant_id).await;
-    if mailer.writes_files() {
-        if let Err(e) = mailer.send(mail).await {
-            tracing::warn!(error = %e, what, "mail not written");
-        }
-        return;
-    }
-    tokio::spawn(async move {
-        if let Err(e) = mailer.send(mail).await {
-            tracing::warn!(error = %e, what, "mail not sent");
-        }
-    });
+    relais_store::outbox::queue(&state.db, actor, &[mail]).await?;
+    crate::jobs::wake(state);
+    Ok(())
 }
 
 /// Creates a single-use reset link and the mail that carries it, in the account's language.
@@ -559,7 +534,7 @@ async fn reset_mail(
     ctx: &Ctx,
     actor: &Actor,
     account: &accounts::Account,
-) -> AppResult<relais_mail::Mail> {
+) -> AppResult<relais_store::outbox::OutboxMail> {
     let token = random_token();
     password_resets::create(
         &state.db,
@@ -589,12 +564,12 @@ async fn reset_mail(
             ("link", format!("{base}/password/reset/{token}")),
         ]),
     );
-    Ok(relais_mail::Mail {
-        to: account.email.clone(),
+    Ok(crate::outbox::mail(
+        account.email.clone(),
         subject,
         text,
-        html: None,
-    })
+        "password.reset",
+    ))
 }
 
 /// The start of links sent by mail. Never taken blindly from the request's `Host`: a forged

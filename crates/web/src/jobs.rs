@@ -89,6 +89,7 @@ impl Registry {
         r.add(crate::automation::EventJob);
         r.add(crate::automation::TimeJob);
         r.add(crate::cases::webhooks::WebhookJob);
+        r.add(crate::outbox::MailJob);
         r
     }
 

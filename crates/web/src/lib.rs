@@ -23,6 +23,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod notify;
 pub mod oidc;
+pub mod outbox;
 pub mod pages;
 pub mod pdf;
 pub mod people;

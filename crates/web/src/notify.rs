@@ -1,5 +1,5 @@
 //! The daily digest: notifications a requester chose to get once a day are held by
-//! `cases::flow::send_to_requester` and sent here, together, one mail per account.
+//! `cases::flow::to_requester` and queued here in the mail outbox, together, one mail per account.
 
 use crate::{auth::tenant_link_base, state::AppState};
 use chrono::{DateTime, Utc};
@@ -7,9 +7,9 @@ use fluent_bundle::FluentValue;
 use relais_domain::{Locale, notify::digest_due};
 use relais_store::{accounts, portal_accounts, tenants};
 
-/// Sends the digests that are due at `now`; returns how many mails went out. Each
-/// notification is claimed before it is sent (no process sends it twice) and put back if the
-/// mail fails.
+/// Queues the digests that are due at `now` in the mail outbox; returns how many. Each
+/// notification is claimed before (no process sends it twice) and put back if the mail
+/// cannot be queued.
 pub async fn send_digests(state: &AppState, now: DateTime<Utc>) -> relais_store::Result<usize> {
     let mut sent = 0;
     for (tenant_id, account_id, oldest) in portal_accounts::digest_candidates(&state.db).await? {
@@ -47,24 +47,26 @@ pub async fn send_digests(state: &AppState, now: DateTime<Utc>) -> relais_store:
             &arg("link", format!("{base}/account/notifications")),
         ));
         text.push('\n');
-        let mail = relais_mail::Mail {
-            to: account.email.clone(),
-            subject: crate::i18n::message(
+        let mail = crate::outbox::mail(
+            account.email.clone(),
+            crate::i18n::message(
                 locale,
                 "digest-mail-subject",
                 &arg("tenant", tenant.name.clone()),
             ),
             text,
-            html: None,
-        };
-        match crate::tenant_mail::mailer(state, tenant_id)
-            .await
-            .send(mail)
-            .await
-        {
-            Ok(()) => sent += 1,
+            "digest",
+        );
+        // Into the outbox: the runner sends it, with its retries. Put back only if it could
+        // not even be queued.
+        let actor = relais_store::Actor::system(tenant_id, "digest");
+        match relais_store::outbox::queue(&state.db, &actor, &[mail]).await {
+            Ok(()) => {
+                sent += 1;
+                crate::jobs::wake(state);
+            }
             Err(e) => {
-                tracing::warn!(error = %e, account = %account.id, "digest not sent; kept for the next pass");
+                tracing::warn!(error = %e, account = %account.id, "digest not queued; kept for the next pass");
                 let ids: Vec<_> = held.iter().map(|h| h.id).collect();
                 portal_accounts::release_digest(&state.db, tenant_id, &ids).await?;
             }

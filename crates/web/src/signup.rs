@@ -3,7 +3,7 @@
 //! whether or not the address has an account, so the page never tells who has one.
 
 use crate::{
-    auth::{hash_password, link_base, send_later, start_session},
+    auth::{hash_password, link_base, start_session},
     ctx::Ctx,
     error::{AppError, AppResult},
     pages::render,
@@ -183,7 +183,7 @@ pub async fn submit(
         Some(account) => {
             // Someone (perhaps the owner) signed up again: tell the owner, change nothing.
             let locale = account.locale().unwrap_or(ctx.locale);
-            relais_mail::Mail {
+            relais_store::outbox::OutboxMail {
                 to: account.email.clone(),
                 subject: crate::i18n::message(
                     locale,
@@ -199,7 +199,7 @@ pub async fn submit(
                         ("reset", format!("{base}/password/forgot")),
                     ]),
                 ),
-                html: None,
+                purpose: "signup.exists".into(),
             }
         }
         None => {
@@ -218,7 +218,7 @@ pub async fn submit(
                 state.config.signup_link_lifetime,
             )
             .await?;
-            relais_mail::Mail {
+            relais_store::outbox::OutboxMail {
                 to: email.as_str().to_owned(),
                 subject: crate::i18n::message(
                     ctx.locale,
@@ -234,11 +234,11 @@ pub async fn submit(
                         ("hours", hours.to_string()),
                     ]),
                 ),
-                html: None,
+                purpose: "signup".into(),
             }
         }
     };
-    send_later(&state, ctx.tenant.id, mail, "sign-up link").await;
+    crate::outbox::queue(&state, &ctx.actor(), &[mail]).await;
     let text = crate::i18n::message(
         ctx.locale,
         "signup-sent",

@@ -92,6 +92,55 @@ struct MailTpl<'a> {
     /// Whether the tenant has its own settings (else the instance's apply).
     own: bool,
     has_password: bool,
+    /// The latest mails of the outbox, newest first.
+    outbox: Vec<OutboxRow>,
+}
+
+/// One mail of the outbox, as the administrators' list shows it.
+struct OutboxRow {
+    queued_at: String,
+    to: String,
+    subject: String,
+    /// The message id of its state.
+    state: &'static str,
+    /// When the next attempt is due (a mail waiting after a failed attempt).
+    next: Option<String>,
+    attempts: i32,
+    /// The reason the last attempt failed.
+    error: Option<String>,
+}
+
+/// How many of the latest mails the page lists.
+const OUTBOX_SHOWN: i64 = 50;
+
+async fn outbox_rows(state: &AppState, ctx: &Ctx) -> AppResult<Vec<OutboxRow>> {
+    use relais_store::jobs::JobState;
+    let jobs = relais_store::outbox::list(&state.db, ctx.tenant.id, OUTBOX_SHOWN).await?;
+    Ok(jobs
+        .into_iter()
+        .map(|job| {
+            let mail = relais_store::outbox::mail_of(&job);
+            let (state, next) = match job.state {
+                JobState::Queued if job.attempts == 0 => ("mail-outbox-queued", None),
+                JobState::Queued => (
+                    "mail-outbox-retry",
+                    Some(crate::portal::local_time(ctx, job.run_after)),
+                ),
+                JobState::Running => ("mail-outbox-sending", None),
+                JobState::Done => ("mail-outbox-sent", None),
+                JobState::Failed => ("mail-outbox-failed", None),
+            };
+            OutboxRow {
+                queued_at: crate::portal::local_time(ctx, job.created_at),
+                to: mail.as_ref().map(|m| m.to.clone()).unwrap_or_default(),
+                subject: mail.map(|m| m.subject).unwrap_or_default(),
+                state,
+                next,
+                attempts: job.attempts,
+                error: job.error.filter(|_| job.state != JobState::Done),
+            }
+        })
+        .collect())
 }
 
 async fn page(
@@ -135,6 +184,7 @@ async fn page(
         form,
         own: saved.is_some(),
         has_password: saved.is_some_and(|s| s.password.is_some()),
+        outbox: outbox_rows(state, ctx).await?,
     })?;
     *r.status_mut() = status;
     Ok(r)

@@ -12,6 +12,7 @@ use relais_domain::{AccountKind, Role};
 use relais_store::accounts::{self, Account};
 use relais_store::case_links::{self, Merge};
 use relais_store::cases::Case;
+use relais_store::outbox::OutboxMail;
 use relais_store::{Actor, StoreError, staff_notifications, tenants::Tenant};
 use serde_json::json;
 use uuid::Uuid;
@@ -89,24 +90,24 @@ pub async fn resolve_mentions(
     })
 }
 
-/// Mails each mentioned staff member (after the note is written: a mail error never undoes
-/// it), in their language.
-pub async fn mail_mentions(
+/// The mail to each mentioned staff member, in their language: queued with the note, in
+/// its transaction (a mail server's trouble never undoes it).
+pub async fn mention_mails(
     state: &AppState,
     tenant: &Tenant,
     actor: &Actor,
     case: &Case,
     mentioned: &[Account],
     note: &str,
-) {
+) -> Vec<OutboxMail> {
     if mentioned.is_empty() {
-        return;
+        return Vec::new();
     }
     let base = crate::auth::tenant_link_base(state, tenant)
         .await
         .unwrap_or_else(|_| state.config.listen.clone());
     let link = format!("{base}/backoffice/cases/{}", case.id);
-    let mailer = crate::tenant_mail::mailer(state, tenant.id).await;
+    let mut mails = Vec::new();
     for account in mentioned {
         let locale = account.locale().unwrap_or_else(|| tenant.locale());
         let args = [
@@ -115,16 +116,14 @@ pub async fn mail_mentions(
             ("note", note),
             ("link", link.as_str()),
         ];
-        let mail = relais_mail::Mail {
-            to: account.email.clone(),
-            subject: crate::i18n::text(locale, "mention-mail-subject", &args),
-            text: crate::i18n::text(locale, "mention-mail-text", &args),
-            html: None,
-        };
-        if let Err(e) = mailer.send(mail).await {
-            tracing::warn!(case = %case.reference, error = %e, "mention mail not sent");
-        }
+        mails.push(crate::outbox::mail(
+            account.email.clone(),
+            crate::i18n::text(locale, "mention-mail-subject", &args),
+            crate::i18n::text(locale, "mention-mail-text", &args),
+            "case.mention",
+        ));
     }
+    mails
 }
 
 /// The other case of a link or merge, typed by its reference, in this tenant only (another

@@ -15,6 +15,7 @@ use relais_domain::service::sla::{Priority, SlaState};
 use relais_domain::service::workflow::{self, FireContext, StatusKind};
 use relais_domain::{AccountKind, Locale};
 use relais_store::cases::{self, Case, CaseWrite, NewCase, NewEvent};
+use relais_store::outbox::OutboxMail;
 use relais_store::{Actor, StoreError, accounts, documents, services, teams, tenants::Tenant};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
@@ -131,6 +132,34 @@ pub async fn file(
     actor: &Actor,
     filing: Filing<'_>,
 ) -> FlowResult<Filed> {
+    file_with(state, tenant, actor, filing, None).await
+}
+
+/// What an acknowledgement of receipt is written from, before the case is filed (its
+/// reference and id are then named by `relais_store::outbox::{REFERENCE, CASE_ID}`).
+pub struct Receipt<'a> {
+    pub submitted_at: DateTime<Utc>,
+    /// The anonymous filer's tracking code.
+    pub tracking_code: Option<&'a str>,
+    /// The anonymous filer's address, as checked.
+    pub contact_email: Option<&'a str>,
+    /// The answers as checked.
+    pub answers: &'a Value,
+}
+
+/// Writes the acknowledgement of a filing.
+pub type Acknowledge<'a> = &'a (dyn Fn(&Receipt<'_>) -> Option<OutboxMail> + Sync);
+
+/// [`file`], with the acknowledgement `acknowledge` writes queued in the outbox in the
+/// filing's own transaction: a filed case always has it, and the answer never waits for a
+/// mail server.
+pub async fn file_with(
+    state: &AppState,
+    tenant: &Tenant,
+    actor: &Actor,
+    filing: Filing<'_>,
+    acknowledge: Option<Acknowledge<'_>>,
+) -> FlowResult<Filed> {
     let service = filing.service;
     if service.state != "published" {
         return Err(FlowError::Refused("case-service-closed"));
@@ -228,7 +257,18 @@ pub async fn file(
     );
     let tracking_code = anonymous.then(|| domain_case::tracking_code(rand::random::<u128>()));
     let answers = Value::Object(clean.into_map());
-    let case = cases::file(
+    let mails: Vec<OutboxMail> = acknowledge
+        .and_then(|a| {
+            a(&Receipt {
+                submitted_at: now,
+                tracking_code: tracking_code.as_deref(),
+                contact_email: contact_email.as_deref(),
+                answers: &answers,
+            })
+        })
+        .into_iter()
+        .collect();
+    let case = cases::file_with_mails(
         &state.db,
         actor,
         &NewCase {
@@ -253,8 +293,12 @@ pub async fn file(
             draft_id: filing.draft_id,
             submitted_at: now,
         },
+        &mails,
     )
     .await?;
+    if !mails.is_empty() {
+        crate::jobs::wake(state);
+    }
     // Routing never undoes a filing: a failure leaves the case in the unassigned queue.
     let case = match super::routing::route(state, tenant, case.clone()).await {
         Ok(routed) => routed,
@@ -396,7 +440,7 @@ pub async fn fire(
         documents_valid,
     )
     .await?;
-    let (write, mails) = transition_write(
+    let (mut write, mails) = transition_write(
         state,
         tenant,
         &case,
@@ -408,7 +452,24 @@ pub async fn fire(
         &timers,
     )
     .await?;
+    // The requester's mails are queued with the step, in its transaction.
+    let mut told = Vec::new();
+    for (locale, subject, body) in mails {
+        let to = to_requester(
+            state,
+            tenant,
+            &case,
+            locale,
+            NotifyKind::Status,
+            &subject,
+            &body,
+        )
+        .await;
+        write.mails.extend(to.mail());
+        told.push(to);
+    }
     let updated = cases::apply(&state.db, actor, case.id, write).await?;
+    crate::jobs::wake(state);
     crate::automation::on_event(
         state,
         actor,
@@ -417,17 +478,8 @@ pub async fn fire(
         relais_domain::automation::Trigger::StatusChanged,
     )
     .await;
-    for (locale, subject, body) in mails {
-        send_to_requester(
-            state,
-            tenant,
-            &updated,
-            locale,
-            NotifyKind::Status,
-            &subject,
-            &body,
-        )
-        .await;
+    for to in told {
+        to.after_write(state, tenant, &updated.reference).await;
     }
     Ok(updated)
 }
@@ -639,12 +691,55 @@ async fn requester_email(state: &AppState, tenant: &Tenant, case: &Case) -> Opti
     case.contact_email.clone()
 }
 
-/// Mails the requester. The message is on the timeline already; a mail that cannot be sent
-/// is logged, never a reason to undo the change.
-///
-/// A requester with an account gets it as their notification preferences for this kind of
-/// event say: now, held for the daily digest, or not at all.
-pub async fn send_to_requester(
+/// What telling the requester about a change comes to, as their notification preferences
+/// for this kind of event say: a mail now (queued with the change, in its transaction), a
+/// line held for the daily digest (after the change is written), or nothing.
+pub enum ToRequester {
+    Nothing,
+    Digest {
+        account_id: Uuid,
+        kind: NotifyKind,
+        subject: String,
+        text: String,
+    },
+    Mail(OutboxMail),
+}
+
+impl ToRequester {
+    /// The mail to queue with the change, if any.
+    pub fn mail(&self) -> Option<OutboxMail> {
+        match self {
+            ToRequester::Mail(m) => Some(m.clone()),
+            _ => None,
+        }
+    }
+
+    /// Once the change is written: holds the digest line. A failure is logged, never a
+    /// reason to undo the change.
+    pub async fn after_write(self, state: &AppState, tenant: &Tenant, reference: &str) {
+        if let ToRequester::Digest {
+            account_id,
+            kind,
+            subject,
+            text,
+        } = self
+            && let Err(e) = relais_store::portal_accounts::hold_for_digest(
+                &state.db,
+                tenant.id,
+                account_id,
+                kind.as_str(),
+                &subject,
+                &text,
+            )
+            .await
+        {
+            tracing::warn!(case = %reference, error = %e, "notification not held for the digest");
+        }
+    }
+}
+
+/// How the requester of `case` is to hear of a change (see [`ToRequester`]).
+pub async fn to_requester(
     state: &AppState,
     tenant: &Tenant,
     case: &Case,
@@ -652,7 +747,7 @@ pub async fn send_to_requester(
     kind: NotifyKind,
     subject: &str,
     body: &str,
-) {
+) -> ToRequester {
     let reference = match locale {
         Locale::Fr => format!("Dossier {}", case.reference),
         Locale::En => format!("Case {}", case.reference),
@@ -671,37 +766,29 @@ pub async fn send_to_requester(
         .and_then(|d| Delivery::parse(&d))
         .unwrap_or_default();
         match delivery {
-            Delivery::Never => return,
+            Delivery::Never => return ToRequester::Nothing,
             Delivery::Daily => {
-                if let Err(e) = relais_store::portal_accounts::hold_for_digest(
-                    &state.db,
-                    tenant.id,
+                return ToRequester::Digest {
                     account_id,
-                    kind.as_str(),
-                    &subject,
-                    &text,
-                )
-                .await
-                {
-                    tracing::warn!(case = %case.reference, error = %e, "notification not held for the digest");
-                }
-                return;
+                    kind,
+                    subject,
+                    text,
+                };
             }
             Delivery::Immediately => {}
         }
     }
-    let Some(to) = requester_email(state, tenant, case).await else {
-        return;
-    };
-    let mail = relais_mail::Mail {
-        to,
-        subject,
-        text,
-        html: None,
-    };
-    let mailer = crate::tenant_mail::mailer(state, case.tenant_id).await;
-    if let Err(e) = mailer.send(mail).await {
-        tracing::warn!(case = %case.reference, error = %e, "mail to the requester not sent");
+    match requester_email(state, tenant, case).await {
+        Some(to) => ToRequester::Mail(crate::outbox::mail(
+            to,
+            subject,
+            text,
+            match kind {
+                NotifyKind::Message => "case.message",
+                _ => "case.status",
+            },
+        )),
+        None => ToRequester::Nothing,
     }
 }
 

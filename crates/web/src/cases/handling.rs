@@ -70,6 +70,17 @@ pub async fn reply(
     let locale = requester_locale(state, tenant, &current).await;
     let subject = crate::i18n::message(locale, "case-reply-subject", &[]);
     let now = Utc::now();
+    // The mail goes into the outbox in the message's own transaction.
+    let told = flow::to_requester(
+        state,
+        tenant,
+        &current,
+        locale,
+        relais_domain::notify::NotifyKind::Message,
+        &subject,
+        &body,
+    )
+    .await;
     let updated = cases::apply(
         &state.db,
         actor,
@@ -77,6 +88,7 @@ pub async fn reply(
         CaseWrite {
             expected_version,
             first_response_at: Some(now),
+            mails: told.mail().into_iter().collect(),
             events: vec![
                 NewEvent::new(EventKind::MessageToRequester, json!({"subject": subject}))
                     .with_body(body.clone()),
@@ -86,16 +98,8 @@ pub async fn reply(
         },
     )
     .await?;
-    flow::send_to_requester(
-        state,
-        tenant,
-        &updated,
-        locale,
-        relais_domain::notify::NotifyKind::Message,
-        &subject,
-        &body,
-    )
-    .await;
+    crate::jobs::wake(state);
+    told.after_write(state, tenant, &updated.reference).await;
     Ok(updated)
 }
 
@@ -116,6 +120,9 @@ pub async fn note(
         .await?
         .map_err(|_| field_error("note", "case-mention-unknown"))?;
     let names: Vec<&str> = mentioned.iter().map(|a| a.display_name.as_str()).collect();
+    let mails =
+        super::collaboration::mention_mails(state, tenant, actor, &current, &mentioned, &body)
+            .await;
     let updated = cases::apply(
         &state.db,
         actor,
@@ -126,6 +133,7 @@ pub async fn note(
                 NewEvent::new(EventKind::Note, json!({"mentions": names})).with_body(body.clone()),
             ],
             mentions: mentioned.iter().map(|a| a.id).collect(),
+            mails,
             audit: (
                 "case.note",
                 json!({"reference": current.reference,
@@ -135,7 +143,7 @@ pub async fn note(
         },
     )
     .await?;
-    super::collaboration::mail_mentions(state, tenant, actor, &updated, &mentioned, &body).await;
+    crate::jobs::wake(state);
     Ok(updated)
 }
 

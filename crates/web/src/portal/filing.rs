@@ -1440,39 +1440,51 @@ async fn submit(
             Holder::Anonymous => None,
         },
     };
-    let filed = match flow::file(state, &ctx.tenant, &ctx.actor(), filing).await {
-        Ok(filed) => filed,
-        Err(FlowError::Answers(errors)) => {
-            let mut shown = Shown::plain(Step::Summary);
-            shown.contact_email = contact_email.unwrap_or_default();
-            shown.on_behalf = on_behalf;
-            for e in errors {
-                let path = if work.definition.documents.iter().any(|d| d.id == e.field) {
-                    format!("doc:{}", e.field)
-                } else {
-                    e.field
-                };
-                shown.errors.push(path, e.code);
-            }
-            return show(state, ctx, work, &work.answers.clone(), shown).await;
+    // The acknowledgement is written now and queued in the filing's transaction.
+    let mut names = Vec::new();
+    for (id, _) in &filing.documents {
+        if let Some(d) = relais_store::documents::get(&state.db, ctx.tenant.id, *id).await? {
+            names.push(d.file_name);
         }
-        Err(FlowError::Refused(message)) => {
-            let mut shown = Shown::plain(Step::Summary);
-            shown.alert = Some(ctx.tk(message));
-            shown.contact_email = contact_email.unwrap_or_default();
-            shown.on_behalf = on_behalf;
-            return show(state, ctx, work, &work.answers.clone(), shown).await;
-        }
-        Err(e) => return Err(e.into()),
-    };
-    super::requests::acknowledge(
-        state,
+    }
+    let ack = super::requests::Acknowledgement {
         ctx,
-        &work.service,
-        &filed.case,
-        filed.tracking_code.as_deref(),
-    )
-    .await;
+        service: &work.service,
+        definition: &work.definition,
+        documents: names,
+        to: match (super::portal_user(ctx), work.account.as_ref()) {
+            (Some(u), Some(a)) if u.id == a.id => Some(u.email.clone()),
+            _ => None,
+        },
+        base: crate::auth::link_base(state, ctx).await.unwrap_or_default(),
+    };
+    let acknowledge = |r: &flow::Receipt<'_>| ack.mail(r);
+    let filed =
+        match flow::file_with(state, &ctx.tenant, &ctx.actor(), filing, Some(&acknowledge)).await {
+            Ok(filed) => filed,
+            Err(FlowError::Answers(errors)) => {
+                let mut shown = Shown::plain(Step::Summary);
+                shown.contact_email = contact_email.unwrap_or_default();
+                shown.on_behalf = on_behalf;
+                for e in errors {
+                    let path = if work.definition.documents.iter().any(|d| d.id == e.field) {
+                        format!("doc:{}", e.field)
+                    } else {
+                        e.field
+                    };
+                    shown.errors.push(path, e.code);
+                }
+                return show(state, ctx, work, &work.answers.clone(), shown).await;
+            }
+            Err(FlowError::Refused(message)) => {
+                let mut shown = Shown::plain(Step::Summary);
+                shown.alert = Some(ctx.tk(message));
+                shown.contact_email = contact_email.unwrap_or_default();
+                shown.on_behalf = on_behalf;
+                return show(state, ctx, work, &work.answers.clone(), shown).await;
+            }
+            Err(e) => return Err(e.into()),
+        };
     match filed.tracking_code {
         None => Ok(Redirect::to(&format!("/my/requests/{}/filed", filed.case.id)).into_response()),
         Some(code) => {

@@ -32,6 +32,7 @@ use relais_domain::service::definition::ServiceDefinition;
 use relais_domain::service::form::{Answers, Field};
 use relais_domain::service::workflow::StatusKind;
 use relais_store::cases::{self, Case, Owner};
+use relais_store::outbox::OutboxMail;
 use relais_store::{drafts, portal as organisations, services};
 use serde::Deserialize;
 use serde_json::Value;
@@ -1061,7 +1062,7 @@ pub async fn filed(
     filed_page(&state, &ctx, &case, None).await
 }
 
-/// What the receipt and the acknowledgement say, line by line.
+/// What the receipt says, line by line.
 async fn receipt_lines(
     state: &AppState,
     ctx: &Ctx,
@@ -1070,8 +1071,35 @@ async fn receipt_lines(
 ) -> AppResult<Vec<String>> {
     let definition =
         super::definition(state, ctx.tenant.id, case.service_id, case.service_version).await?;
+    let docs: Vec<String> = cases::documents(&state.db, ctx.tenant.id, case.id)
+        .await?
+        .into_iter()
+        .map(|(d, _)| d.file_name)
+        .collect();
+    Ok(lines_of(
+        ctx,
+        service,
+        &definition,
+        &case.reference,
+        case.submitted_at,
+        &case.answers_map(),
+        &docs,
+    ))
+}
+
+/// What the receipt and the acknowledgement say, line by line, from their parts (the
+/// acknowledgement is written before the case is filed, with its reference to be filled in).
+fn lines_of(
+    ctx: &Ctx,
+    service: &services::Service,
+    definition: &ServiceDefinition,
+    reference: &str,
+    submitted_at: chrono::DateTime<chrono::Utc>,
+    answers: &serde_json::Map<String, Value>,
+    documents: &[String],
+) -> Vec<String> {
     let mut lines = vec![
-        ctx.t1("portal-receipt-reference", "reference", &case.reference),
+        ctx.t1("portal-receipt-reference", "reference", reference),
         ctx.tk1(
             "portal-receipt-service",
             "service",
@@ -1080,7 +1108,7 @@ async fn receipt_lines(
         ctx.t1(
             "portal-receipt-received",
             "date",
-            local_time(ctx, case.submitted_at),
+            local_time(ctx, submitted_at),
         ),
         ctx.t1("portal-receipt-handled-by", "tenant", &ctx.tenant.name),
     ];
@@ -1089,10 +1117,9 @@ async fn receipt_lines(
     }
     lines.push(String::new());
     lines.push(ctx.tk("portal-receipt-meaning"));
-    let answers = case.answers_map();
     if let Ok(clean) = definition.form.validate_answers(
-        &answers,
-        relais_domain::case::to_local(case.submitted_at, &ctx.tenant.time_zone).date(),
+        answers,
+        relais_domain::case::to_local(submitted_at, &ctx.tenant.time_zone).date(),
     ) {
         lines.push(String::new());
         lines.push(ctx.t("portal-receipt-answers"));
@@ -1104,15 +1131,14 @@ async fn receipt_lines(
             ));
         }
     }
-    let docs = cases::documents(&state.db, ctx.tenant.id, case.id).await?;
-    if !docs.is_empty() {
+    if !documents.is_empty() {
         lines.push(String::new());
         lines.push(ctx.t("portal-receipt-documents"));
-        for (d, _) in docs {
-            lines.push(format!("• {}", d.file_name));
+        for name in documents {
+            lines.push(format!("• {name}"));
         }
     }
-    Ok(lines)
+    lines
 }
 
 pub async fn receipt(
@@ -1151,56 +1177,64 @@ pub async fn receipt(
 
 /// The acknowledgement of receipt, by e-mail: the reference, the date, who handles it and
 /// how to reach them (and, for an anonymous filer, the tracking code and where to use it).
-/// A mail that cannot be sent is logged: the case is filed whatever happens to it.
-pub async fn acknowledge(
-    state: &AppState,
-    ctx: &Ctx,
-    service: &services::Service,
-    case: &Case,
-    tracking_code: Option<&str>,
-) {
-    let to = match portal_user(ctx) {
-        Some(u) if case.requester_account_id == Some(u.id) => Some(u.email.clone()),
-        _ => case.contact_email.clone(),
-    };
-    let Some(to) = to else {
-        return;
-    };
-    let lines = match receipt_lines(state, ctx, service, case).await {
-        Ok(lines) => lines,
-        Err(e) => {
-            tracing::warn!(case = %case.reference, error = ?e, "acknowledgement not written");
-            return;
-        }
-    };
-    let base = crate::auth::link_base(state, ctx).await.unwrap_or_default();
-    let follow = match tracking_code {
-        Some(code) => {
-            ctx.t1("portal-ack-tracking", "code", code)
-                + "\n"
-                + &ctx.t1("portal-ack-track-link", "link", format!("{base}/track"))
-        }
-        None => ctx.t1(
-            "portal-ack-account-link",
-            "link",
-            format!("{base}/my/requests/{}", case.id),
-        ),
-    };
-    let text = format!(
-        "{}\n\n{}\n\n{follow}\n\n— {}\n",
-        ctx.tk("portal-ack-intro"),
-        lines.join("\n"),
-        ctx.tenant.name
-    );
-    let mail = relais_mail::Mail {
-        to,
-        subject: ctx.t1("portal-ack-subject", "reference", &case.reference),
-        text,
-        html: None,
-    };
-    let mailer = crate::tenant_mail::mailer(state, ctx.tenant.id).await;
-    if let Err(e) = mailer.send(mail).await {
-        tracing::warn!(case = %case.reference, error = %e, "acknowledgement not sent");
+/// Written before the case is filed and queued in the filing's transaction
+/// (`flow::file_with`), so a filed case always has its acknowledgement and never waits for a
+/// mail server.
+pub struct Acknowledgement<'a> {
+    pub ctx: &'a Ctx,
+    pub service: &'a services::Service,
+    pub definition: &'a ServiceDefinition,
+    /// The names of the documents handed over.
+    pub documents: Vec<String>,
+    /// The signed-in requester's address (else the anonymous filer's contact address).
+    pub to: Option<String>,
+    /// The start of the links in it.
+    pub base: String,
+}
+
+impl Acknowledgement<'_> {
+    pub fn mail(&self, receipt: &crate::cases::flow::Receipt<'_>) -> Option<OutboxMail> {
+        use relais_store::outbox::{CASE_ID, REFERENCE};
+        let ctx = self.ctx;
+        let to = self
+            .to
+            .clone()
+            .or_else(|| receipt.contact_email.map(str::to_owned))?;
+        let answers = receipt.answers.as_object().cloned().unwrap_or_default();
+        let lines = lines_of(
+            ctx,
+            self.service,
+            self.definition,
+            REFERENCE,
+            receipt.submitted_at,
+            &answers,
+            &self.documents,
+        );
+        let base = &self.base;
+        let follow = match receipt.tracking_code {
+            Some(code) => {
+                ctx.t1("portal-ack-tracking", "code", code)
+                    + "\n"
+                    + &ctx.t1("portal-ack-track-link", "link", format!("{base}/track"))
+            }
+            None => ctx.t1(
+                "portal-ack-account-link",
+                "link",
+                format!("{base}/my/requests/{CASE_ID}"),
+            ),
+        };
+        let text = format!(
+            "{}\n\n{}\n\n{follow}\n\n— {}\n",
+            ctx.tk("portal-ack-intro"),
+            lines.join("\n"),
+            ctx.tenant.name
+        );
+        Some(crate::outbox::mail(
+            to,
+            ctx.t1("portal-ack-subject", "reference", REFERENCE),
+            text,
+            "case.acknowledgement",
+        ))
     }
 }
 

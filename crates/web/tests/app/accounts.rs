@@ -69,7 +69,7 @@ async fn sign_up_creates_the_account_and_its_person_only_when_the_link_is_follow
         sign_up(&mut c, "Marie", "Curie", "marie.curie@example.org").await,
         StatusCode::OK
     );
-    let mails = app.mails();
+    let mails = app.mails().await;
     assert_eq!(mails.len(), 1);
     assert!(
         mails[0].contains("To: marie.curie@example.org"),
@@ -196,7 +196,7 @@ async fn a_proved_address_links_the_account_to_the_existing_person() {
     let persons_before = app.count("persons").await;
     let mut c = app.client("alpha.test");
     sign_up(&mut c, "Jean", "Dupont", "Jean.Dupont@example.org").await;
-    let link = link_in(&app.mails()[0], "/signup/confirm/");
+    let link = link_in(&app.mails().await[0], "/signup/confirm/");
     c.post_form(&link, &[])
         .await
         .assert_status(StatusCode::SEE_OTHER);
@@ -260,7 +260,7 @@ async fn bad_sign_up_input_is_refused_clearly_and_changes_nothing() {
     r.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
         .assert_contains("Enter a valid email address");
     assert_eq!(app.count("sign_ups").await, 0);
-    assert!(app.mails().is_empty());
+    assert!(app.mails().await.is_empty());
     // Made-up links.
     c.get("/signup/confirm/made-up")
         .await
@@ -314,7 +314,7 @@ async fn sign_up_does_not_tell_whether_an_address_has_an_account() {
         "the same page either way"
     );
     // The owner of the existing account is told by mail; their account is untouched.
-    let mails = app.mails();
+    let mails = app.mails().await;
     assert_eq!(mails.len(), 2);
     let to_owner = mails
         .iter()
@@ -336,7 +336,7 @@ async fn sign_up_links_expire_and_belong_to_their_tenant() {
     let app = TestApp::with_config(config).await;
     let mut c = app.client("alpha.test");
     sign_up(&mut c, "Late", "Comer", "late@example.org").await;
-    let link = link_in(&app.mails()[0], "/signup/confirm/");
+    let link = link_in(&app.mails().await[0], "/signup/confirm/");
     // Another tenant does not know the link.
     let mut beta = app.client("beta.test");
     beta.get(&link).await.assert_status(StatusCode::GONE);
@@ -365,7 +365,7 @@ async fn two_pending_sign_ups_for_one_address_make_one_account() {
     let mut c = app.client("alpha.test");
     sign_up(&mut c, "Twice", "Over", "twice@example.org").await;
     sign_up(&mut c, "Twice", "Over", "twice@example.org").await;
-    let mails = app.mails();
+    let mails = app.mails().await;
     let first = link_in(&mails[0], "/signup/confirm/");
     let second = link_in(&mails[1], "/signup/confirm/");
     c.post_form(&first, &[])
@@ -430,9 +430,9 @@ async fn staff_cannot_sign_up_on_the_portal_while_signed_in() {
 /// A person who signed up and followed the link: signed in, with their account.
 pub async fn signed_up(app: &TestApp, given: &str, family: &str, email: &str) -> TestClient {
     let mut c = app.client("alpha.test");
-    let before = app.mails().len();
+    let before = app.mails().await.len();
     assert_eq!(sign_up(&mut c, given, family, email).await, StatusCode::OK);
-    let link = link_in(&app.mails()[before], "/signup/confirm/");
+    let link = link_in(&app.mails().await[before], "/signup/confirm/");
     c.post_form(&link, &[])
         .await
         .assert_status(StatusCode::SEE_OTHER);
@@ -649,13 +649,14 @@ async fn notification_preferences_decide_how_replies_reach_the_requester() {
             .is_empty()
     );
     let case = file_case(&app, "paul@example.org").await;
-    let mails_after_filing = app.mails().len();
+    let mails_after_filing = app.mails().await.len();
 
     // Immediately (the default): the reply is mailed at once.
     staff_reply(&app, &case, "Nous passons demain.").await;
-    assert_eq!(app.mails().len(), mails_after_filing + 1);
+    assert_eq!(app.mails().await.len(), mails_after_filing + 1);
     assert!(
         app.mails()
+            .await
             .last()
             .expect("mail")
             .contains("To: paul@example.org")
@@ -674,7 +675,7 @@ async fn notification_preferences_decide_how_replies_reach_the_requester() {
     staff_reply(&app, &case, "Le trou est rebouché.").await;
     staff_reply(&app, &case, "Merci de votre signalement.").await;
     assert_eq!(
-        app.mails().len(),
+        app.mails().await.len(),
         mails_after_filing + 1,
         "held, not mailed"
     );
@@ -693,7 +694,7 @@ async fn notification_preferences_decide_how_replies_reach_the_requester() {
             .expect("digest pass"),
         1
     );
-    let mails = app.mails();
+    let mails = app.mails().await;
     assert_eq!(mails.len(), mails_after_filing + 2);
     let digest = mails
         .last()
@@ -719,7 +720,7 @@ async fn notification_preferences_decide_how_replies_reach_the_requester() {
     .await
     .assert_status(StatusCode::SEE_OTHER);
     staff_reply(&app, &case, "Dernier message.").await;
-    assert_eq!(app.mails().len(), mails_after_filing + 2);
+    assert_eq!(app.mails().await.len(), mails_after_filing + 2);
     assert_eq!(app.count("notification_digest").await, 2);
     c.get(&format!("/my/requests/{}", case.id))
         .await

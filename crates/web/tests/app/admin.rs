@@ -307,7 +307,7 @@ async fn a_new_staff_member_chooses_their_own_password() {
         )
         .await
         .assert_status(StatusCode::UNAUTHORIZED);
-    let mails = app.mails();
+    let mails = app.mails().await;
     assert_eq!(mails.len(), 1);
     assert!(mails[0].contains("To: nadia@alpha.test"), "{}", mails[0]);
     let link = reset_link(&mails[0]);
@@ -353,7 +353,7 @@ async fn a_new_staff_member_chooses_their_own_password() {
     .assert_contains(r##"<a href="#email">"##)
     .assert_contains(r##"<a href="#role">"##);
     assert_eq!(app.count("accounts").await, accounts);
-    assert_eq!(app.mails().len(), 1);
+    assert_eq!(app.mails().await.len(), 1);
     // The same e-mail in the other tenant is another person.
     let mut b = signed_in(&app, "beta.test", "admin@beta.test").await;
     b.post_form(
@@ -490,6 +490,7 @@ async fn staff_records_are_edited_and_each_view_is_audited() {
     assert!(r.location().unwrap().ends_with("?notice=staff-reset-sent"));
     assert!(
         app.mails()
+            .await
             .iter()
             .any(|m| m.contains("To: viewer@alpha.test"))
     );
@@ -951,7 +952,7 @@ async fn agents_viewers_and_portal_users_get_403_everywhere() {
         audit_rows,
         "nothing changed, not even a view recorded"
     );
-    assert!(app.mails().is_empty());
+    assert!(app.mails().await.is_empty());
     let tenant = tenants::by_id(&app.db, app.tenant("alpha"))
         .await
         .unwrap()
@@ -1026,7 +1027,7 @@ async fn ids_of_another_tenant_or_of_portal_accounts_are_not_found() {
         .await
         .assert_status(StatusCode::NOT_FOUND);
     assert_eq!(app.count("audit_log").await, audit_rows);
-    assert!(app.mails().is_empty());
+    assert!(app.mails().await.is_empty());
     let beta_agent = app.account("beta", "agent@beta.test").await;
     assert_eq!(beta_agent.display_name, "agent");
     assert_eq!(

@@ -1252,7 +1252,7 @@ async fn writes_through_the_api_are_audited() {
     assert_eq!(created["role"], "supervisor");
     assert_eq!(created["disabled"], false);
     // No password: the person gets a link to choose one.
-    let mails = app.mails();
+    let mails = app.mails().await;
     assert!(
         mails
             .iter()

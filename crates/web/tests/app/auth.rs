@@ -267,7 +267,7 @@ async fn password_reset_link_works_once() {
         .await;
     r.assert_status(StatusCode::OK)
         .assert_contains("Si un compte existe");
-    let mails = app.mails();
+    let mails = app.mails().await;
     assert_eq!(mails.len(), 1);
     assert!(mails[0].contains("To: agent@alpha.test"), "{}", mails[0]);
     let link = reset_link(&mails[0]);
@@ -356,13 +356,16 @@ async fn password_reset_links_expire_and_do_not_reveal_accounts() {
         .await;
     r.assert_status(StatusCode::OK)
         .assert_contains("Si un compte existe");
-    assert!(app.mails().is_empty(), "no mail for an unknown address");
+    assert!(
+        app.mails().await.is_empty(),
+        "no mail for an unknown address"
+    );
     c.post_form(
         "/password/forgot",
         &[("email", "agent@alpha.test"), ("kind", "staff")],
     )
     .await;
-    let link = reset_link(&app.mails()[0]);
+    let link = reset_link(&app.mails().await[0]);
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     c.get(&link).await.assert_status(StatusCode::GONE);
     c.get("/password/reset/made-up-token")
@@ -381,7 +384,7 @@ async fn reset_links_point_to_the_tenant_even_with_a_forged_host() {
         &[("email", "agent@alpha.test"), ("kind", "staff")],
     )
     .await;
-    let mail = &app.mails()[0];
+    let mail = &app.mails().await[0];
     assert!(!mail.contains("evil.example"), "{mail}");
     assert!(
         mail.replace("=\r\n", "")

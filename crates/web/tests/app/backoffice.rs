@@ -619,7 +619,7 @@ async fn a_reply_is_mailed_shown_and_counts_as_first_response() {
     let r = post(&mut c, &path, &form, &[("body", "   ")]).await;
     r.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
         .assert_contains("Écrivez le message.");
-    assert!(app.mails().is_empty());
+    assert!(app.mails().await.is_empty());
 
     let r = post(
         &mut c,
@@ -631,7 +631,7 @@ async fn a_reply_is_mailed_shown_and_counts_as_first_response() {
     r.assert_status(StatusCode::SEE_OTHER);
     let now = case_now(&app, "alpha", case.id).await;
     assert!(now.first_response_at.is_some());
-    let mails = app.mails();
+    let mails = app.mails().await;
     assert_eq!(mails.len(), 1);
     assert!(mails[0].contains("riverain@example.org"));
     assert!(mails[0].contains("Nous passons demain."));
@@ -660,7 +660,7 @@ async fn a_reply_is_mailed_shown_and_counts_as_first_response() {
     let last = events(&app, "alpha", case.id).await.pop().unwrap();
     assert_eq!(last.kind, "note");
     assert!(!last.public);
-    assert_eq!(app.mails().len(), 1);
+    assert_eq!(app.mails().await.len(), 1);
 }
 
 #[tokio::test]
@@ -680,7 +680,7 @@ async fn a_reply_to_a_closed_case_is_refused() {
     .assert_status(StatusCode::SEE_OTHER);
     let closed = case_now(&app, "alpha", case.id).await;
     assert_eq!(closed.status_kind, "closed_refused");
-    let mails = app.mails().len();
+    let mails = app.mails().await.len();
     let page = c.get(&format!("/backoffice/cases/{}", case.id)).await;
     page.assert_contains("Le dossier est clos : aucune réponse ne peut être envoyée.");
     let before = events(&app, "alpha", case.id).await.len();
@@ -695,7 +695,7 @@ async fn a_reply_to_a_closed_case_is_refused() {
         .assert_contains("Le dossier est clos : aucune réponse ne peut être envoyée.")
         .assert_contains("Rien n&#39;a été modifié.");
     assert_eq!(events(&app, "alpha", case.id).await.len(), before);
-    assert_eq!(app.mails().len(), mails);
+    assert_eq!(app.mails().await.len(), mails);
     assert_eq!(
         case_now(&app, "alpha", case.id).await.row_version,
         closed.row_version
@@ -756,7 +756,12 @@ async fn a_stale_form_is_refused_and_says_what_changed() {
         .assert_contains(">Nous arrivons.</textarea>");
     // Nothing written, nothing mailed.
     assert_eq!(events(&app, "alpha", case.id).await.len(), events_before);
-    assert!(app.mails().iter().all(|m| !m.contains("Nous arrivons.")));
+    assert!(
+        app.mails()
+            .await
+            .iter()
+            .all(|m| !m.contains("Nous arrivons."))
+    );
     assert_eq!(
         case_now(&app, "alpha", case.id).await.row_version,
         after_sebastien.row_version

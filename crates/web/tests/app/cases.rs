@@ -396,7 +396,7 @@ async fn a_message_action_mails_the_requester_in_their_language() {
     let tenant = app.tenant_row("alpha").await;
     let case = file_report(&app, &service).await.case;
     let agent = staff_actor(&app, "agent").await;
-    let mails_before = app.mails().len();
+    let mails_before = app.mails().await.len();
     let forwarded = flow::fire(
         &app.state,
         &tenant,
@@ -410,7 +410,7 @@ async fn a_message_action_mails_the_requester_in_their_language() {
     .await
     .expect("forward");
     assert_eq!(forwarded.status_kind, "waiting_third_party");
-    let mails = app.mails();
+    let mails = app.mails().await;
     assert_eq!(mails.len(), mails_before + 1);
     let mail = mails.last().expect("mail");
     assert!(mail.contains("riverain@example.org"), "{mail}");

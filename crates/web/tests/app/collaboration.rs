@@ -48,6 +48,7 @@ async fn a_mention_notifies_the_agent_in_the_back_office_and_by_mail() {
         .assert_contains("<span class=\"badge\">1<");
     let mail = app
         .mails()
+        .await
         .into_iter()
         .find(|m| m.contains("To: agent@alpha.test"))
         .expect("a mail to the mentioned agent")

@@ -194,8 +194,30 @@ impl TestApp {
         }
     }
 
-    /// Mails written by the file transport, oldest first, as raw text.
-    pub fn mails(&self) -> Vec<String> {
+    /// Sends the mails of the outbox that are ready (only those: other jobs stay queued);
+    /// returns how many jobs ran.
+    pub async fn send_mails(&self) -> usize {
+        let mut registry = relais_web::jobs::Registry::default();
+        registry.add(relais_web::outbox::MailJob);
+        relais_web::jobs::Runner::new(
+            self.state.clone(),
+            registry,
+            relais_web::jobs::RunnerConfig::default(),
+        )
+        .run_until_idle()
+        .await
+        .expect("mail jobs")
+    }
+
+    /// Mails written by the file transport, oldest first, as raw text, once the outbox's
+    /// ready mails are sent.
+    pub async fn mails(&self) -> Vec<String> {
+        self.send_mails().await;
+        self.written_mails()
+    }
+
+    /// Mails already written by the file transport, without sending the outbox.
+    pub fn written_mails(&self) -> Vec<String> {
         let dir = self.dir.path().join("mail");
         let mut files: Vec<_> = std::fs::read_dir(&dir)
             .map(|rd| {

@@ -103,7 +103,7 @@ async fn a_bulk_reply_is_sent_where_it_can_be_and_refused_elsewhere_with_the_rea
     let closed_events = events(&app, "alpha", to_close.id).await.len();
     let changed_before = case_now(&app, "alpha", to_change.id).await;
     let changed_events = events(&app, "alpha", to_change.id).await.len();
-    let mails = app.mails().len();
+    let mails = app.mails().await.len();
 
     let template = template.to_string();
     let r = bulk(
@@ -131,7 +131,7 @@ async fn a_bulk_reply_is_sent_where_it_can_be_and_refused_elsewhere_with_the_rea
         last.body.as_deref(),
         Some(format!("Bonjour, votre dossier {} est bien reçu.", open.reference).as_str())
     );
-    assert_eq!(app.mails().len(), mails + 1);
+    assert_eq!(app.mails().await.len(), mails + 1);
     // The refused cases did not change at all.
     assert_eq!(
         events(&app, "alpha", to_close.id).await.len(),
@@ -1241,7 +1241,7 @@ async fn timed_rules_remind_then_close_once_per_stay() {
 
     // Eight days later: the reminder, once.
     crate::cases::travel_back(&app.db, alpha, case.id, chrono::Duration::days(8)).await;
-    let mails = app.mails().len();
+    let mails = app.mails().await.len();
     for _ in 0..2 {
         relais_web::automation::schedule(&app.state).await.unwrap();
         app.run_jobs().await;
@@ -1259,7 +1259,7 @@ async fn timed_rules_remind_then_close_once_per_stay() {
             .unwrap()
             .contains(&case.reference)
     );
-    assert_eq!(app.mails().len(), mails + 1);
+    assert_eq!(app.mails().await.len(), mails + 1);
     assert_eq!(case_now(&app, "alpha", case.id).await.status, "incomplete");
 
     // Thirty-one days: closed by the rule (the workflow's "lapse").

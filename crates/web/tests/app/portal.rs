@@ -15,7 +15,7 @@ use relais_web::cases::flow::{self, Filing};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-const PARKING: &str = "belleville-stationnement-residentiel";
+pub(crate) const PARKING: &str = "belleville-stationnement-residentiel";
 const ROADS: &str = "belleville-signalement-voirie";
 const CANTEEN: &str = "belleville-inscription-cantine";
 
@@ -149,7 +149,7 @@ fn draft_of(r: &TestResponse) -> Uuid {
     Uuid::parse_str(id).expect("draft id")
 }
 
-async fn citizen(app: &TestApp, host: &str, email: &str) -> TestClient {
+pub(crate) async fn citizen(app: &TestApp, host: &str, email: &str) -> TestClient {
     let mut c = app.client(host);
     c.login_portal(email).await;
     c
@@ -181,7 +181,7 @@ fn vehicle() -> Vec<(&'static str, &'static str)> {
 }
 
 /// A citizen's parking permit draft, answered up to the documents step.
-async fn parking_draft(app: &TestApp, client: &mut TestClient) -> Uuid {
+pub(crate) async fn parking_draft(app: &TestApp, client: &mut TestClient) -> Uuid {
     let r = client
         .post_form("/services/stationnement-residentiel/file", &residence())
         .await;
@@ -202,7 +202,7 @@ async fn parking_draft(app: &TestApp, client: &mut TestClient) -> Uuid {
 }
 
 /// Files the parking permit through the pages; returns the case id.
-async fn file_parking(app: &TestApp, client: &mut TestClient) -> Uuid {
+pub(crate) async fn file_parking(app: &TestApp, client: &mut TestClient) -> Uuid {
     let draft = parking_draft(app, client).await;
     let r = post_multipart(
         client,
@@ -454,7 +454,13 @@ async fn a_citizen_files_page_by_page_with_two_documents_and_gets_reference_mail
         "{types:?}"
     );
     // The acknowledgement: reference, date, who handles it.
-    let mail = decoded(&app.mails().into_iter().last().expect("acknowledgement"));
+    let mail = decoded(
+        &app.mails()
+            .await
+            .into_iter()
+            .last()
+            .expect("acknowledgement"),
+    );
     assert!(mail.contains(&reference), "{mail}");
     assert!(mail.contains("citizen@alpha.test"));
     assert!(
@@ -676,7 +682,13 @@ async fn someone_can_file_without_an_account_and_follow_the_case_with_the_tracki
     let reference = between(&r.body, "id=\"reference\">", "<").to_owned();
     let code = between(&r.body, "id=\"tracking-code\">", "<").to_owned();
     assert_eq!(code.len(), 19, "{code}");
-    let mail = decoded(&app.mails().into_iter().last().expect("acknowledgement"));
+    let mail = decoded(
+        &app.mails()
+            .await
+            .into_iter()
+            .last()
+            .expect("acknowledgement"),
+    );
     assert!(mail.contains(&reference) && mail.contains(&code), "{mail}");
     assert!(mail.contains("riverain@example.org"));
     // This browser follows the case.

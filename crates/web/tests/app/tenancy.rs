@@ -65,7 +65,7 @@ async fn reset_links_and_tokens_do_not_cross_tenants() {
             &[("email", "agent@alpha.test"), ("kind", "staff")],
         )
         .await;
-    let link = crate::auth::reset_link(&app.mails()[0]);
+    let link = crate::auth::reset_link(&app.mails().await[0]);
     let mut beta = app.client("beta.test");
     beta.get(&link).await.assert_status(StatusCode::GONE);
     beta.post_form(
