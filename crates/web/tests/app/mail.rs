@@ -280,7 +280,7 @@ async fn without_smtp_mail_is_written_as_eml_files_in_the_data_folder() {
         .get("/admin/mail")
         .await
         .assert_status(StatusCode::OK)
-        .assert_contains("Courriels envoyés")
+        .assert_contains("Derniers courriels")
         .assert_contains("citizen@alpha.test")
         .assert_contains("<td data-label=\"État\">Envoyé</td>");
     let mailer =
@@ -813,6 +813,6 @@ async fn a_mail_refused_for_good_is_not_tried_again_and_administrators_see_why()
     admin
         .get("/admin/mail?lang=en")
         .await
-        .assert_contains("Outgoing mail")
+        .assert_contains("Latest mails")
         .assert_contains("Failed: not sent");
 }
