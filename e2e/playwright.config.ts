@@ -87,6 +87,12 @@ export default defineConfig({
     stdout: 'pipe',
     stderr: 'pipe',
     // One line per request is useful in production, noise here; warnings still show.
-    env: { RELAIS_LOG_LEVEL: process.env.RELAIS_LOG_LEVEL ?? 'warn' },
+    env: {
+      RELAIS_LOG_LEVEL: process.env.RELAIS_LOG_LEVEL ?? 'warn',
+      // Every test signs in afresh from 127.0.0.1: at the default ten attempts a minute per
+      // address the suite throttles itself (a sign-in refused "too many attempts" in the
+      // middle of a test). The throttling is tested in crates/web/tests/app/auth.rs.
+      RELAIS_LOGIN_ATTEMPTS_PER_MINUTE: '600',
+    },
   },
 });
