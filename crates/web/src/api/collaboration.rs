@@ -107,8 +107,12 @@ pub struct LinksOut {
 async fn links_of(state: &AppState, user: &ApiUser, id: Uuid) -> ApiResult<LinksOut> {
     let tenant_id = user.tenant_id();
     Ok(LinksOut {
-        links: case_links::list(&state.db, tenant_id, id)
+        links: user
+            .access(state)
             .await?
+            .links(state, id)
+            .await
+            .map_err(crate::api::cases::flow_error)?
             .into_iter()
             .map(|l| LinkOut {
                 side: l.side().as_str().to_owned(),

@@ -591,7 +591,7 @@ async fn page(
     let merged_from = case_links::merged_from(&state.db, tenant_id, case.id).await?;
     let timeline = timeline_of(state, ctx, &case, definition.as_ref(), &merged_from, since).await?;
     let mut links = Vec::new();
-    for l in case_links::list(&state.db, tenant_id, case.id).await? {
+    for l in access_of(state, ctx).await?.links(state, case.id).await? {
         definitions
             .load(
                 state,

@@ -70,6 +70,18 @@ impl Access {
         }
     }
 
+    /// The case's links to other cases, without those out of reach: a link must not show
+    /// the reference and status of a case the reader cannot open.
+    pub async fn links(
+        &self,
+        state: &AppState,
+        case_id: Uuid,
+    ) -> FlowResult<Vec<relais_store::case_links::LinkRow>> {
+        let mut links = relais_store::case_links::list(&state.db, self.tenant_id, case_id).await?;
+        links.retain(|l| self.sees(l.other_service_id));
+        Ok(links)
+    }
+
     /// The case, if it exists in the tenant and is within reach; `NotFound` otherwise.
     pub async fn case(&self, state: &AppState, case_id: Uuid) -> FlowResult<Case> {
         cases::get(&state.db, self.tenant_id, case_id)

@@ -485,3 +485,66 @@ async fn a_viewer_of_the_team_reads_the_case_and_changes_nothing() {
         .await
         .assert_status(StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_link_to_a_case_out_of_reach_is_not_shown_on_a_case_within_reach() {
+    let s = setup().await;
+    let app = &s.app;
+    // A service without a routing rule: its cases are within everyone's reach.
+    app.publish_demo_service("alpha", crate::portal::PARKING)
+        .await;
+    let mut citizen = crate::portal::citizen(app, "alpha.test", "citizen@alpha.test").await;
+    let open_id = crate::portal::file_parking(app, &mut citizen).await;
+    let open = case_now(app, "alpha", open_id).await;
+    relais_store::case_links::add(
+        &app.db,
+        &Actor::system(app.tenant("alpha"), "test"),
+        open.id,
+        s.case.id,
+        relais_domain::collaboration::LinkSide::Related,
+    )
+    .await
+    .unwrap();
+
+    let mut outsider = staff(app, "agent@alpha.test").await;
+    let page = outsider
+        .get(&format!("/backoffice/cases/{}", open.id))
+        .await;
+    page.assert_status(StatusCode::OK);
+    assert!(page.body.contains(&open.reference));
+    // The timeline keeps the case's own history ("linked to …"); the links section, which
+    // leads to the other case with its status, leaves it out.
+    let links = links_section(&page.body);
+    assert!(
+        !links.contains(&s.case.reference),
+        "the linked case out of reach is listed: {links}"
+    );
+    assert!(
+        !page
+            .body
+            .contains(&format!("/backoffice/cases/{}\"", s.case.id))
+    );
+    let token = api_token(app, "alpha", "agent@alpha.test").await;
+    let mut api = app.client("alpha.test").with_bearer(&token);
+    let r = api.get(&format!("/api/v1/cases/{}/links", open.id)).await;
+    r.assert_status(StatusCode::OK);
+    assert_eq!(r.json()["links"], json!([]));
+
+    // The service's own agent sees the link from both cases.
+    let mut insider = staff(app, "insider@alpha.test").await;
+    let page = insider.get(&format!("/backoffice/cases/{}", open.id)).await;
+    assert!(links_section(&page.body).contains(&s.case.reference));
+    let token = api_token(app, "alpha", "insider@alpha.test").await;
+    let mut api = app.client("alpha.test").with_bearer(&token);
+    let r = api.get(&format!("/api/v1/cases/{}/links", open.id)).await;
+    assert_eq!(r.json()["links"][0]["reference"], s.case.reference);
+}
+
+/// The "Links" section of a case page.
+fn links_section(body: &str) -> &str {
+    let start = body.find("id=\"links-title\"").expect("links section");
+    let end = body[start..]
+        .find("</section>")
+        .map_or(body.len(), |e| start + e);
+    &body[start..end]
+}
