@@ -18,6 +18,13 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::{fmt, str::FromStr};
 
+#[path = "import_stream.rs"]
+mod stream;
+pub use stream::{
+    CharSource, Checked, Decoder, ReadError, RecordReader, Rows, Scan, StrChars, Tally, check,
+    detect_encoding, open, scan, tally,
+};
+
 /// Every message id this module produces: its own `import-…` ids and the people rules' ids
 /// that can appear as a rejection reason.
 pub const IMPORT_CODES: &[&str] = &[
@@ -172,59 +179,16 @@ const WINDOWS_1252_HIGH: [Option<char>; 32] = [
     Some('\u{0178}'),
 ];
 
-fn encoding_error(bytes: &[u8], offset: usize) -> ImportError {
-    let line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
-    ImportError::Encoding { offset, line }
-}
-
 /// The text of a file: UTF-8 (a BOM is removed), UTF-16LE with a BOM, else Windows-1252. A
 /// file with a UTF-8 BOM must be valid UTF-8; NUL bytes and the five bytes Windows-1252
 /// leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) are refused with their offset and line.
+/// (The same rules as [`detect_encoding`] and [`Decoder`], which read a chunk at a time.)
 pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), ImportError> {
-    if bytes.starts_with(b"PK\x03\x04") {
-        return Err(ImportError::NotCsv);
-    }
-    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        let units: Vec<u16> = rest
-            .chunks(2)
-            .map(|c| u16::from_le_bytes([c[0], *c.get(1).unwrap_or(&0)]))
-            .collect();
-        return match String::from_utf16(&units) {
-            Ok(s) if rest.len() % 2 == 0 && !s.contains('\0') => Ok((s, Encoding::Utf16Le)),
-            _ => Err(ImportError::Encoding { offset: 2, line: 1 }),
-        };
-    }
-    let (body, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => (rest, true),
-        None => (bytes, false),
-    };
-    let skip = if bom { 3 } else { 0 };
-    if let Some(nul) = body.iter().position(|&b| b == 0) {
-        return Err(encoding_error(bytes, skip + nul));
-    }
-    match std::str::from_utf8(body) {
-        Ok(s) => Ok((
-            s.to_owned(),
-            if bom {
-                Encoding::Utf8Bom
-            } else {
-                Encoding::Utf8
-            },
-        )),
-        Err(e) if bom => Err(encoding_error(bytes, skip + e.valid_up_to())),
-        Err(_) => {
-            let mut out = String::with_capacity(body.len() + body.len() / 8);
-            for (i, &b) in body.iter().enumerate() {
-                let c = match b {
-                    0x80..=0x9F => WINDOWS_1252_HIGH[usize::from(b - 0x80)]
-                        .ok_or_else(|| encoding_error(bytes, i))?,
-                    _ => char::from(b),
-                };
-                out.push(c);
-            }
-            Ok((out, Encoding::Windows1252))
-        }
-    }
+    let encoding = detect_encoding(bytes).map_err(stream::in_memory)?;
+    let text = Decoder::new(bytes, encoding)
+        .rest()
+        .map_err(stream::in_memory)?;
+    Ok((text, encoding))
 }
 
 impl Encoding {
@@ -235,6 +199,13 @@ impl Encoding {
             Self::Utf16Le => "utf16_le",
             Self::Windows1252 => "windows1252",
         }
+    }
+
+    /// The inverse of [`Encoding::as_str`].
+    pub fn parse(s: &str) -> Option<Encoding> {
+        [Self::Utf8, Self::Utf8Bom, Self::Utf16Le, Self::Windows1252]
+            .into_iter()
+            .find(|e| e.as_str() == s)
     }
 }
 
@@ -279,33 +250,20 @@ pub struct Source {
 
 /// Reads an uploaded file: its encoding ([`decode`]), then vCards when it starts with
 /// `BEGIN:VCARD`, else a CSV table. A file with a NUL byte in its first kilobyte (and no
-/// UTF-16 byte order mark) is not text; a file without data rows is refused too.
+/// UTF-16 byte order mark) is not text; a file without data rows is refused too. The whole
+/// table in memory: the web reads files with [`scan`] and [`open`] instead, a row at a time.
 pub fn read(bytes: &[u8]) -> Result<Source, ImportError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ImportError::Empty);
-    }
-    if bytes.starts_with(b"PK\x03\x04") {
-        return Err(ImportError::NotCsv);
-    }
-    if !bytes.starts_with(b"\xFF\xFE") && bytes.iter().take(1024).any(|&b| b == 0) {
-        return Err(ImportError::Binary);
-    }
-    let (text, encoding) = decode(bytes)?;
-    let (format, table, fixed_mapping) = if crate::vcard::looks_like(&text) {
-        let cards = crate::vcard::parse(&text)?;
-        let (table, mapping) = crate::vcard::table(&cards);
-        (Format::Vcard, table, Some(mapping))
-    } else {
-        (Format::Csv, parse_table(&text)?, None)
-    };
-    if table.rows.is_empty() {
-        return Err(ImportError::NoRows);
-    }
+    let mut rows = Vec::new();
+    let scan = scan(std::io::Cursor::new(bytes), |r| rows.push(r)).map_err(stream::in_memory)?;
     Ok(Source {
-        format,
-        encoding,
-        table,
-        fixed_mapping,
+        format: scan.format,
+        encoding: scan.encoding,
+        table: Table {
+            delimiter: scan.delimiter,
+            headers: scan.headers,
+            rows,
+        },
+        fixed_mapping: scan.fixed_mapping,
     })
 }
 
@@ -331,79 +289,7 @@ impl Record {
 /// an opening quote ignored; a quote inside an unquoted field kept as is). Blank lines at
 /// the end of the file are not records; blank lines elsewhere are (empty rows).
 pub fn read_records(text: &str, delimiter: char) -> Result<Vec<Record>, ImportError> {
-    let mut records = Vec::new();
-    let mut blank = Vec::new();
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let (mut line, mut start, mut quote_line) = (1, 1, 1);
-    let (mut in_quotes, mut quoted, mut raw_empty) = (false, false, true);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if in_quotes {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => in_quotes = false,
-                '\r' if chars.peek() == Some(&'\n') => {}
-                '\r' | '\n' => {
-                    line += 1;
-                    field.push('\n');
-                }
-                c => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' if !quoted && field.trim().is_empty() => {
-                field.clear();
-                in_quotes = true;
-                quoted = true;
-                quote_line = line;
-                raw_empty = false;
-            }
-            c if c == delimiter => {
-                fields.push(std::mem::take(&mut field));
-                quoted = false;
-                raw_empty = false;
-            }
-            '\r' | '\n' => {
-                if c == '\r' && chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                fields.push(std::mem::take(&mut field));
-                records.push(Record {
-                    line: start,
-                    fields: std::mem::take(&mut fields),
-                });
-                blank.push(raw_empty);
-                line += 1;
-                start = line;
-                quoted = false;
-                raw_empty = true;
-            }
-            c => {
-                field.push(c);
-                raw_empty = false;
-            }
-        }
-    }
-    if in_quotes {
-        return Err(ImportError::UnterminatedQuote { line: quote_line });
-    }
-    if !raw_empty {
-        fields.push(field);
-        records.push(Record {
-            line: start,
-            fields,
-        });
-        blank.push(false);
-    }
-    while blank.pop() == Some(true) {
-        records.pop();
-    }
-    Ok(records)
+    RecordReader::new(StrChars(text.chars()), delimiter).collect()
 }
 
 /// The delimiter of a file: the one of `;`, `,` and tab that splits the header into several
@@ -470,19 +356,7 @@ pub fn parse_table_with(text: &str, delimiter: char) -> Result<Table, ImportErro
     let expected = headers.len();
     let mut rows = Vec::new();
     for mut r in records {
-        if !r.is_empty() {
-            while r.fields.len() > expected && r.fields.last().is_some_and(|f| f.trim().is_empty())
-            {
-                r.fields.pop();
-            }
-            if r.fields.len() != expected {
-                return Err(ImportError::ColumnCount {
-                    line: r.line,
-                    expected,
-                    actual: r.fields.len(),
-                });
-            }
-        }
+        fit_row(&mut r, expected)?;
         rows.push(r);
     }
     Ok(Table {
@@ -490,6 +364,24 @@ pub fn parse_table_with(text: &str, delimiter: char) -> Result<Table, ImportErro
         headers,
         rows,
     })
+}
+
+/// A data row against a header of `expected` columns: empty trailing fields beyond it are
+/// dropped; a non-empty row of another width is an error naming its line.
+fn fit_row(r: &mut Record, expected: usize) -> Result<(), ImportError> {
+    if !r.is_empty() {
+        while r.fields.len() > expected && r.fields.last().is_some_and(|f| f.trim().is_empty()) {
+            r.fields.pop();
+        }
+        if r.fields.len() != expected {
+            return Err(ImportError::ColumnCount {
+                line: r.line,
+                expected,
+                actual: r.fields.len(),
+            });
+        }
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -799,7 +691,7 @@ pub fn check_rows<'a>(
 ) -> Result<impl Iterator<Item = Result<ImportedPerson, RejectedRow>> + 'a, ImportError> {
     mapping.check(table.headers.len())?;
     Ok(table.rows.iter().map(move |row| {
-        check_row(table, mapping, row, today).map_err(|reasons| RejectedRow {
+        check_row(&table.headers, mapping, row, today).map_err(|reasons| RejectedRow {
             line: row.line,
             values: row.fields.clone(),
             reasons,
@@ -808,7 +700,7 @@ pub fn check_rows<'a>(
 }
 
 fn check_row(
-    table: &Table,
+    headers: &[String],
     mapping: &Mapping,
     row: &Record,
     today: NaiveDate,
@@ -820,7 +712,7 @@ fn check_row(
         mapping
             .columns
             .iter()
-            .zip(&table.headers)
+            .zip(headers)
             .zip(&row.fields)
             .filter_map(|((t, h), v)| t.map(|t| (t, h, csv::unguard_formula(v.trim()).trim())))
     };

@@ -511,3 +511,215 @@ proptest! {
         prop_assert_eq!(parse_table_with(&back, delimiter).unwrap().rows.len(), report.rejected.len());
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Reading a chunk at a time
+
+/// A reader that gives one byte per `read`: every chunk boundary the streaming reader can
+/// meet (inside a UTF-8 sequence, between CR and LF, between two quotes, inside a BOM).
+struct OneByte<'a>(&'a [u8]);
+
+impl std::io::Read for OneByte<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match (self.0.split_first(), buf.first_mut()) {
+            (Some((&b, rest)), Some(slot)) => {
+                *slot = b;
+                self.0 = rest;
+                Ok(1)
+            }
+            _ => Ok(0),
+        }
+    }
+}
+
+/// Reads `bytes` with [`scan`] through a one-byte reader, rows kept.
+fn scan_by_bytes(bytes: &[u8]) -> Result<(Scan, Vec<Record>), ImportError> {
+    // `OneByte` cannot rewind: scan a reader that starts over on `seek`.
+    struct Rewind<'a> {
+        all: &'a [u8],
+        now: OneByte<'a>,
+    }
+    impl std::io::Read for Rewind<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.now.read(buf)
+        }
+    }
+    impl std::io::Seek for Rewind<'_> {
+        fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+            assert_eq!(to, std::io::SeekFrom::Start(0));
+            self.now = OneByte(self.all);
+            Ok(0)
+        }
+    }
+    let mut rows = Vec::new();
+    let reader = Rewind {
+        all: bytes,
+        now: OneByte(bytes),
+    };
+    match scan(reader, |r| rows.push(r)) {
+        Ok(s) => Ok((s, rows)),
+        Err(ReadError::Import(e)) => Err(e),
+        Err(ReadError::Io(e)) => panic!("{e}"),
+    }
+}
+
+fn utf16(text: &str) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        bytes.extend(u.to_le_bytes());
+    }
+    bytes
+}
+
+#[test]
+fn a_byte_at_a_time_reads_as_the_whole_file_does() {
+    let files: Vec<Vec<u8>> = vec![
+        "\u{feff}Prénom;Nom\r\nHélène;\"Le\r\nfèvre \"\"dite\"\" 😀\"\r\n\r\nZoé;Ÿ\r\n\r\n".into(),
+        b"Pr\xE9nom,Nom\rC\x9Cur,\x80 \x92\r\"a\"\"b\",c".to_vec(),
+        utf16("Prénom\tNom\r\nHélène\t😀\r\n"),
+        "Nom;Prénom\n\n\n;\nDupont;Jean\n\n\n".into(),
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Dupont;Jean;;;\r\nFN:Jean Dupont\r\nEND:VCARD\r\n"
+            .to_vec(),
+        // Refused files: each must be refused with the same error.
+        b"Nom;Pr\xE9nom\nab\x81\n".to_vec(),
+        b"\xEF\xBB\xBFNom\nH\xE9l\xE8ne\n".to_vec(),
+        b"Nom\n\0x".to_vec(),
+        b"Nom;Note\nDupont\nMartin;\"pas fini\nsuite\n".to_vec(),
+        b"Nom;Note\nDupont;1\nMartin\n".to_vec(),
+        "Prénom;Nom\nH\u{e9}".as_bytes()[..13].to_vec(),
+        utf16("Nom\n")[..7].to_vec(),
+        b"  \r\n".to_vec(),
+        b"Nom;Prenom\r\n".to_vec(),
+        b"PK\x03\x04".to_vec(),
+    ];
+    for bytes in files {
+        let whole = read(&bytes);
+        let streamed = scan_by_bytes(&bytes);
+        match (whole, streamed) {
+            (Ok(w), Ok((s, rows))) => {
+                assert_eq!(
+                    (s.format, s.encoding, s.delimiter, &s.headers, s.rows),
+                    (
+                        w.format,
+                        w.encoding,
+                        w.table.delimiter,
+                        &w.table.headers,
+                        w.table.rows.len()
+                    ),
+                    "{bytes:?}"
+                );
+                assert_eq!(rows, w.table.rows, "{bytes:?}");
+                assert_eq!(s.fixed_mapping, w.fixed_mapping);
+            }
+            (Err(w), Err(s)) => assert_eq!(w, s, "{bytes:?}"),
+            (w, s) => panic!("{bytes:?}: whole {w:?}, streamed {s:?}"),
+        }
+    }
+}
+
+/// A CSV file of persons that never ends, and fails once `limit` bytes are read: reading it
+/// whole before checking would fail, reading a row at a time does not.
+struct Endless {
+    served: usize,
+    limit: usize,
+    row: usize,
+    pending: Vec<u8>,
+}
+
+impl std::io::Read for Endless {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.served >= self.limit {
+            return Err(std::io::Error::other("read past the limit"));
+        }
+        if self.pending.is_empty() {
+            self.pending = if self.row == 0 {
+                "Prénom;Nom;Courriel\r\n".into()
+            } else {
+                format!("Zoé;Martin;zoe{}@example.fr\r\n", self.row).into()
+            };
+            self.row += 1;
+        }
+        let n = buf.len().min(self.pending.len());
+        buf[..n].copy_from_slice(&self.pending[..n]);
+        self.pending.drain(..n);
+        self.served += n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn rows_are_checked_as_they_are_read_not_after_the_whole_file() {
+    let file = Endless {
+        served: 0,
+        limit: 8 * 1024 * 1024,
+        row: 0,
+        pending: Vec::new(),
+    };
+    let rows = open(file, Encoding::Utf8).unwrap();
+    let headers = rows.headers.clone();
+    let mapping = suggest_mapping(&headers);
+    let checked: Vec<_> = check(rows, headers, mapping, today())
+        .unwrap()
+        .take(20_000)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(checked.len(), 20_000);
+    let last = checked.last().unwrap().as_ref().unwrap();
+    assert_eq!(
+        (last.line, last.emails[0].as_str()),
+        (20_001, "zoe20000@example.fr")
+    );
+}
+
+#[test]
+fn a_broken_row_in_the_middle_of_a_long_file_is_named_and_no_row_is_dropped() {
+    // Windows-1252, longer than a chunk, read a byte at a time then as a whole.
+    let mut text = "Prénom;Nom;Courriel;Téléphone\r\n".to_owned();
+    for i in 1..=30_000 {
+        if i == 17_000 {
+            text.push_str("Hélène;Lefèvre;helene@;06 12 34 56 78\r\n");
+        } else {
+            text.push_str(&format!("Zoé;Cœur;z{i}@example.fr;\r\n"));
+        }
+    }
+    let bytes: Vec<u8> = text
+        .chars()
+        .map(|c| match c {
+            'œ' => 0x9C,
+            c => u8::try_from(u32::from(c)).unwrap(),
+        })
+        .collect();
+    assert!(bytes.len() > 10 * 64 * 1024);
+
+    let (s, _) = scan_by_bytes(&bytes).unwrap();
+    assert_eq!((s.encoding, s.rows), (Encoding::Windows1252, 30_000));
+    let rows = open(OneByte(&bytes), s.encoding).unwrap();
+    let mapping = suggest_mapping(&rows.headers);
+    let t = tally(rows, mapping, today()).unwrap();
+    assert_eq!(
+        (t.accepted, t.rejected.len(), t.total()),
+        (29_999, 1, 30_000)
+    );
+    let r = &t.rejected[0];
+    assert_eq!(r.line, 17_001);
+    assert_eq!(r.values, ["Hélène", "Lefèvre", "helene@", "06 12 34 56 78"]);
+    assert_eq!(r.reasons, [("Courriel".to_owned(), "person-invalid-email")]);
+    // The same as the whole-table dry run.
+    let table = read(&bytes).unwrap().table;
+    let report = dry_run_table(&table, &suggest_mapping(&table.headers), today()).unwrap();
+    assert_eq!(report.accepted.len(), t.accepted);
+    assert_eq!(report.rejected, t.rejected);
+}
+
+#[test]
+fn encodings_round_trip_through_their_names() {
+    for e in [
+        Encoding::Utf8,
+        Encoding::Utf8Bom,
+        Encoding::Utf16Le,
+        Encoding::Windows1252,
+    ] {
+        assert_eq!(Encoding::parse(e.as_str()), Some(e));
+    }
+    assert_eq!(Encoding::parse("latin1"), None);
+}

@@ -1,10 +1,12 @@
 //! Importing persons from a CSV or vCard file (back office, `Write` permission):
 //!
-//! 1. upload (`multipart/form-data`, at most `max_import_bytes`): the file is read by
-//!    `relais_domain::import::read` (encoding, delimiter, table or cards); a file that cannot
-//!    be read is refused with a message naming its line, and nothing is kept. Otherwise its
-//!    bytes go to the content-addressed file store and an import record is made;
-//! 2. mapping (CSV only): each column to a field, pre-filled by `suggest_mapping`;
+//! 1. upload (`multipart/form-data`, at most `max_import_bytes`): the body is written to a
+//!    temporary file of the file store as it arrives, then read by
+//!    `relais_domain::import::scan` (encoding, delimiter, header, every row's width); a file
+//!    that cannot be read is refused with a message naming its line, and nothing is kept.
+//!    Otherwise the file is kept under its hash and an import record is made;
+//! 2. mapping (CSV only): each column to a field, pre-filled by `suggest_mapping`, with a
+//!    few sample values per column;
 //! 3. dry run: every row accepted or rejected with its row, column and reason (paged), the
 //!    rejected rows downloadable as CSV with a reason column;
 //! 4. "import" queues a `person.import` job ([`ImportJob`]), whose page shows a progress bar
@@ -12,6 +14,10 @@
 //!    counts. No row is dropped: accepted + rejected = rows of the file.
 //!
 //! Every import, job and rejected-rows file is looked up in the request's tenant only.
+//!
+//! The file is never held whole in memory: each step reads it again from the file store a
+//! row at a time (`import::open`), in a blocking task, and the dry run keeps only its counts
+//! and the rejected rows. Memory stays bounded whatever the file's size.
 
 use crate::{
     admin::{Errors, Fields, parse_id, value},
@@ -34,8 +40,8 @@ use fluent_bundle::FluentValue;
 use relais_domain::{
     Locale, Permission,
     import::{
-        self, IMPORT_CODES, ImportError, ImportedPerson, Mapping, RejectedRow, Report, Source,
-        Target,
+        self, Encoding, IMPORT_CODES, ImportError, ImportedPerson, Mapping, ReadError, RejectedRow,
+        Report, Rows, Target,
     },
 };
 use relais_store::{
@@ -149,21 +155,38 @@ async fn import_of(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<PersonImp
         .ok_or(AppError::NotFound)
 }
 
-/// The import's file read again (it was read at upload, so an error here is ours).
-async fn source_of(state: &AppState, import: &PersonImport) -> Result<Source, String> {
-    let bytes = state
+/// Reads the import's stored file row by row, in a blocking task (reading and checking a
+/// million rows is seconds of work, not for the async workers). `Ok(Err(_))` is what the
+/// file's content or the mapping refuses, to show; a file that cannot be opened or read is
+/// our error.
+async fn read_rows<T: Send + 'static>(
+    state: &AppState,
+    import: &PersonImport,
+    work: impl FnOnce(Rows<std::fs::File>) -> Result<T, ReadError> + Send + 'static,
+) -> AppResult<Result<T, ImportError>> {
+    let hash = import.file_hash.clone();
+    let file = state
         .files
-        .get(&import.file_hash)
+        .open(&hash)
         .await
-        .map_err(|e| format!("file {}: {e}", import.file_hash))?;
-    import::read(&bytes).map_err(|e| format!("file {}: {e}", import.file_hash))
-}
-
-fn mapping_of(import: &PersonImport, source: &Source) -> Option<Mapping> {
-    source
-        .fixed_mapping
-        .clone()
-        .or_else(|| import.mapping.as_ref().map(|m| m.0.clone()))
+        .map_err(|e| AppError::Internal(format!("file {hash}: {e}")))?;
+    let encoding = Encoding::parse(&import.encoding).ok_or_else(|| {
+        AppError::Internal(format!(
+            "import {}: encoding {}",
+            import.id, import.encoding
+        ))
+    })?;
+    let outcome = tokio::task::spawn_blocking(move || import::open(file, encoding).and_then(work))
+        .await
+        .map_err(|e| AppError::Internal(format!("reading file {hash}: {e}")))?;
+    match outcome {
+        Ok(t) => Ok(Ok(t)),
+        Err(ReadError::Import(e)) => Ok(Err(e)),
+        Err(ReadError::Io(e)) => Err(AppError::Internal(format!(
+            "reading file {}: {e}",
+            import.file_hash
+        ))),
+    }
 }
 
 /// Keeps the rejected rows in the file store; returns their hash.
@@ -192,40 +215,39 @@ async fn rejections(state: &AppState, import: &PersonImport) -> AppResult<Vec<Re
     serde_json::from_slice(&bytes).map_err(|e| AppError::Internal(format!("rejections: {e}")))
 }
 
-fn counts(report: &Report) -> Counts {
-    let accepted = report.accepted.len() as i64;
-    let rejected = report.rejected.len() as i64;
-    Counts {
-        total: accepted + rejected,
-        accepted,
-        rejected,
-    }
-}
-
-/// Runs the dry run and keeps its outcome on the import.
+/// Runs the dry run with `mapping` (a CSV file's, chosen on the mapping page; `None`: the
+/// one the format imposes) and keeps its outcome on the import: the counts and the rejected
+/// rows, not the accepted ones.
 async fn check(
     state: &AppState,
     ctx: &Ctx,
     import: &PersonImport,
-    source: &Source,
-    mapping: &Mapping,
+    mapping: Option<&Mapping>,
 ) -> AppResult<Result<(), ImportError>> {
-    let report = match import::dry_run_table(&source.table, mapping, Utc::now().date_naive()) {
-        Ok(r) => r,
+    let today = Utc::now().date_naive();
+    let chosen = mapping.cloned();
+    let tally = match read_rows(state, import, move |rows| {
+        let mapping = rows
+            .fixed_mapping
+            .clone()
+            .or(chosen)
+            .ok_or(ImportError::MappingMissing(Target::GivenName))?;
+        import::tally(rows, mapping, today)
+    })
+    .await?
+    {
+        Ok(t) => t,
         Err(e) => return Ok(Err(e)),
     };
-    let hash = keep_rejections(state, &report.rejected).await?;
-    let fixed = source.fixed_mapping.is_some();
-    imports::set_checked(
-        &state.db,
-        &ctx.actor(),
-        import.id,
-        (!fixed).then_some(mapping),
-        counts(&report),
-        &hash,
-    )
-    .await
-    .map_err(refusal)?;
+    let hash = keep_rejections(state, &tally.rejected).await?;
+    let counts = Counts {
+        total: tally.total() as i64,
+        accepted: tally.accepted as i64,
+        rejected: tally.rejected.len() as i64,
+    };
+    imports::set_checked(&state.db, &ctx.actor(), import.id, mapping, counts, &hash)
+        .await
+        .map_err(refusal)?;
     Ok(Ok(()))
 }
 
@@ -338,7 +360,7 @@ async fn upload(
             &[("max", FluentValue::from(limit.div_ceil(1024 * 1024) as i64))],
         )
     };
-    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut file: Option<(String, relais_store::files::Pending)> = None;
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
@@ -359,12 +381,14 @@ async fn upload(
         }
         let name = clean_file_name(field.file_name().unwrap_or(""));
         let mut field = field;
-        let mut bytes = Vec::new();
+        // Written to disk as it arrives (a temporary file, removed if the upload stops
+        // here or the file is refused).
+        let mut written = state.files.upload().await?;
         loop {
             match field.chunk().await {
                 Ok(Some(chunk)) => {
-                    bytes.extend_from_slice(&chunk);
-                    if bytes.len() > limit {
+                    written.write(&chunk).await?;
+                    if written.size() > limit as u64 {
                         return upload_page(
                             &state,
                             &ctx,
@@ -387,23 +411,31 @@ async fn upload(
                 Err(_) => return Err(AppError::BadRequest),
             }
         }
-        file = Some((name, bytes));
+        file = Some((name, written.finish().await?));
         break;
     }
-    let Some((name, bytes)) = file else {
+    let Some((name, pending)) = file else {
         let text = ctx.t("import-no-file");
         return upload_page(&state, &ctx, Some(text), StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    let source = match import::read(&bytes) {
+    // Read whole, a row at a time, in a blocking task: refused files are refused here.
+    let reader = pending.open()?;
+    let scanned = tokio::task::spawn_blocking(move || import::scan(reader, |_| {}))
+        .await
+        .map_err(|e| AppError::Internal(format!("reading an upload: {e}")))?;
+    let scan = match scanned {
         Ok(s) => s,
-        Err(e) => {
+        Err(ReadError::Import(e)) => {
+            drop(pending);
             let text = error_text(ctx.locale, &e);
             return upload_page(&state, &ctx, Some(text), StatusCode::UNPROCESSABLE_ENTITY).await;
         }
+        Err(ReadError::Io(e)) => return Err(AppError::Internal(format!("reading an upload: {e}"))),
     };
-    let hash = state.files.put(&bytes).await?;
-    let delimiter = if source.format == import::Format::Csv {
-        source.table.delimiter.to_string()
+    let file_size = pending.size() as i64;
+    let hash = pending.keep().await?;
+    let delimiter = if scan.format == import::Format::Csv {
+        scan.delimiter.to_string()
     } else {
         String::new()
     };
@@ -411,21 +443,21 @@ async fn upload(
         &state.db,
         &ctx.actor(),
         &NewImport {
-            format: source.format.as_str(),
+            format: scan.format.as_str(),
             file_name: &name,
             file_hash: &hash,
-            file_size: bytes.len() as i64,
-            encoding: source.encoding.as_str(),
+            file_size,
+            encoding: scan.encoding.as_str(),
             delimiter: &delimiter,
-            headers: &source.table.headers,
+            headers: &scan.headers,
         },
     )
     .await?;
-    if let Some(mapping) = &source.fixed_mapping {
+    if scan.fixed_mapping.is_some() {
         let import = imports::get(&state.db, ctx.tenant.id, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        if let Err(e) = check(&state, &ctx, &import, &source, mapping).await? {
+        if let Err(e) = check(&state, &ctx, &import, None).await? {
             return Err(AppError::Internal(format!("fixed mapping refused: {e}")));
         }
         return Ok(Redirect::to(&format!("/backoffice/people/import/{id}")).into_response());
@@ -464,29 +496,53 @@ fn column_letter(i: usize) -> String {
     s.iter().rev().collect()
 }
 
+/// What the mapping page shows of the file: its row count and the first three non-empty
+/// values of each column (40 characters at most).
+struct Preview {
+    rows: usize,
+    samples: Vec<Vec<String>>,
+}
+
+fn preview(rows: Rows<std::fs::File>) -> Result<Preview, ReadError> {
+    let mut samples = vec![Vec::new(); rows.headers.len()];
+    let mut count = 0;
+    for row in rows {
+        let row = row?;
+        count += 1;
+        for (column, v) in samples.iter_mut().zip(&row.fields) {
+            let v = v.trim();
+            if column.len() < 3 && !v.is_empty() {
+                column.push(v.chars().take(40).collect());
+            }
+        }
+    }
+    Ok(Preview {
+        rows: count,
+        samples,
+    })
+}
+
+/// The file's [`Preview`] (it was read at upload, so an error here is ours).
+async fn preview_of(state: &AppState, import: &PersonImport) -> AppResult<Preview> {
+    read_rows(state, import, preview)
+        .await?
+        .map_err(|e| AppError::Internal(format!("file {}: {e}", import.file_hash)))
+}
+
 fn mapping_page(
     ctx: &Ctx,
     import: PersonImport,
-    source: &Source,
+    preview: Preview,
     mapping: &Mapping,
     mapping_error: Option<String>,
 ) -> AppResult<Response> {
-    let columns = source
-        .table
+    let columns = import
         .headers
+        .0
         .iter()
         .enumerate()
         .map(|(i, h)| {
-            let samples: Vec<String> = source
-                .table
-                .rows
-                .iter()
-                .filter_map(|r| r.fields.get(i))
-                .map(|v| v.trim())
-                .filter(|v| !v.is_empty())
-                .take(3)
-                .map(|v| v.chars().take(40).collect())
-                .collect();
+            let samples = preview.samples.get(i).map_or(&[][..], Vec::as_slice);
             let chosen = mapping.columns.get(i).copied().flatten();
             let mut options = vec![crate::people::Choice {
                 value: String::new(),
@@ -522,7 +578,7 @@ fn mapping_page(
     };
     let mut r = render(&MappingTpl {
         ctx,
-        rows: source.table.rows.len(),
+        rows: preview.rows,
         import,
         mapping_error,
         columns,
@@ -543,15 +599,13 @@ async fn mapping_form(
             Redirect::to(&format!("/backoffice/people/import/{}", import.id)).into_response(),
         );
     }
-    let source = source_of(&state, &import)
-        .await
-        .map_err(AppError::Internal)?;
+    let preview = preview_of(&state, &import).await?;
     let mapping = import
         .mapping
         .as_ref()
         .map(|m| m.0.clone())
-        .unwrap_or_else(|| import::suggest_mapping(&source.table.headers));
-    mapping_page(&ctx, import, &source, &mapping, None)
+        .unwrap_or_else(|| import::suggest_mapping(&import.headers.0));
+    mapping_page(&ctx, import, preview, &mapping, None)
 }
 
 async fn save_mapping(
@@ -571,11 +625,9 @@ async fn save_mapping(
     if import.format != "csv" {
         return Err(AppError::NotFound);
     }
-    let source = source_of(&state, &import)
-        .await
-        .map_err(AppError::Internal)?;
-    let mut columns = Vec::with_capacity(source.table.headers.len());
-    for i in 0..source.table.headers.len() {
+    let width = import.headers.0.len();
+    let mut columns = Vec::with_capacity(width);
+    for i in 0..width {
         let v = value(&fields, &format!("column-{i}"));
         columns.push(match v {
             "" => None,
@@ -583,7 +635,7 @@ async fn save_mapping(
         });
     }
     let mapping = Mapping { columns };
-    match check(&state, &ctx, &import, &source, &mapping).await? {
+    match check(&state, &ctx, &import, Some(&mapping)).await? {
         Ok(()) => Ok(Redirect::to(&format!(
             "/backoffice/people/import/{}?notice=import-checked",
             import.id
@@ -591,7 +643,8 @@ async fn save_mapping(
         .into_response()),
         Err(e) => {
             let text = error_text(ctx.locale, &e);
-            mapping_page(&ctx, import, &source, &mapping, Some(text))
+            let preview = preview_of(&state, &import).await?;
+            mapping_page(&ctx, import, preview, &mapping, Some(text))
         }
     }
 }
@@ -909,16 +962,31 @@ async fn run_import(cx: &JobContext) -> Result<serde_json::Value, JobError> {
     let import = imports::get(&state.db, cx.job.tenant_id, import_id)
         .await?
         .ok_or_else(|| JobError::Fatal(format!("import {import_id} not found")))?;
-    let source = source_of(state, &import).await.map_err(JobError::Retry)?;
-    let mapping = mapping_of(&import, &source)
+    // The file is read a row at a time and the rows checked as they are stored, one batch
+    // in memory at a time; the total for the progress bar is the dry run's count (same
+    // file, same mapping).
+    let hash = &import.file_hash;
+    let failed = |e: ReadError| match e {
+        ReadError::Io(e) => JobError::Retry(format!("file {hash}: {e}")),
+        ReadError::Import(e) => JobError::Fatal(format!("file {hash}: {e}")),
+    };
+    let file = state
+        .files
+        .open(hash)
+        .await
+        .map_err(|e| JobError::Retry(format!("file {hash}: {e}")))?;
+    let encoding = Encoding::parse(&import.encoding)
+        .ok_or_else(|| JobError::Fatal(format!("unknown encoding {}", import.encoding)))?;
+    let source = import::open(file, encoding).map_err(failed)?;
+    let mapping = source
+        .fixed_mapping
+        .clone()
+        .or_else(|| import.mapping.as_ref().map(|m| m.0.clone()))
         .ok_or_else(|| JobError::Fatal("import without mapping".into()))?;
-    // The rows are checked as they are stored, one batch in memory at a time; the total
-    // for the progress bar is the dry run's count (same file, same mapping).
-    let rows = import::check_rows(&source.table, &mapping, Utc::now().date_naive())
+    let headers = source.headers.clone();
+    let rows = import::check(source, headers, mapping, Utc::now().date_naive())
         .map_err(|e| JobError::Fatal(e.to_string()))?;
-    let expected = import
-        .accepted_rows
-        .unwrap_or(source.table.rows.len() as i64);
+    let expected = import.accepted_rows.unwrap_or_default();
     // Accepted rows a previous run of this job stored already: skipped, not stored twice.
     let stored_before = usize::try_from(cx.job.progress_done).unwrap_or(0);
     cx.progress(stored_before as i64, Some(expected)).await?;
@@ -927,7 +995,7 @@ async fn run_import(cx: &JobContext) -> Result<serde_json::Value, JobError> {
     let mut rejected: Vec<RejectedRow> = Vec::new();
     let mut batch: Vec<ImportedPerson> = Vec::with_capacity(BATCH);
     for outcome in rows {
-        match outcome {
+        match outcome.map_err(failed)? {
             Ok(person) => {
                 accepted += 1;
                 if accepted > stored_before {
