@@ -1,8 +1,11 @@
 //! Importing persons from CSV files as French spreadsheets export them: UTF-8 (with or
 //! without BOM) or Windows-1252, `;`, `,` or tab, quoted fields (RFC 4180). Pure functions:
-//! the web layer uploads the bytes, shows [`suggest_mapping`] on the mapping screen, the
-//! [`dry_run`] report, and offers [`rejected_csv`] for download; the background job stores
-//! [`Report::accepted`].
+//! the web layer keeps the uploaded file on disk and reads it a row at a time with [`scan`]
+//! (the upload's check) and [`open`] (from any `Read` it opens: memory bounded by a chunk
+//! and a row, not by the file), shows [`suggest_mapping`] on the mapping screen, the dry
+//! run's [`tally`] (counts and rejected rows), and offers [`rejected_csv`] for download; the
+//! background job stores the rows [`check`] accepts, a batch at a time. [`read`],
+//! [`decode`] and [`dry_run`] do the same on bytes in memory.
 //!
 //! No row is silently dropped: every data row of the file ends up exactly once in
 //! [`Report::accepted`] or [`Report::rejected`] (with at least one reason). A file that cannot
