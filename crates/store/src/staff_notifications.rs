@@ -3,6 +3,12 @@
 //! A notification is written in the same transaction as what it tells: a mention with its
 //! note (`CaseWrite::mentions`), news on a followed case (a message either way, a status
 //! change, a merge) with its timeline event, for every follower but the one who did it.
+//!
+//! Only for staff who can still reach the case: a follower who left the team of its service
+//! (or whose service went to another team) is told nothing more, and what they were told
+//! before is no longer listed nor counted in their badge. The rule is
+//! `relais_web::cases::access` (`relais_domain::collaboration::can_see`), written in SQL by
+//! [`reaches!`] so each check is part of the one query that writes or reads.
 
 use crate::{Actor, Change, Db, Result, StoreError, audit::record, db::BeginWrite, db::on_pool};
 use chrono::{DateTime, Utc};
@@ -21,7 +27,7 @@ pub const KINDS: [&str; 4] = ["mention", "message", "status", "merged"];
 pub struct Notification {
     pub id: Uuid,
     pub case_id: Uuid,
-    /// The case's service (a case out of the reader's reach is left out by the web layer).
+    /// The case's service (cases out of the reader's reach are already left out).
     pub service_id: Uuid,
     pub reference: String,
     pub kind: String,
@@ -71,15 +77,36 @@ pub fn for_followers(
     }
 }
 
-/// Writes one notification inside the caller's transaction.
+/// The SQL condition "staff account `a` may reach case `c`" (both rows joined by the
+/// query): supervisors and administrators reach every case of their tenant, agents and
+/// viewers the cases of a service without a routing rule or routed to one of their teams.
+/// The same rule as `relais_domain::collaboration::can_see`; a macro so that it goes into
+/// `concat!` and the queries stay static text.
+macro_rules! reaches {
+    () => {
+        "(a.role IN ('admin', 'supervisor')
+          OR NOT EXISTS (SELECT 1 FROM routing_rules r
+               WHERE r.tenant_id = c.tenant_id AND r.service_id = c.service_id
+                 AND NOT EXISTS (SELECT 1 FROM team_members tm
+                      WHERE tm.tenant_id = r.tenant_id AND tm.team_id = r.team_id
+                        AND tm.account_id = a.id)))"
+    };
+}
+pub(crate) use reaches;
+
+/// Writes one notification inside the caller's transaction, if the account can reach the
+/// case (a mention resolved just before someone moved the service writes nothing).
 macro_rules! insert_notification {
     ($tx:expr, $tenant_id:expr, $account_id:expr, $case_id:expr, $kind:expr, $actor_label:expr,
      $excerpt:expr, $at:expr) => {{
-        sqlx::query(
+        sqlx::query(concat!(
             "INSERT INTO staff_notifications (tenant_id, id, account_id, case_id, kind,
                 actor_label, excerpt, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8
+             FROM cases c JOIN accounts a ON a.tenant_id = c.tenant_id AND a.id = $3
+             WHERE c.tenant_id = $1 AND c.id = $4 AND ",
+            $crate::staff_notifications::reaches!()
+        ))
         .bind($tenant_id)
         .bind(relais_domain::new_id())
         .bind($account_id)
@@ -105,9 +132,14 @@ macro_rules! notify_followers {
             event.body.as_deref(),
             &event.data,
         ) {
-            let followers: Vec<uuid::Uuid> = sqlx::query_scalar(
-                "SELECT account_id FROM case_followers WHERE tenant_id = $1 AND case_id = $2",
-            )
+            // Followers who can no longer reach the case are not told.
+            let followers: Vec<uuid::Uuid> = sqlx::query_scalar(concat!(
+                "SELECT f.account_id FROM case_followers f
+                 JOIN cases c ON c.tenant_id = f.tenant_id AND c.id = f.case_id
+                 JOIN accounts a ON a.tenant_id = f.tenant_id AND a.id = f.account_id
+                 WHERE f.tenant_id = $1 AND f.case_id = $2 AND ",
+                $crate::staff_notifications::reaches!()
+            ))
             .bind(actor.tenant_id)
             .bind($case_id)
             .fetch_all(&mut *$tx)
@@ -131,7 +163,8 @@ macro_rules! notify_followers {
 }
 pub(crate) use notify_followers;
 
-/// The latest notifications of an account, newest first.
+/// The latest notifications of an account, newest first, leaving out those of cases it can
+/// no longer reach.
 pub async fn list(
     db: &Db,
     tenant_id: Uuid,
@@ -139,15 +172,18 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<Notification>> {
     on_pool!(db, |p| {
-        sqlx::query_as::<_, Notification>(
+        sqlx::query_as::<_, Notification>(concat!(
         "SELECT n.id, n.case_id, c.service_id, c.reference, n.kind, n.actor_label, n.excerpt, n.created_at,
                 n.read_at
          FROM staff_notifications n
          JOIN cases c ON c.tenant_id = n.tenant_id AND c.id = n.case_id
-         WHERE n.tenant_id = $1 AND n.account_id = $2
+         JOIN accounts a ON a.tenant_id = n.tenant_id AND a.id = n.account_id
+         WHERE n.tenant_id = $1 AND n.account_id = $2 AND ",
+         reaches!(),
+         "
          ORDER BY n.created_at DESC, n.id DESC
          LIMIT $3"
-    )
+    ))
     .bind(tenant_id)
     .bind(account_id)
     .bind(limit.clamp(1, 500))
@@ -157,11 +193,16 @@ pub async fn list(
     })
 }
 
+/// The account's unread notifications (the badge of the menu), but those of cases it can no
+/// longer reach: one query on the account's index, each case found by its key.
 pub async fn unread_count(db: &Db, tenant_id: Uuid, account_id: Uuid) -> Result<i64> {
-    on_pool!(db, |p| sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM staff_notifications
-         WHERE tenant_id = $1 AND account_id = $2 AND read_at IS NULL"
-    )
+    on_pool!(db, |p| sqlx::query_scalar::<_, i64>(concat!(
+        "SELECT COUNT(*) FROM staff_notifications n
+         JOIN cases c ON c.tenant_id = n.tenant_id AND c.id = n.case_id
+         JOIN accounts a ON a.tenant_id = n.tenant_id AND a.id = n.account_id
+         WHERE n.tenant_id = $1 AND n.account_id = $2 AND n.read_at IS NULL AND ",
+        reaches!()
+    ))
     .bind(tenant_id)
     .bind(account_id)
     .fetch_one(p)

@@ -339,6 +339,84 @@ async fn lists_counts_bulk_actions_timelines_and_notifications_leave_out_the_cas
     assert!(!r.body.contains(&s.case.reference));
 }
 
+/// The unread badge of the menu, as a staff member sees it on any page.
+fn badge(body: &str) -> Option<String> {
+    let start = body.find("<span class=\"badge\">")? + "<span class=\"badge\">".len();
+    let len = body[start..].find('<')?;
+    Some(body[start..start + len].to_owned())
+}
+
+#[tokio::test]
+async fn a_follower_who_lost_access_to_the_service_is_not_notified_nor_counted() {
+    let s = setup().await;
+    let app = &s.app;
+    let actor = Actor::system(app.tenant("alpha"), "test");
+    let agent = app.account("alpha", "agent@alpha.test").await.id;
+    let viewer = app.account("alpha", "viewer@alpha.test").await.id;
+    // The agent is in the service's team for a while and follows the case, as does the
+    // insider, who stays.
+    teams::set_members(&app.db, &actor, s.team, &[s.insider, viewer, agent])
+        .await
+        .unwrap();
+    let mut leaver = staff(app, "agent@alpha.test").await;
+    let mut insider = staff(app, "insider@alpha.test").await;
+    let follow = format!("/backoffice/cases/{}/follow", s.case.id);
+    for c in [&mut leaver, &mut insider] {
+        c.post_form(&follow, &[("follow", "yes")])
+            .await
+            .assert_status(StatusCode::SEE_OTHER);
+    }
+    let mut sup = staff(app, "supervisor@alpha.test").await;
+    let reply = |body: &'static str| (format!("/backoffice/cases/{}/reply", s.case.id), body);
+    let (path, body) = reply("Nous passons lundi.");
+    let form = form_of(&mut sup, s.case.id).await;
+    post(&mut sup, &path, &form, &[("body", body)])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let page = leaver.get("/backoffice/notifications").await;
+    page.assert_contains("Une notification non lue.")
+        .assert_contains("Nous passons lundi.");
+    assert_eq!(badge(&page.body).as_deref(), Some("1"));
+
+    // The agent leaves the team: the news already received is neither listed nor counted.
+    teams::set_members(&app.db, &actor, s.team, &[s.insider, viewer])
+        .await
+        .unwrap();
+    let page = leaver.get("/backoffice/cases?view=all").await;
+    page.assert_status(StatusCode::OK);
+    assert_eq!(badge(&page.body), None, "badge of a case out of reach");
+    let page = leaver.get("/backoffice/notifications").await;
+    page.assert_contains("Aucune notification non lue.");
+    assert!(!page.body.contains(&s.case.reference));
+
+    // New news goes to the follower who still reaches the case, not to the one who left.
+    let (path, body) = reply("Intervention reportée à mardi.");
+    let form = form_of(&mut sup, s.case.id).await;
+    post(&mut sup, &path, &form, &[("body", body)])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let page = insider.get("/backoffice/notifications").await;
+    page.assert_contains("2 notifications non lues.")
+        .assert_contains("Intervention reportée à mardi.");
+    assert_eq!(badge(&page.body).as_deref(), Some("2"));
+    let page = leaver.get("/backoffice/cases?view=all").await;
+    assert_eq!(badge(&page.body), None);
+    // Back in the team, the agent finds the news of the time they could reach the case, and
+    // nothing of the time they could not: it was never written for them.
+    teams::set_members(&app.db, &actor, s.team, &[s.insider, viewer, agent])
+        .await
+        .unwrap();
+    let page = leaver.get("/backoffice/notifications").await;
+    page.assert_contains("Une notification non lue.")
+        .assert_contains("Nous passons lundi.");
+    assert!(!page.body.contains("Intervention reportée à mardi."));
+    assert_eq!(badge(&page.body).as_deref(), Some("1"));
+    let stored = relais_store::staff_notifications::list(&app.db, app.tenant("alpha"), agent, 100)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+}
+
 #[tokio::test]
 async fn the_api_answers_not_found_for_a_case_out_of_reach_and_lists_without_it() {
     let s = setup().await;
