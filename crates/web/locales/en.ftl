@@ -1516,6 +1516,7 @@ cases-view-breached = Service level missed
 cases-view-closed = Closed
 cases-view-all = All cases
 cases-count-suffix = cases
+cases-count-capped = { $count }+
 cases-saved-views = My saved views
 cases-save-view = Save these filters as a view
 cases-view-name = Name of the view

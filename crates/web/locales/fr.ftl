@@ -1516,6 +1516,7 @@ cases-view-breached = Délai dépassé
 cases-view-closed = Clos
 cases-view-all = Tous les dossiers
 cases-count-suffix = dossiers
+cases-count-capped = plus de { $count }
 cases-saved-views = Mes vues enregistrées
 cases-save-view = Enregistrer ces filtres comme vue
 cases-view-name = Nom de la vue

@@ -315,13 +315,41 @@ fn choices(
         .collect()
 }
 
-/// A count as shown: `10 000+` when the cap was reached.
-fn count_text(n: i64) -> String {
+/// A count as shown: "1,000+" ("plus de 1 000") when the cap was reached.
+fn count_text(locale: relais_domain::Locale, n: i64) -> String {
     if n >= case_views::COUNT_CAP {
-        format!("{n}+")
+        let sep = match locale {
+            relais_domain::Locale::En => ",",
+            // A no-break space, so "1 000" never splits across lines.
+            _ => "\u{a0}",
+        };
+        crate::i18n::message(
+            locale,
+            "cases-count-capped",
+            &[(
+                "count",
+                fluent_bundle::FluentValue::from(grouped(case_views::COUNT_CAP, sep)),
+            )],
+        )
     } else {
         n.to_string()
     }
+}
+
+/// `n` with its thousands separated by `sep` (12345 → "12,345").
+fn grouped(n: i64, sep: &str) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(sep);
+        }
+        out.push(d);
+    }
+    if n < 0 {
+        out.insert(0, '-');
+    }
+    out
 }
 
 pub async fn list(
@@ -380,7 +408,7 @@ async fn list_page(
             count: counts
                 .iter()
                 .find(|(cv, _)| *cv == v)
-                .map(|(_, n)| count_text(*n)),
+                .map(|(_, n)| count_text(ctx.locale, *n)),
             current: v == parsed.view,
         })
         .collect();
@@ -622,4 +650,27 @@ pub async fn delete_view(
     let id = parse_id(&id)?;
     saved_views::delete(&state.db, &ctx.actor(), me, id).await?;
     Ok(Redirect::to("/backoffice/cases?notice=cases-view-deleted").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{count_text, grouped};
+    use relais_domain::Locale;
+
+    #[test]
+    fn a_capped_count_reads_as_such_in_both_languages() {
+        assert_eq!(count_text(Locale::En, 999), "999");
+        assert_eq!(count_text(Locale::En, 1_000), "1,000+");
+        assert_eq!(count_text(Locale::Fr, 1_000), "plus de 1\u{a0}000");
+        assert_eq!(count_text(Locale::Fr, 12), "12");
+    }
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(grouped(0, ","), "0");
+        assert_eq!(grouped(999, ","), "999");
+        assert_eq!(grouped(1_000, ","), "1,000");
+        assert_eq!(grouped(1_234_567, "\u{a0}"), "1\u{a0}234\u{a0}567");
+        assert_eq!(grouped(-12_345, ","), "-12,345");
+    }
 }
