@@ -19,7 +19,7 @@ pub struct Fixture {
     pub session: String,
 }
 
-fn random_secret() -> String {
+pub(crate) fn random_secret() -> String {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     data_encoding::BASE64URL_NOPAD.encode(&bytes)

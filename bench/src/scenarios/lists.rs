@@ -2,27 +2,130 @@
 //! at risk", first page newest first with the count of every view — the page and the JSON
 //! API, beside the store running the same list and counts. Each answer is checked against
 //! the store's: the same cases in the same order.
+//!
+//! Read twice: by the bench admin, who reaches every case, then by an agent whose team is
+//! given two of the four services (the other two go to another team), so that every list
+//! and count carries the agent's scope (`relais_web::cases::access`) and is compared with
+//! the store's with the same scope.
 
 use super::{Bench, measure_http, report_ratio, report_raw, time_store, wrong};
 use crate::Result;
 use crate::client::Call;
-use relais_store::case_views::{self, Filter, Sort, View};
+use relais_domain::routing::Strategy;
+use relais_store::case_views::{self, Filter, Scope, Sort, View};
+use relais_store::{Actor, api_tokens, routing, sessions, teams};
+use uuid::Uuid;
 
 const NAME: &str = "lists";
 const TARGET: Option<&str> = Some("p95 ≤ 50 ms");
 /// The page's size (`backoffice::list::PAGE`).
 const PAGE: i64 = 50;
 
+/// Who reads the lists.
+struct Reader {
+    account: Uuid,
+    /// The services out of the reader's reach (none for the admin).
+    scope: Scope,
+    /// Added to each figure's name (empty for the admin, whose figures keep their names).
+    label: &'static str,
+    session: Vec<(&'static str, String)>,
+    api: Vec<(&'static str, String)>,
+}
+
 pub async fn run(bench: &mut Bench) -> Result<()> {
     super::cases::ensure(bench).await?;
+    let admin = Reader {
+        account: bench.fixture.admin_id,
+        scope: Scope::all(),
+        label: "",
+        session: bench.session_headers(),
+        api: bench.api_headers(),
+    };
+    views(bench, &admin).await?;
+    let (agent, rules) = agent_of_some_services(bench).await?;
+    let measured = views(bench, &agent).await;
+    // The routing rules go: the scenarios after this one file cases as before.
+    let actor = Actor::system(bench.fixture.tenant_id, "relais-bench");
+    for service_id in rules {
+        routing::delete_rule(&bench.db, &actor, service_id).await?;
+    }
+    measured
+}
+
+/// An agent (the first generated one) whose team is given the first and third services,
+/// while another team is given the second and fourth, with a browser session and an API
+/// token. Returns the reader and the services given a rule.
+async fn agent_of_some_services(bench: &Bench) -> Result<(Reader, Vec<Uuid>)> {
     let tenant_id = bench.fixture.tenant_id;
-    let admin = bench.fixture.admin_id;
+    let actor = Actor::system(tenant_id, "relais-bench");
+    let (Some(&agent), Some(&colleague)) = (bench.agents.get(1), bench.agents.get(2)) else {
+        return Err(wrong(NAME, "no generated agents"));
+    };
+    let mine = teams::create(&bench.db, &actor, "Bench lists: mine").await?;
+    let other = teams::create(&bench.db, &actor, "Bench lists: other").await?;
+    teams::set_members(&bench.db, &actor, mine.id, &[agent]).await?;
+    teams::set_members(&bench.db, &actor, other.id, &[colleague]).await?;
+    let mut hidden = Vec::new();
+    let mut rules = Vec::new();
+    for (i, service) in bench.services.iter().enumerate() {
+        let team = if i % 2 == 0 { mine.id } else { other.id };
+        routing::save_rule(
+            &bench.db,
+            &actor,
+            service.id,
+            team,
+            Strategy::TeamOnly,
+            None,
+        )
+        .await?;
+        rules.push(service.id);
+        if team != mine.id {
+            hidden.push(service.id);
+        }
+    }
+    if hidden.is_empty() || hidden.len() == rules.len() {
+        return Err(wrong(NAME, "the agent must reach some services, not all"));
+    }
+    let session = crate::fixture::random_secret();
+    sessions::create(
+        &bench.db,
+        sessions::NewSession {
+            tenant_id,
+            account_id: agent,
+            raw_id: &session,
+            second_factor_pending: false,
+            lifetime: chrono::Duration::hours(12),
+            client_ip: None,
+            user_agent: Some("relais-bench"),
+        },
+    )
+    .await?;
+    let token = crate::fixture::random_secret();
+    api_tokens::create(&bench.db, &actor, agent, "bench lists", &token).await?;
+    let reader = Reader {
+        account: agent,
+        scope: Scope {
+            hidden_services: hidden,
+        },
+        label: " as an agent of 2 services of 4",
+        session: vec![("cookie", format!("relais_session={session}"))],
+        api: vec![("authorization", format!("Bearer {token}"))],
+    };
+    Ok((reader, rules))
+}
+
+/// The three views as `reader` opens them: page, API and raw store, each checked.
+async fn views(bench: &mut Bench, reader: &Reader) -> Result<()> {
+    let tenant_id = bench.fixture.tenant_id;
+    let who = reader.account;
+    let label = reader.label;
     for view in [View::Mine, View::Unassigned, View::AtRisk] {
         let name = view.as_str();
-        let expected = case_views::list(
+        let expected = case_views::list_within(
             &bench.db,
             tenant_id,
-            admin,
+            who,
+            &reader.scope,
             view,
             &Filter::default(),
             Sort::Newest,
@@ -33,10 +136,19 @@ pub async fn run(bench: &mut Bench) -> Result<()> {
         if expected.is_empty() {
             return Err(wrong(
                 NAME,
-                format!("view {name} is empty: nothing to measure"),
+                format!("view {name}{label} is empty: nothing to measure"),
             ));
         }
-        let counts = case_views::counts(&bench.db, tenant_id, admin).await?;
+        if expected
+            .iter()
+            .any(|r| reader.scope.hidden_services.contains(&r.service_id))
+        {
+            return Err(wrong(
+                NAME,
+                format!("view {name}{label}: a case out of reach listed"),
+            ));
+        }
+        let counts = case_views::counts_within(&bench.db, tenant_id, who, &reader.scope).await?;
         let count = counts
             .iter()
             .find(|(v, _)| *v == view)
@@ -44,20 +156,20 @@ pub async fn run(bench: &mut Bench) -> Result<()> {
         if count < expected.len() as i64 {
             return Err(wrong(
                 NAME,
-                format!("view {name}: count {count} below its first page"),
+                format!("view {name}{label}: count {count} below its first page"),
             ));
         }
         let ids: Vec<String> = expected.iter().map(|r| r.id.to_string()).collect();
         let first_ref = expected[0].reference.clone();
         let last_ref = expected[expected.len() - 1].reference.clone();
 
-        let session = bench.session_headers();
+        let session = reader.session.clone();
         let path = format!("/backoffice/cases?view={name}");
         let page = measure_http(
             bench,
             NAME,
             format!(
-                "GET /backoffice/cases?view={name} (page of {PAGE} with view counts), concurrency 1"
+                "GET /backoffice/cases?view={name} (page of {PAGE} with view counts){label}, concurrency 1"
             ),
             1,
             bench.scale.requests,
@@ -80,12 +192,12 @@ pub async fn run(bench: &mut Bench) -> Result<()> {
         )
         .await?;
 
-        let auth = bench.api_headers();
+        let auth = reader.api.clone();
         let path = format!("/api/v1/cases?view={name}&limit={PAGE}");
         measure_http(
             bench,
             NAME,
-            format!("GET /api/v1/cases?view={name}&limit={PAGE}, concurrency 1"),
+            format!("GET /api/v1/cases?view={name}&limit={PAGE}{label}, concurrency 1"),
             1,
             bench.scale.requests,
             TARGET,
@@ -119,13 +231,16 @@ pub async fn run(bench: &mut Bench) -> Result<()> {
         .await?;
 
         let db = bench.db.clone();
+        let scope = reader.scope.clone();
         let timings = time_store(bench.scale.requests, |_| {
             let db = db.clone();
+            let scope = scope.clone();
             async move {
-                let rows = case_views::list(
+                let rows = case_views::list_within(
                     &db,
                     tenant_id,
-                    admin,
+                    who,
+                    &scope,
                     view,
                     &Filter::default(),
                     Sort::Newest,
@@ -133,7 +248,7 @@ pub async fn run(bench: &mut Bench) -> Result<()> {
                     PAGE + 1,
                 )
                 .await?;
-                case_views::counts(&db, tenant_id, admin).await?;
+                case_views::counts_within(&db, tenant_id, who, &scope).await?;
                 if rows.is_empty() {
                     return Err(wrong(NAME, "empty list"));
                 }
@@ -144,13 +259,13 @@ pub async fn run(bench: &mut Bench) -> Result<()> {
         let raw = report_raw(
             bench,
             NAME,
-            format!("raw: case_views::list + counts, view {name}"),
+            format!("raw: case_views::list + counts, view {name}{label}"),
             timings,
         )?;
         report_ratio(
             bench,
             NAME,
-            format!("view {name}: page / raw (p50)"),
+            format!("view {name}{label}: page / raw (p50)"),
             page,
             raw,
         );
