@@ -6,7 +6,13 @@ use sqlx::{
         SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
     },
 };
-use std::{path::Path, str::FromStr, time::Duration};
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    str::FromStr,
+    sync::{Arc, LazyLock, Mutex},
+    time::Duration,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -33,32 +39,83 @@ macro_rules! on_pool {
 pub(crate) use on_pool;
 
 /// Starts a transaction meant to write. On SQLite it takes the write lock at once
-/// (`BEGIN IMMEDIATE`), so two writers queue on the busy timeout instead of failing when a
-/// read lock cannot be upgraded.
+/// (`BEGIN IMMEDIATE`), so two writers queue instead of failing when a read lock cannot be
+/// upgraded — and they queue in this process, on the database's [write gate](write_gate),
+/// not in SQLite's busy handler, which sleeps 1, 2, 5, 10… ms between tries: under
+/// concurrent filings most of the time went to those sleeps and the thread switches around
+/// them (perf during `relais-bench --scenarios create`).
 pub(crate) trait BeginWrite {
     type Database: sqlx::Database;
     fn begin_write(
         &self,
-    ) -> impl Future<
-        Output = std::result::Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>,
-    > + Send;
+    ) -> impl Future<Output = std::result::Result<WriteTx<Self::Database>, sqlx::Error>> + Send;
+}
+
+/// A write transaction: use it as the connection (`&mut *tx`), end it with
+/// [`commit`](WriteTx::commit); dropped, it rolls back. On SQLite it holds the database's
+/// write gate until then.
+pub(crate) struct WriteTx<DB: sqlx::Database> {
+    tx: sqlx::Transaction<'static, DB>,
+    _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl<DB: sqlx::Database> WriteTx<DB> {
+    pub(crate) async fn commit(self) -> std::result::Result<(), sqlx::Error> {
+        // The gate is released once the commit is done (it is dropped after this line).
+        let WriteTx { tx, _gate } = self;
+        tx.commit().await
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::Deref for WriteTx<DB> {
+    type Target = DB::Connection;
+    fn deref(&self) -> &DB::Connection {
+        &self.tx
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::DerefMut for WriteTx<DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        &mut self.tx
+    }
+}
+
+/// How long a writer waits for the gate: as long as SQLite's busy timeout.
+const WRITE_WAIT: Duration = Duration::from_secs(10);
+
+/// The write gate of a SQLite database file: one writer at a time, first come first
+/// served. One per file, shared by every pool of this process that opens it.
+fn write_gate(pool: &SqlitePool) -> Arc<tokio::sync::Mutex<()>> {
+    static GATES: LazyLock<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
+        LazyLock::new(Default::default);
+    let file = pool.connect_options().get_filename().to_path_buf();
+    let mut gates = GATES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    gates.entry(file).or_default().clone()
 }
 
 impl BeginWrite for SqlitePool {
     type Database = sqlx::Sqlite;
-    async fn begin_write(
-        &self,
-    ) -> std::result::Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-        self.begin_with("BEGIN IMMEDIATE").await
+    async fn begin_write(&self) -> std::result::Result<WriteTx<sqlx::Sqlite>, sqlx::Error> {
+        let gate = tokio::time::timeout(WRITE_WAIT, write_gate(self).lock_owned())
+            .await
+            .map_err(|_| sqlx::Error::PoolTimedOut)?;
+        let tx = self.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(WriteTx {
+            tx,
+            _gate: Some(gate),
+        })
     }
 }
 
 impl BeginWrite for PgPool {
     type Database = sqlx::Postgres;
-    async fn begin_write(
-        &self,
-    ) -> std::result::Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
-        self.begin().await
+    async fn begin_write(&self) -> std::result::Result<WriteTx<sqlx::Postgres>, sqlx::Error> {
+        Ok(WriteTx {
+            tx: self.begin().await?,
+            _gate: None,
+        })
     }
 }
 
