@@ -1,7 +1,13 @@
 use crate::{metrics::Metrics, rate_limit::RateLimiter};
+use relais_domain::service::definition::ServiceDefinition;
 use relais_mail::Mailer;
-use relais_store::{Db, files::FileStore};
-use std::{ops::Deref, sync::Arc};
+use relais_store::{Db, StoreError, files::FileStore, services};
+use std::{
+    collections::HashMap,
+    ops::Deref,
+    sync::{Arc, RwLock},
+};
+use uuid::Uuid;
 
 /// Settings of the web layer, filled by the binary from its configuration.
 #[derive(Debug, Clone)]
@@ -69,6 +75,58 @@ pub struct Inner {
     pub limiter: RateLimiter,
     /// Wakes this process's job runners when a job is queued (see `jobs::wake`).
     pub job_wakeup: tokio::sync::Notify,
+    definitions: Definitions,
+}
+
+/// The service definitions read so far, by tenant, service and version. Only versions that
+/// were published are kept: they never change afterwards (only a draft is edited), so every
+/// filing, case page and list need not read and parse the same JSON again.
+#[derive(Default)]
+struct Definitions(RwLock<HashMap<(Uuid, Uuid, i32), Arc<ServiceDefinition>>>);
+
+/// Definitions kept at most; beyond, the cache starts afresh (a tenant has tens of services
+/// with a few versions each).
+const DEFINITIONS_KEPT: usize = 4096;
+
+impl Inner {
+    /// The definition of a service's version, `None` if the tenant has no such version.
+    pub async fn definition(
+        &self,
+        tenant_id: Uuid,
+        service_id: Uuid,
+        version: i32,
+    ) -> Result<Option<Arc<ServiceDefinition>>, StoreError> {
+        let key = (tenant_id, service_id, version);
+        if let Some(found) = self
+            .definitions
+            .0
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(&key)
+        {
+            return Ok(Some(found.clone()));
+        }
+        let Some(stored) = services::version(&self.db, tenant_id, service_id, version).await?
+        else {
+            return Ok(None);
+        };
+        let definition: Arc<ServiceDefinition> = Arc::new(
+            serde_json::from_value(stored.definition.0)
+                .map_err(|e| StoreError::Other(format!("stored definition: {e}")))?,
+        );
+        if stored.state != "draft" {
+            let mut kept = self
+                .definitions
+                .0
+                .write()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if kept.len() >= DEFINITIONS_KEPT {
+                kept.clear();
+            }
+            kept.insert(key, definition.clone());
+        }
+        Ok(Some(definition))
+    }
 }
 
 /// Shared by every request. Cheap to clone.
@@ -85,6 +143,7 @@ impl AppState {
             metrics: Metrics::default(),
             limiter: RateLimiter::default(),
             job_wakeup: tokio::sync::Notify::new(),
+            definitions: Definitions::default(),
         }))
     }
 }

@@ -94,7 +94,7 @@ pub fn iso(at: &DateTime<Utc>) -> String {
 
 /// Definitions of the service versions a page shows, each read once.
 #[derive(Default)]
-pub struct Definitions(HashMap<(Uuid, i32), Option<ServiceDefinition>>);
+pub struct Definitions(HashMap<(Uuid, i32), Option<std::sync::Arc<ServiceDefinition>>>);
 
 impl Definitions {
     pub async fn load(
@@ -112,7 +112,10 @@ impl Definitions {
                     .ok(),
             );
         }
-        self.0.get(&(service_id, version)).and_then(Option::as_ref)
+        self.0
+            .get(&(service_id, version))
+            .and_then(Option::as_ref)
+            .map(|d| &**d)
     }
 
     /// The status's label in the visitor's language (its id if the definition lacks it).

@@ -18,6 +18,7 @@ use relais_store::cases::{self, Case, CaseWrite, NewCase, NewEvent};
 use relais_store::outbox::OutboxMail;
 use relais_store::{Actor, StoreError, accounts, documents, services, teams, tenants::Tenant};
 use serde_json::{Map, Value, json};
+use std::sync::Arc;
 use uuid::Uuid;
 
 #[derive(Debug)]
@@ -93,19 +94,18 @@ pub async fn definition(
     tenant_id: Uuid,
     service_id: Uuid,
     version: i32,
-) -> FlowResult<ServiceDefinition> {
-    let stored = services::version(&state.db, tenant_id, service_id, version)
+) -> FlowResult<Arc<ServiceDefinition>> {
+    state
+        .definition(tenant_id, service_id, version)
         .await?
-        .ok_or(FlowError::NotFound)?;
-    serde_json::from_value(stored.definition.0)
-        .map_err(|e| FlowError::Store(StoreError::Other(format!("stored definition: {e}"))))
+        .ok_or(FlowError::NotFound)
 }
 
 pub async fn definition_of(
     state: &AppState,
     tenant_id: Uuid,
     case: &Case,
-) -> FlowResult<ServiceDefinition> {
+) -> FlowResult<Arc<ServiceDefinition>> {
     definition(state, tenant_id, case.service_id, case.service_version).await
 }
 

@@ -95,7 +95,7 @@ enum Holder {
 /// A filing in progress.
 struct Work {
     service: Service,
-    definition: ServiceDefinition,
+    definition: std::sync::Arc<ServiceDefinition>,
     version: i32,
     answers: Answers,
     /// Required document id → the documents given for it.
@@ -357,7 +357,12 @@ async fn new_work(state: &AppState, ctx: &Ctx, slug: &str) -> AppResult<Work> {
 }
 
 /// An anonymous filer's work from the state the form carried back.
-fn restore_anonymous(ctx: &Ctx, work: &mut Work, posted: &Posted, from: Option<ServiceDefinition>) {
+fn restore_anonymous(
+    ctx: &Ctx,
+    work: &mut Work,
+    posted: &Posted,
+    from: Option<std::sync::Arc<ServiceDefinition>>,
+) {
     let raw = posted.get("state");
     let Ok(Value::Object(stored)) = serde_json::from_str::<Value>(raw) else {
         return;

@@ -161,7 +161,7 @@ pub(crate) async fn published(
     state: &AppState,
     ctx: &Ctx,
     slug: &str,
-) -> AppResult<(services::Service, ServiceDefinition)> {
+) -> AppResult<(services::Service, std::sync::Arc<ServiceDefinition>)> {
     let service = services::by_slug(&state.db, ctx.tenant.id, slug)
         .await?
         .filter(|s| s.state == "published")
@@ -177,12 +177,11 @@ pub(crate) async fn definition(
     tenant_id: Uuid,
     service_id: Uuid,
     version: i32,
-) -> AppResult<ServiceDefinition> {
-    let stored = services::version(&state.db, tenant_id, service_id, version)
+) -> AppResult<std::sync::Arc<ServiceDefinition>> {
+    state
+        .definition(tenant_id, service_id, version)
         .await?
-        .ok_or(AppError::NotFound)?;
-    serde_json::from_value(stored.definition.0)
-        .map_err(|e| AppError::Internal(format!("stored definition: {e}")))
+        .ok_or(AppError::NotFound)
 }
 
 /// A size in bytes as people read it (ko/Mo in French, KB/MB in English).

@@ -106,7 +106,7 @@ async fn case_for(
 
 /// Definitions by (service, version), loaded once per request.
 #[derive(Default)]
-struct Definitions(HashMap<(Uuid, i32), ServiceDefinition>);
+struct Definitions(HashMap<(Uuid, i32), std::sync::Arc<ServiceDefinition>>);
 
 impl Definitions {
     async fn of(
@@ -121,7 +121,7 @@ impl Definitions {
                 .await?;
             slot.insert(d);
         }
-        self.0.get(&key).ok_or(AppError::NotFound)
+        self.0.get(&key).map(|d| &**d).ok_or(AppError::NotFound)
     }
 }
 

@@ -202,7 +202,7 @@ async fn a_case_keeps_the_version_it_was_filed_under() {
     let v1 = flow::definition(&app.state, app.tenant("alpha"), service.id, 1)
         .await
         .expect("v1");
-    let mut v2 = v1.clone();
+    let mut v2 = (*v1).clone();
     v2.workflow.statuses[0].label.en = "Logged".into();
     relais_store::services::save_draft(
         &app.db,
@@ -553,9 +553,10 @@ async fn voirie_with_action_on_take_charge(
     let service = app.publish_demo_service("alpha", VOIRIE).await;
     let tenant = app.tenant_row("alpha").await;
     let admin = Actor::system(tenant.id, "admin");
-    let mut definition = flow::definition(&app.state, tenant.id, service.id, 1)
+    let mut definition = (*flow::definition(&app.state, tenant.id, service.id, 1)
         .await
-        .expect("v1");
+        .expect("v1"))
+    .clone();
     definition
         .workflow
         .transitions
