@@ -780,3 +780,65 @@ async fn the_htmx_script_is_served_pinned() {
     );
     assert!(r.body.contains("htmx"));
 }
+
+/// A letters-only name unique to `i` ("Durbaa", "Durbab", …): names of digits are not
+/// names, and typo tolerance only applies to letters.
+fn bulk_name(i: usize) -> String {
+    let mut s = String::from("Dur");
+    let mut n = i;
+    for _ in 0..4 {
+        s.push((b'a' + (n % 26) as u8) as char);
+        n /= 26;
+    }
+    s
+}
+
+#[tokio::test]
+async fn every_imported_person_is_found_by_name_and_email_once_the_job_is_done() {
+    let app = TestApp::new().await;
+    let mut c = agent(&app, "alpha").await;
+    const ROWS: usize = 1_500;
+    let mut text = String::from("Prénom;Nom;Courriel;Téléphone\r\n");
+    for i in 0..ROWS {
+        text.push_str(&format!(
+            "Camille;{};p{i}@exemple.fr;06 {:02} {:02} {:02} {:02}\r\n",
+            bulk_name(i),
+            10 + i / 1_000_000,
+            (i / 10_000) % 100,
+            (i / 100) % 100,
+            i % 100
+        ));
+    }
+    let id = checked_import(&app, &mut c, text.as_bytes()).await;
+    let import = imports::get(&app.db, app.tenant("alpha"), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(import.accepted_rows, Some(ROWS as i64), "{import:?}");
+    c.post_form(&format!("/backoffice/people/import/{id}/start"), &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(app.run_jobs().await, 1);
+    assert_eq!(app.count("persons").await, ROWS as i64);
+    let tenant = app.tenant("alpha");
+    for i in (0..ROWS).step_by(97).chain([ROWS - 1]) {
+        let name = bulk_name(i);
+        let email = format!("p{i}@exemple.fr");
+        let by_name = people::search_persons(&app.db, tenant, &format!("camille {name}"), 1)
+            .await
+            .unwrap();
+        assert_eq!(by_name.len(), 1, "{name}");
+        assert_eq!(by_name[0].email.as_deref(), Some(email.as_str()));
+        let by_email = people::search_persons(&app.db, tenant, &email, 1)
+            .await
+            .unwrap();
+        assert_eq!(by_email.len(), 1, "{email}");
+        assert_eq!(by_email[0].id, by_name[0].id);
+        // One typo (a letter left out) still finds the person.
+        let typo = name.replacen('u', "", 1);
+        let fuzzy = people::search_persons(&app.db, tenant, &typo, 50)
+            .await
+            .unwrap();
+        assert!(fuzzy.iter().any(|p| p.id == by_name[0].id), "{typo}");
+    }
+}
