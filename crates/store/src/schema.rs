@@ -103,6 +103,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0016_knowledge.sql"),
         postgres: include_str!("../migrations/postgres/0016_knowledge.sql"),
     },
+    Migration {
+        version: 17,
+        name: "scoped_views",
+        sqlite: include_str!("../migrations/sqlite/0017_scoped_views.sql"),
+        postgres: include_str!("../migrations/postgres/0017_scoped_views.sql"),
+    },
 ];
 
 /// Leaves the tables as autovacuum would a little after a bulk load (data generators): the
