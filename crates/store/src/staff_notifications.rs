@@ -27,8 +27,6 @@ pub const KINDS: [&str; 4] = ["mention", "message", "status", "merged"];
 pub struct Notification {
     pub id: Uuid,
     pub case_id: Uuid,
-    /// The case's service (cases out of the reader's reach are already left out).
-    pub service_id: Uuid,
     pub reference: String,
     pub kind: String,
     pub actor_label: String,
@@ -173,23 +171,23 @@ pub async fn list(
 ) -> Result<Vec<Notification>> {
     on_pool!(db, |p| {
         sqlx::query_as::<_, Notification>(concat!(
-        "SELECT n.id, n.case_id, c.service_id, c.reference, n.kind, n.actor_label, n.excerpt, n.created_at,
+            "SELECT n.id, n.case_id, c.reference, n.kind, n.actor_label, n.excerpt, n.created_at,
                 n.read_at
          FROM staff_notifications n
          JOIN cases c ON c.tenant_id = n.tenant_id AND c.id = n.case_id
          JOIN accounts a ON a.tenant_id = n.tenant_id AND a.id = n.account_id
          WHERE n.tenant_id = $1 AND n.account_id = $2 AND ",
-         reaches!(),
-         "
+            reaches!(),
+            "
          ORDER BY n.created_at DESC, n.id DESC
          LIMIT $3"
-    ))
-    .bind(tenant_id)
-    .bind(account_id)
-    .bind(limit.clamp(1, 500))
-    .fetch_all(p)
-    .await
-    .map_err(Into::into)
+        ))
+        .bind(tenant_id)
+        .bind(account_id)
+        .bind(limit.clamp(1, 500))
+        .fetch_all(p)
+        .await
+        .map_err(Into::into)
     })
 }
 

@@ -49,13 +49,12 @@ pub async fn list(
 ) -> AppResult<Response> {
     let me = ctx.staff(Permission::UseBackOffice)?;
     let tenant_id = ctx.tenant.id;
-    // News of a case now out of reach (the staff member left its team) is not shown.
-    let access = super::case_page::access_of(&state, &ctx).await?;
+    // News of a case now out of reach (the staff member left its team) is left out by the
+    // store (`staff_notifications::list`), with the same rule as `cases::access`.
     let items: Vec<NotificationView> =
         staff_notifications::list(&state.db, tenant_id, me.id, LIMIT)
             .await?
             .into_iter()
-            .filter(|n| access.sees(n.service_id))
             .map(|n| {
                 let excerpt = if n.kind == "status" {
                     // The new status's label, in the reader's language.
