@@ -228,6 +228,44 @@ async fn a_case_keeps_the_version_it_was_filed_under() {
 }
 
 #[tokio::test]
+async fn a_draft_definition_is_read_afresh_and_a_kept_one_never_reaches_another_tenant() {
+    let app = TestApp::new().await;
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    let alpha = app.tenant("alpha");
+    let actor = Actor::system(alpha, "admin");
+    // Version 1 is published, so it is kept once read.
+    let v1 = flow::definition(&app.state, alpha, service.id, 1)
+        .await
+        .expect("v1");
+    // Another tenant asking for the same service and version gets nothing, kept or not.
+    assert!(matches!(
+        flow::definition(&app.state, app.tenant("beta"), service.id, 1).await,
+        Err(FlowError::NotFound)
+    ));
+    // A draft changes while it is edited: every read sees the latest save.
+    let mut draft = (*v1).clone();
+    draft.workflow.statuses[0].label.en = "Logged".into();
+    let json = |d: &relais_domain::service::definition::ServiceDefinition| {
+        serde_json::to_value(d).expect("json")
+    };
+    let v2 = relais_store::services::save_draft(&app.db, &actor, service.id, &json(&draft))
+        .await
+        .expect("draft");
+    let read = flow::definition(&app.state, alpha, service.id, v2)
+        .await
+        .expect("draft read");
+    assert_eq!(read.workflow.statuses[0].label.en, "Logged");
+    draft.workflow.statuses[0].label.en = "Received".into();
+    relais_store::services::save_draft(&app.db, &actor, service.id, &json(&draft))
+        .await
+        .expect("draft saved again");
+    let read = flow::definition(&app.state, alpha, service.id, v2)
+        .await
+        .expect("draft read again");
+    assert_eq!(read.workflow.statuses[0].label.en, "Received");
+}
+
+#[tokio::test]
 async fn taking_charge_assigns_the_team_sets_the_deadline_and_refuses_a_stale_or_forbidden_firing()
 {
     let app = TestApp::new().await;
