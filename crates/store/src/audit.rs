@@ -2,7 +2,7 @@
 //! the same transaction, so a write without its audit row cannot exist. The database itself
 //! refuses UPDATE and DELETE on the table (triggers in the migrations).
 
-use crate::{Db, Result, db::on_pool};
+use crate::{Db, Result, db::BeginWrite, db::on_pool};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
@@ -89,7 +89,7 @@ pub(crate) use record;
 /// sign-in.
 pub async fn append(db: &Db, actor: &Actor, change: Change) -> Result<()> {
     on_pool!(db, |p| {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         record!(tx, actor, change);
         tx.commit().await?;
         Ok(())

@@ -366,7 +366,7 @@ pub(crate) use set_progress;
 /// Records progress (`done` of `total`, the total unchanged when `None`).
 pub async fn progress(db: &Db, lease: &Lease, done: i64, total: Option<i64>) -> Result<()> {
     on_pool!(db, |p| {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         set_progress!(tx, lease, done, total);
         tx.commit().await?;
         Ok(())
