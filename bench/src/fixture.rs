@@ -19,7 +19,34 @@ pub struct Fixture {
     pub session: String,
 }
 
-pub(crate) fn random_secret() -> String {
+/// A session (for pages) and an API token named `token_name` (for the API) of a staff
+/// account, as the load client presents them: (session id, token).
+pub(crate) async fn sign_in(
+    db: &Db,
+    actor: &Actor,
+    account_id: Uuid,
+    token_name: &str,
+) -> Result<(String, String)> {
+    let session = random_secret();
+    sessions::create(
+        db,
+        sessions::NewSession {
+            tenant_id: actor.tenant_id,
+            account_id,
+            raw_id: &session,
+            second_factor_pending: false,
+            lifetime: chrono::Duration::hours(12),
+            client_ip: None,
+            user_agent: Some("relais-bench"),
+        },
+    )
+    .await?;
+    let token = random_secret();
+    api_tokens::create(db, actor, account_id, token_name, &token).await?;
+    Ok((session, token))
+}
+
+fn random_secret() -> String {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     data_encoding::BASE64URL_NOPAD.encode(&bytes)
@@ -59,22 +86,7 @@ impl Fixture {
             },
         )
         .await?;
-        let api_token = random_secret();
-        api_tokens::create(db, &actor, admin.id, "bench", &api_token).await?;
-        let session = random_secret();
-        sessions::create(
-            db,
-            sessions::NewSession {
-                tenant_id: tenant.id,
-                account_id: admin.id,
-                raw_id: &session,
-                second_factor_pending: false,
-                lifetime: chrono::Duration::hours(12),
-                client_ip: None,
-                user_agent: Some("relais-bench"),
-            },
-        )
-        .await?;
+        let (session, api_token) = sign_in(db, &actor, admin.id, "bench").await?;
         Ok(Fixture {
             tenant_id: tenant.id,
             admin_id: admin.id,

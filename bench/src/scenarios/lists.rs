@@ -13,7 +13,7 @@ use crate::Result;
 use crate::client::Call;
 use relais_domain::routing::Strategy;
 use relais_store::case_views::{self, Filter, Scope, Sort, View};
-use relais_store::{Actor, api_tokens, routing, sessions, teams};
+use relais_store::{Actor, routing, teams};
 use uuid::Uuid;
 
 const NAME: &str = "lists";
@@ -86,22 +86,7 @@ async fn agent_of_some_services(bench: &Bench) -> Result<(Reader, Vec<Uuid>)> {
     if hidden.is_empty() || hidden.len() == rules.len() {
         return Err(wrong(NAME, "the agent must reach some services, not all"));
     }
-    let session = crate::fixture::random_secret();
-    sessions::create(
-        &bench.db,
-        sessions::NewSession {
-            tenant_id,
-            account_id: agent,
-            raw_id: &session,
-            second_factor_pending: false,
-            lifetime: chrono::Duration::hours(12),
-            client_ip: None,
-            user_agent: Some("relais-bench"),
-        },
-    )
-    .await?;
-    let token = crate::fixture::random_secret();
-    api_tokens::create(&bench.db, &actor, agent, "bench lists", &token).await?;
+    let (session, token) = crate::fixture::sign_in(&bench.db, &actor, agent, "bench lists").await?;
     let reader = Reader {
         account: agent,
         scope: Scope {
