@@ -221,7 +221,22 @@ fn one_case(
                 }
                 (closed, kind, closed_at)
             }
-            _ => (handling, StatusKind::Open, first_response),
+            // Some open cases wait on their requester (a missing document), the
+            // back office's "waiting" view.
+            _ => match first_of(definition, StatusKind::WaitingRequester, &initial) {
+                Some(waiting) if rng.gen_bool(0.15) => {
+                    let asked = (first_response + Duration::minutes(10)).min(end);
+                    events.push((
+                        asked,
+                        EventKind::StatusChanged,
+                        true,
+                        None,
+                        json!({"from": handling, "to": waiting}).to_string(),
+                    ));
+                    (waiting, StatusKind::WaitingRequester, asked)
+                }
+                _ => (handling, StatusKind::Open, first_response),
+            },
         }
     } else {
         (initial, StatusKind::Open, submitted_at)

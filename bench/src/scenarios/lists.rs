@@ -99,12 +99,19 @@ async fn agent_of_some_services(bench: &Bench) -> Result<(Reader, Vec<Uuid>)> {
     Ok((reader, rules))
 }
 
-/// The three views as `reader` opens them: page, API and raw store, each checked.
+/// The views as `reader` opens them (page, API and raw store, each checked): the three of
+/// the issue, then those waiting on the requester and past their service level.
 async fn views(bench: &mut Bench, reader: &Reader) -> Result<()> {
     let tenant_id = bench.fixture.tenant_id;
     let who = reader.account;
     let label = reader.label;
-    for view in [View::Mine, View::Unassigned, View::AtRisk] {
+    for view in [
+        View::Mine,
+        View::Unassigned,
+        View::AtRisk,
+        View::Waiting,
+        View::Breached,
+    ] {
         let name = view.as_str();
         let expected = case_views::list_within(
             &bench.db,

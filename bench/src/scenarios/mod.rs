@@ -48,7 +48,7 @@ pub enum Scenario {
     Search,
     /// The 360° page of a person with 200 timeline entries.
     Person,
-    /// The back office's case lists (mine, unassigned, SLA at risk).
+    /// The back office's case lists (mine, unassigned, SLA at risk, waiting, breached).
     Lists,
     /// Case creation through the JSON API, beside the store filing the same cases.
     Create,
