@@ -102,7 +102,11 @@ impl View {
                     WHERE tm.tenant_id = $1 AND tm.account_id = $2)"
             ),
             View::Unassigned => format!("{ACTIVE} AND c.assignee_id IS NULL"),
-            View::Waiting => format!("{ACTIVE} AND c.status_kind = 'waiting_requester'"),
+            // Waiting is active by definition; repeating ACTIVE made PostgreSQL multiply
+            // the two conditions on the same column, expect 26 times fewer rows than there
+            // are, and sort every waiting case instead of walking `cases_kind_recent`
+            // (50 ms instead of 1 ms a page at a million cases).
+            View::Waiting => "c.status_kind = 'waiting_requester'".to_owned(),
             View::AtRisk => format!("{ACTIVE} AND c.sla_state = 'warning'"),
             View::Breached => format!("{ACTIVE} AND c.sla_state = 'breached'"),
             View::Closed => CLOSED.to_owned(),

@@ -157,6 +157,20 @@ async fn views_show_the_right_cases_with_counts() {
     let unassigned = file_case(&app, "alpha", &service, None, "phone", Priority::Urgent).await;
     let at_risk = file_case(&app, "alpha", &service, None, "portal", Priority::Low).await;
     let breached = file_case(&app, "alpha", &service, None, "portal", Priority::High).await;
+    let waiting = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    cases::apply(
+        &app.db,
+        &actor,
+        waiting.id,
+        cases::CaseWrite {
+            expected_version: waiting.row_version,
+            status: Some(("incomplete".into(), "waiting_requester".into())),
+            audit: ("case.transition", json!({})),
+            ..cases::CaseWrite::default()
+        },
+    )
+    .await
+    .unwrap();
     relais_web::cases::handling::assign(
         &app.state,
         &tenant,
@@ -202,10 +216,10 @@ async fn views_show_the_right_cases_with_counts() {
         .assert_contains(&mine.reference)
         .assert_contains(&unassigned.reference)
         .assert_contains("Les miens <span class=\"count\">(1<")
-        .assert_contains("Non attribués <span class=\"count\">(3<")
+        .assert_contains("Non attribués <span class=\"count\">(4<")
         .assert_contains("Délai menacé <span class=\"count\">(1<")
         .assert_contains("Délai dépassé <span class=\"count\">(1<")
-        .assert_contains("Tous les dossiers ouverts <span class=\"count\">(4<");
+        .assert_contains("Tous les dossiers ouverts <span class=\"count\">(5<");
     assert!(!r.body.contains(&beta_case.reference));
 
     let r = c.get("/backoffice/cases?view=mine").await;
@@ -221,6 +235,13 @@ async fn views_show_the_right_cases_with_counts() {
     let r = c.get("/backoffice/cases?view=breached").await;
     r.assert_contains(&breached.reference);
     assert!(!r.body.contains(&at_risk.reference));
+    // Waiting on the requester: only the case whose status is of that kind, counted.
+    let r = c.get("/backoffice/cases?view=waiting").await;
+    r.assert_contains(&waiting.reference)
+        .assert_contains("Waiting on requester <span class=\"count\">(1<");
+    for other in [&mine, &unassigned, &at_risk, &breached] {
+        assert!(!r.body.contains(&other.reference));
+    }
 
     // Filters: priority, channel, part of the reference, assignee.
     let r = c.get("/backoffice/cases?priority=urgent").await;
