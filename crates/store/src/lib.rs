@@ -14,6 +14,7 @@ pub mod backup;
 pub mod canned;
 pub mod case_labels;
 pub mod case_links;
+pub mod case_presence;
 pub mod case_views;
 pub mod cases;
 mod db;

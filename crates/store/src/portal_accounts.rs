@@ -692,6 +692,7 @@ pub const ACCOUNT_ROWS: &[&str] = &[
     "agent_skills",
     "team_members",
     "case_followers",
+    "case_presence",
     "staff_notifications",
 ];
 

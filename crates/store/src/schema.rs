@@ -109,6 +109,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0017_scoped_views.sql"),
         postgres: include_str!("../migrations/postgres/0017_scoped_views.sql"),
     },
+    Migration {
+        version: 18,
+        name: "case_presence",
+        sqlite: include_str!("../migrations/sqlite/0018_case_presence.sql"),
+        postgres: include_str!("../migrations/postgres/0018_case_presence.sql"),
+    },
 ];
 
 /// Leaves the tables as autovacuum would a little after a bulk load (data generators): the

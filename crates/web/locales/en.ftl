@@ -2083,6 +2083,7 @@ case-merge-no-access = You have no access to the main case: the merge is refused
 case-merge-no-closed-status = This case's service has no closed status: it cannot be merged.
 case-no-access = You have no access to this case.
 case-followers = Followed by
+case-also-open = Also open by these colleagues in the last { $minutes } minutes: agree on who acts before you answer or change the case.
 case-follow = Follow this case
 case-unfollow = Stop following this case
 case-follow-hint = You will be told about new messages and status changes.

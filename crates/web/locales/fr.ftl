@@ -2083,6 +2083,7 @@ case-merge-no-access = Vous n'avez pas accès au dossier principal : la fusion e
 case-merge-no-closed-status = La démarche de ce dossier n'a aucun statut de clôture : il ne peut pas être fusionné.
 case-no-access = Vous n'avez pas accès à ce dossier.
 case-followers = Suivi par
+case-also-open = Également ouvert par ces collègues dans les { $minutes } dernières minutes : convenez de qui agit avant de répondre ou de modifier le dossier.
 case-follow = Suivre ce dossier
 case-unfollow = Ne plus suivre ce dossier
 case-follow-hint = Vous serez prévenu·e des nouveaux messages et changements de statut.

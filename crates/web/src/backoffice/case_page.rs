@@ -44,7 +44,7 @@ use relais_domain::{
     },
 };
 use relais_store::{
-    Change, audit, canned, case_labels, case_links,
+    Change, audit, canned, case_labels, case_links, case_presence,
     cases::{self, Case, Event},
     documents::{Document, Verdict},
     people::{self, PersonRecord},
@@ -248,10 +248,15 @@ struct CaseTpl<'a> {
     merged_from: Vec<(Uuid, String)>,
     followers: Vec<String>,
     following: bool,
+    /// Colleagues who had the case on screen in the last minutes: (name, time, ISO time).
+    present: Vec<(String, String, String)>,
     handles: String,
 }
 
 impl CaseTpl<'_> {
+    fn open_for_minutes(&self) -> i64 {
+        case_presence::OPEN_FOR_MINUTES
+    }
     /// Whether the rejection reason typed for this document came back with an error.
     fn reason_for(&self, id: &Uuid) -> bool {
         self.typed.reason_document == Some(*id)
@@ -626,6 +631,20 @@ async fn page(
         None => false,
     };
     let followers = staff_notifications::followers(&state.db, tenant_id, case.id).await?;
+    // Showing the page is having the case open: this staff member's look is recorded and
+    // the colleagues seen on it lately are named, so that two agents do not both act.
+    let present = match me {
+        Some(me) => {
+            let now = Utc::now();
+            case_presence::touch(&state.db, tenant_id, case.id, me, now).await?;
+            case_presence::others(&state.db, tenant_id, case.id, me, now)
+                .await?
+                .into_iter()
+                .map(|p| (p.display_name, local_time(ctx, &p.seen_at), iso(&p.seen_at)))
+                .collect()
+        }
+        None => Vec::new(),
+    };
     let handles = if can_write {
         collaboration::mentionable(state, tenant_id, &case)
             .await?
@@ -749,6 +768,7 @@ async fn page(
         merged_from,
         followers,
         following,
+        present,
         handles,
         current: case,
     })?;

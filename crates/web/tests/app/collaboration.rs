@@ -6,8 +6,9 @@
 use crate::backoffice::{VOIRIE, case_now, events, file_case, post, seen, staff};
 use crate::common::TestApp;
 use axum::http::StatusCode;
+use chrono::Duration;
 use relais_domain::{routing::Strategy, service::sla::Priority};
-use relais_store::{Actor, routing, teams};
+use relais_store::{Actor, case_presence, routing, teams};
 
 async fn notes(app: &TestApp, slug: &str, id: uuid::Uuid) -> usize {
     events(app, slug, id)
@@ -635,4 +636,83 @@ async fn the_api_mentions_links_merges_and_follows_with_the_same_checks() {
         .get(&links)
         .await
         .assert_status(StatusCode::NOT_FOUND);
+}
+
+/// The names in the "also open by" notice of a case page (empty when there is none).
+fn present_on(body: &str) -> Vec<String> {
+    let Some(start) = body.find("id=\"presence\"") else {
+        return Vec::new();
+    };
+    let end = body[start..]
+        .find("</div>")
+        .map_or(body.len(), |e| start + e);
+    body[start..end]
+        .split("<li>")
+        .skip(1)
+        .filter_map(|li| li.split(" — ").next().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn agents_see_who_else_has_the_case_open() {
+    let app = TestApp::new().await;
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    let case = file_case(&app, "alpha", &service, None, "portal", Priority::Normal).await;
+    let path = format!("/backoffice/cases/{}", case.id);
+    let mut agent = staff(&app, "agent@alpha.test").await;
+    let mut sup = staff(&app, "supervisor@alpha.test").await;
+
+    // Alone on the case: no notice.
+    let r = agent.get(&path).await;
+    r.assert_status(StatusCode::OK);
+    assert!(present_on(&r.body).is_empty());
+    // The supervisor opens it: the agent is named, in their language.
+    let r = sup.get(&path).await;
+    r.assert_contains("Également ouvert par ces collègues dans les 10 dernières minutes");
+    assert_eq!(present_on(&r.body), vec!["agent".to_owned()]);
+    // The agent comes back to it: the supervisor is named, never the reader.
+    let r = agent.get(&format!("{path}?lang=en")).await;
+    r.assert_contains("Also open by these colleagues in the last 10 minutes");
+    assert_eq!(present_on(&r.body), vec!["supervisor".to_owned()]);
+
+    // A look older than the window no longer counts: the admin looked 11 minutes ago.
+    let alpha = app.tenant("alpha");
+    let admin = app.account("alpha", "admin@alpha.test").await;
+    let now = chrono::Utc::now();
+    case_presence::touch(
+        &app.db,
+        alpha,
+        case.id,
+        admin.id,
+        now - Duration::minutes(11),
+    )
+    .await
+    .expect("touch");
+    let r = agent.get(&path).await;
+    assert_eq!(present_on(&r.body), vec!["supervisor".to_owned()]);
+    let seen_lately = case_presence::others(&app.db, alpha, case.id, admin.id, now)
+        .await
+        .expect("others");
+    assert_eq!(seen_lately.len(), 2, "the agent and the supervisor");
+
+    // Another tenant can neither record a look on this case nor read who has it open.
+    let beta = app.tenant("beta");
+    let beta_agent = app.account("beta", "agent@beta.test").await;
+    assert!(
+        case_presence::touch(&app.db, beta, case.id, beta_agent.id, now)
+            .await
+            .is_err()
+    );
+    assert!(
+        case_presence::others(&app.db, beta, case.id, beta_agent.id, now)
+            .await
+            .expect("others")
+            .is_empty()
+    );
+    // Nor can one tenant's staff member be recorded on a case through another tenant's id.
+    assert!(
+        case_presence::touch(&app.db, alpha, case.id, beta_agent.id, now)
+            .await
+            .is_err()
+    );
 }
