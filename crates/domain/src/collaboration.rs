@@ -7,6 +7,11 @@ use uuid::Uuid;
 /// Mentions in one note at most.
 pub const MAX_MENTIONS: usize = 20;
 
+/// How long after their last look at a case a colleague still counts as having it open.
+pub const OPEN_FOR_MINUTES: i64 = 10;
+/// How long a look at a case is kept at all (the housekeeping forgets older ones).
+pub const LOOK_KEPT_HOURS: i64 = 24;
+
 /// The handles mentioned in a note, in the order written, each once (lowercase): `@` at the
 /// start or after a character that is not part of a word (so `ana@example.org` is no
 /// mention), then letters, digits, `.`, `_` or `-`; a final `.` or `-` is punctuation.

@@ -1,26 +1,23 @@
 //! Who has a case open in the back office. Each showing of the case page to a staff member
-//! writes the time here, and the page names the colleagues who had it on screen in the last
-//! [`OPEN_FOR_MINUTES`], so that two agents know before they both answer the same person.
-//! Only the last look of each staff member is kept, and looks older than a day go as new
-//! ones are written: this is not a history of who read what (the audit log is).
+//! writes the time here, and the page names the colleagues who had it on screen lately
+//! (`relais_domain::collaboration::OPEN_FOR_MINUTES`), so that two agents know before they
+//! both answer the same person. Only the last look of each staff member is kept, and the
+//! hourly housekeeping forgets looks older than `LOOK_KEPT_HOURS`: this is not a history of
+//! who read what (the audit log is).
 
 use crate::{Db, Result, db::BeginWrite, db::on_pool};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
-
-/// How long after their last look a colleague still counts as having the case open.
-pub const OPEN_FOR_MINUTES: i64 = 10;
 
 /// A colleague who has the case open, and when they last loaded it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Present {
-    pub account_id: Uuid,
     pub display_name: String,
     pub seen_at: DateTime<Utc>,
 }
 
-/// Records that `account_id` has the case on screen at `now`, and forgets the tenant's
-/// looks older than a day. The case and the account must be the tenant's (foreign keys).
+/// Records that `account_id` has the case on screen at `now`. The case and the account must
+/// be the tenant's (foreign keys).
 pub async fn touch(
     db: &Db,
     tenant_id: Uuid,
@@ -41,28 +38,22 @@ pub async fn touch(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM case_presence WHERE tenant_id = $1 AND seen_at < $2")
-            .bind(tenant_id)
-            .bind(now - Duration::days(1))
-            .execute(&mut *tx)
-            .await?;
         tx.commit().await?;
         Ok(())
     })
 }
 
-/// The staff members other than `account_id` who loaded the case in the
-/// [`OPEN_FOR_MINUTES`] before `now`, the most recent first.
+/// The staff members other than `account_id` who loaded the case at `since` or later, the
+/// most recent first.
 pub async fn others(
     db: &Db,
     tenant_id: Uuid,
     case_id: Uuid,
     account_id: Uuid,
-    now: DateTime<Utc>,
+    since: DateTime<Utc>,
 ) -> Result<Vec<Present>> {
-    let since = now - Duration::minutes(OPEN_FOR_MINUTES);
     on_pool!(db, |p| sqlx::query_as::<_, Present>(
-        "SELECT p.account_id, a.display_name, p.seen_at
+        "SELECT a.display_name, p.seen_at
          FROM case_presence p
          JOIN accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id
          WHERE p.tenant_id = $1 AND p.case_id = $2 AND p.account_id <> $3 AND p.seen_at >= $4
@@ -75,4 +66,18 @@ pub async fn others(
     .fetch_all(p)
     .await
     .map_err(Into::into))
+}
+
+/// Forgets every look older than `before`, in every tenant (housekeeping). Returns how many.
+pub async fn forget_before(db: &Db, before: DateTime<Utc>) -> Result<u64> {
+    on_pool!(db, |p| {
+        let mut tx = p.begin_write().await?;
+        let n = sqlx::query("DELETE FROM case_presence WHERE seen_at < $1")
+            .bind(before)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(n)
+    })
 }

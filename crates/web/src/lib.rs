@@ -140,6 +140,14 @@ pub async fn serve(
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "session purge failed"),
             }
+            let looks_kept = chrono::Duration::hours(relais_domain::collaboration::LOOK_KEPT_HOURS);
+            match relais_store::case_presence::forget_before(&db, chrono::Utc::now() - looks_kept)
+                .await
+            {
+                Ok(n) if n > 0 => tracing::info!(looks = n, "old looks at cases forgotten"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "case presence purge failed"),
+            }
             match notify::send_digests(&digest_state, chrono::Utc::now()).await {
                 Ok(n) if n > 0 => tracing::info!(mails = n, "daily digests sent"),
                 Ok(_) => {}

@@ -255,7 +255,7 @@ struct CaseTpl<'a> {
 
 impl CaseTpl<'_> {
     fn open_for_minutes(&self) -> i64 {
-        case_presence::OPEN_FOR_MINUTES
+        relais_domain::collaboration::OPEN_FOR_MINUTES
     }
     /// Whether the rejection reason typed for this document came back with an error.
     fn reason_for(&self, id: &Uuid) -> bool {
@@ -637,7 +637,9 @@ async fn page(
         Some(me) => {
             let now = Utc::now();
             case_presence::touch(&state.db, tenant_id, case.id, me, now).await?;
-            case_presence::others(&state.db, tenant_id, case.id, me, now)
+            let since =
+                now - chrono::Duration::minutes(relais_domain::collaboration::OPEN_FOR_MINUTES);
+            case_presence::others(&state.db, tenant_id, case.id, me, since)
                 .await?
                 .into_iter()
                 .map(|p| (p.display_name, local_time(ctx, &p.seen_at), iso(&p.seen_at)))

@@ -7,6 +7,7 @@ use crate::backoffice::{VOIRIE, case_now, events, file_case, post, seen, staff};
 use crate::common::TestApp;
 use axum::http::StatusCode;
 use chrono::Duration;
+use relais_domain::collaboration::{LOOK_KEPT_HOURS, OPEN_FOR_MINUTES};
 use relais_domain::{routing::Strategy, service::sla::Priority};
 use relais_store::{Actor, case_presence, routing, teams};
 
@@ -690,10 +691,54 @@ async fn agents_see_who_else_has_the_case_open() {
     .expect("touch");
     let r = agent.get(&path).await;
     assert_eq!(present_on(&r.body), vec!["supervisor".to_owned()]);
-    let seen_lately = case_presence::others(&app.db, alpha, case.id, admin.id, now)
+    let window = now - Duration::minutes(OPEN_FOR_MINUTES);
+    let seen_lately = case_presence::others(&app.db, alpha, case.id, admin.id, window)
         .await
         .expect("others");
     assert_eq!(seen_lately.len(), 2, "the agent and the supervisor");
+
+    // The housekeeping forgets looks older than it keeps, and only those.
+    case_presence::touch(&app.db, alpha, case.id, admin.id, now - Duration::days(2))
+        .await
+        .expect("touch");
+    let forgotten = case_presence::forget_before(&app.db, now - Duration::hours(LOOK_KEPT_HOURS))
+        .await
+        .expect("forget");
+    assert_eq!(forgotten, 1);
+    let ever = case_presence::others(&app.db, alpha, case.id, admin.id, now - Duration::days(30))
+        .await
+        .expect("others");
+    assert_eq!(ever.len(), 2, "the agent's and the supervisor's looks stay");
+
+    // An agent whose team does not handle the service: the case does not exist for them,
+    // and opening its address leaves no trace on it (their earlier look keeps its time).
+    let agent_look = || async {
+        case_presence::others(&app.db, alpha, case.id, admin.id, window)
+            .await
+            .expect("others")
+            .into_iter()
+            .find(|p| p.display_name == "agent")
+            .map(|p| p.seen_at)
+    };
+    let before = agent_look().await.expect("the agent's look");
+    let actor = Actor::system(alpha, "test");
+    let team = teams::create(&app.db, &actor, "Voirie").await.unwrap();
+    routing::save_rule(
+        &app.db,
+        &actor,
+        service.id,
+        team.id,
+        Strategy::TeamOnly,
+        None,
+    )
+    .await
+    .unwrap();
+    let mut outsider = staff(&app, "agent@alpha.test").await;
+    outsider
+        .get(&path)
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    assert_eq!(agent_look().await, Some(before));
 
     // Another tenant can neither record a look on this case nor read who has it open.
     let beta = app.tenant("beta");
@@ -704,7 +749,7 @@ async fn agents_see_who_else_has_the_case_open() {
             .is_err()
     );
     assert!(
-        case_presence::others(&app.db, beta, case.id, beta_agent.id, now)
+        case_presence::others(&app.db, beta, case.id, beta_agent.id, window)
             .await
             .expect("others")
             .is_empty()
