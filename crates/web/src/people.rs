@@ -392,9 +392,27 @@ async fn parse_identity(
     })
 }
 
-async fn new_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+/// `?then=case`: the person is created for a case filed on their behalf, and the agent goes
+/// back to the filing with them chosen.
+#[derive(Deserialize, Default)]
+struct NewPersonQuery {
+    #[serde(default)]
+    then: String,
+}
+
+/// Where a new person's form leads once saved, when not to their record.
+const THEN_CASE: &str = "case";
+
+async fn new_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<NewPersonQuery>,
+) -> AppResult<Response> {
     ctx.staff(Permission::Write)?;
-    let form = Typed(vec![("locale".into(), ctx.locale.as_str().into())]);
+    let mut form = Typed(vec![("locale".into(), ctx.locale.as_str().into())]);
+    if query.then == THEN_CASE {
+        form.0.push(("then".into(), THEN_CASE.into()));
+    }
     identity_page(&state, &ctx, None, form, false, DynErrors::new()).await
 }
 
@@ -413,6 +431,13 @@ async fn create(
     let person = store::create_person(&state.db, &ctx.actor(), &identity).await?;
     if custom.iter().any(|(_, v)| v.is_some()) {
         cf_store::set_values(&state.db, &ctx.actor(), person.id, &custom).await?;
+    }
+    if value(&fields, "then") == THEN_CASE {
+        return Ok(Redirect::to(&format!(
+            "/backoffice/cases/new?person={}&notice=person-created",
+            person.id
+        ))
+        .into_response());
     }
     Ok(Redirect::to(&format!(
         "/backoffice/people/{}?notice=person-created",

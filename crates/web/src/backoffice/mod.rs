@@ -19,6 +19,7 @@ use uuid::Uuid;
 mod board;
 pub(crate) mod bulk;
 pub(crate) mod case_page;
+mod filing;
 pub mod list;
 mod notifications;
 mod print;
@@ -36,6 +37,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/backoffice/cases/views/{view}/delete",
             post(list::delete_view),
+        )
+        .route(
+            "/backoffice/cases/new",
+            get(filing::show).post(filing::file),
         )
         .route("/backoffice/board", get(board::show))
         .route("/backoffice/board/reassign", post(board::reassign))

@@ -500,18 +500,69 @@ async fn organisations_of(
 /// Reads the summary's "for whom" answer: `Ok(None)` for the person themself, the
 /// organisation's id when it is one of theirs; the error code otherwise. A service filed on
 /// behalf of organisations only needs one of them.
-fn read_behalf(work: &Work, posted: &str) -> Result<Option<Uuid>, &'static str> {
-    let organisations_only = work.service.who_may_file == "organisations";
+pub(crate) fn read_behalf(
+    who_may_file: &str,
+    organisations: &[OrganisationOf],
+    posted: &str,
+) -> Result<Option<Uuid>, &'static str> {
+    let organisations_only = who_may_file == "organisations";
     match posted.trim() {
         "" if organisations_only => Err("portal-on-behalf-required"),
         "" | "self" if !organisations_only => Ok(None),
         "self" => Err("portal-on-behalf-required"),
         id => Uuid::parse_str(id)
             .ok()
-            .filter(|id| work.organisations.iter().any(|o| o.id == *id))
+            .filter(|id| organisations.iter().any(|o| o.id == *id))
             .map(Some)
             .ok_or("portal-on-behalf-unknown"),
     }
+}
+
+/// The choices of "for whom" for a person who belongs to organisations (none otherwise),
+/// `on_behalf` being the answer as posted.
+pub(crate) fn behalf_choices(
+    ctx: &Ctx,
+    who_may_file: &str,
+    organisations: &[OrganisationOf],
+    on_behalf: &str,
+) -> Vec<BehalfChoice> {
+    if organisations.is_empty() {
+        return Vec::new();
+    }
+    let organisations_only = who_may_file == "organisations";
+    // One organisation and no other choice: it is chosen already.
+    let only =
+        (organisations_only && organisations.len() == 1).then(|| organisations[0].id.to_string());
+    let chosen = if on_behalf.is_empty() {
+        only.unwrap_or_else(|| {
+            if organisations_only {
+                String::new()
+            } else {
+                "self".to_owned()
+            }
+        })
+    } else {
+        on_behalf.to_owned()
+    };
+    let mut choices = Vec::new();
+    if !organisations_only {
+        choices.push(BehalfChoice {
+            id: "on_behalf-self".into(),
+            label: ctx.t("portal-on-behalf-self"),
+            checked: chosen == "self",
+            value: "self".into(),
+        });
+    }
+    for o in organisations {
+        let value = o.id.to_string();
+        choices.push(BehalfChoice {
+            id: format!("on_behalf-{}", o.id.simple()),
+            label: o.name.clone(),
+            checked: chosen == value,
+            value,
+        });
+    }
+    choices
 }
 
 async fn names_of(
@@ -554,6 +605,121 @@ async fn safe_candidates(
             })
         })
         .collect())
+}
+
+/// The inputs of a required document: the files already given (`files`, ids `given`), the
+/// documents of the person's safe that could stand for it, and its error.
+pub(crate) async fn document_view(
+    state: &AppState,
+    ctx: &Ctx,
+    person: Option<Uuid>,
+    d: &RequiredDocument,
+    files: Vec<view::FileView>,
+    given: &[Uuid],
+    error: Option<String>,
+) -> AppResult<DocView> {
+    let locale = ctx.locale;
+    let candidates = safe_candidates(state, ctx, person, d).await?;
+    Ok(DocView {
+        key: format!("doc:{}", d.id),
+        id: view::html_id(&format!("doc-{}", d.id)),
+        label: d.label.get(locale).to_owned(),
+        help: d.help.as_ref().map(|h| h.get(locale).to_owned()),
+        hint: view::file_hint(
+            ctx,
+            &document_accept(),
+            DOCUMENT_MAX_BYTES,
+            DOCUMENT_MAX_COUNT as u32,
+        ),
+        required: d.required,
+        files,
+        accept: relais_domain::filing::accept_attribute(&document_accept()),
+        error,
+        safe: candidates
+            .into_iter()
+            .filter(|c| !given.contains(&c.id))
+            .map(|c| SafeChoice {
+                value: c.id.to_string(),
+                id: view::html_id(&format!("safe-{}-{}", d.id, c.id.simple())),
+                name: c.file_name.clone(),
+                until: c
+                    .valid_until
+                    .map(|u| super::date_text(ctx, u))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+    })
+}
+
+/// Checks the uploads posted for required documents (`doc:<id>`): type from the content,
+/// size, and at most `DOCUMENT_MAX_COUNT` per document counting those already given
+/// (`counts`). Every refusal is collected under the document's key.
+pub(crate) fn check_document_uploads(
+    definition: &ServiceDefinition,
+    uploads: &mut Vec<view::Upload>,
+    counts: &mut HashMap<String, usize>,
+    errors: &mut Errors,
+) -> Vec<Accepted> {
+    let mut accepted = Vec::new();
+    for upload in uploads.drain(..) {
+        let Some(doc) = upload
+            .name
+            .strip_prefix("doc:")
+            .and_then(|id| definition.documents.iter().find(|d| d.id == id))
+        else {
+            errors.push(upload.name.clone(), "upload-not-expected");
+            continue;
+        };
+        let key = format!("doc:{}", doc.id);
+        let n = counts.entry(doc.id.clone()).or_insert(0);
+        *n += 1;
+        if *n > DOCUMENT_MAX_COUNT {
+            errors.push(key, "upload-too-many");
+            continue;
+        }
+        match check_upload(&upload.bytes, &document_accept(), DOCUMENT_MAX_BYTES) {
+            Ok(media_type) => accepted.push(Accepted {
+                target: doc.id.clone(),
+                kind: Some(doc.kind),
+                file_name: upload.file_name,
+                media_type,
+                bytes: upload.bytes,
+            }),
+            Err(code) => errors.push(key, code),
+        }
+    }
+    accepted
+}
+
+/// Documents chosen from the person's safe (`safe:<document id>` = a document's id): each
+/// must be among those the safe offers for that required document.
+pub(crate) async fn chosen_from_safe(
+    state: &AppState,
+    ctx: &Ctx,
+    definition: &ServiceDefinition,
+    person: Option<Uuid>,
+    posted: &Posted,
+    errors: &mut Errors,
+) -> AppResult<Vec<(String, Uuid)>> {
+    let mut chosen = Vec::new();
+    for (name, value) in &posted.fields {
+        let Some(doc_id) = name.strip_prefix("safe:") else {
+            continue;
+        };
+        let Some(required) = definition.documents.iter().find(|d| d.id == doc_id) else {
+            errors.push(name.clone(), "upload-not-expected");
+            continue;
+        };
+        let candidates = safe_candidates(state, ctx, person, required).await?;
+        match Uuid::parse_str(value)
+            .ok()
+            .filter(|id| candidates.iter().any(|c| c.id == *id))
+        {
+            Some(id) => chosen.push((required.id.clone(), id)),
+            None => errors.push(format!("doc:{doc_id}"), "portal-safe-not-yours"),
+        }
+    }
+    Ok(chosen)
 }
 
 fn field_label(work: &Work, ctx: &Ctx, path: &str) -> String {
@@ -641,37 +807,9 @@ async fn show(
                         }
                     })
                     .collect();
-                let candidates = safe_candidates(state, ctx, work.person, d).await?;
                 let given = work.documents.get(&d.id).cloned().unwrap_or_default();
-                docs.push(DocView {
-                    id: view::html_id(&format!("doc-{}", d.id)),
-                    label: d.label.get(locale).to_owned(),
-                    help: d.help.as_ref().map(|h| h.get(locale).to_owned()),
-                    hint: view::file_hint(
-                        ctx,
-                        &document_accept(),
-                        DOCUMENT_MAX_BYTES,
-                        DOCUMENT_MAX_COUNT as u32,
-                    ),
-                    required: d.required,
-                    files,
-                    accept: relais_domain::filing::accept_attribute(&document_accept()),
-                    error: shown.errors.get(&key).map(|c| ctx.tk(c)),
-                    safe: candidates
-                        .into_iter()
-                        .filter(|c| !given.contains(&c.id))
-                        .map(|c| SafeChoice {
-                            value: c.id.to_string(),
-                            id: view::html_id(&format!("safe-{}-{}", d.id, c.id.simple())),
-                            name: c.file_name.clone(),
-                            until: c
-                                .valid_until
-                                .map(|u| super::date_text(ctx, u))
-                                .unwrap_or_default(),
-                        })
-                        .collect(),
-                    key,
-                });
+                let error = shown.errors.get(&key).map(|c| ctx.tk(c));
+                docs.push(document_view(state, ctx, work.person, d, files, &given, error).await?);
             }
         }
         Step::Summary => {
@@ -753,41 +891,13 @@ async fn show(
         })
         .collect::<Vec<_>>();
     let has_errors = !errors.is_empty() || shown.alert.is_some();
-    let behalf = if step == Step::Summary && !work.organisations.is_empty() {
-        let organisations_only = work.service.who_may_file == "organisations";
-        // One organisation and no other choice: it is chosen already.
-        let only = (organisations_only && work.organisations.len() == 1)
-            .then(|| work.organisations[0].id.to_string());
-        let chosen = if shown.on_behalf.is_empty() {
-            only.unwrap_or_else(|| {
-                if organisations_only {
-                    String::new()
-                } else {
-                    "self".to_owned()
-                }
-            })
-        } else {
-            shown.on_behalf.clone()
-        };
-        let mut choices = Vec::new();
-        if !organisations_only {
-            choices.push(BehalfChoice {
-                id: "on_behalf-self".into(),
-                label: ctx.t("portal-on-behalf-self"),
-                checked: chosen == "self",
-                value: "self".into(),
-            });
-        }
-        for o in &work.organisations {
-            let value = o.id.to_string();
-            choices.push(BehalfChoice {
-                id: format!("on_behalf-{}", o.id.simple()),
-                label: o.name.clone(),
-                checked: chosen == value,
-                value,
-            });
-        }
-        choices
+    let behalf = if step == Step::Summary {
+        behalf_choices(
+            ctx,
+            &work.service.who_may_file,
+            &work.organisations,
+            &shown.on_behalf,
+        )
     } else {
         Vec::new()
     };
@@ -856,7 +966,7 @@ async fn show(
     })
 }
 
-fn has_files(field: &Field) -> bool {
+pub(crate) fn has_files(field: &Field) -> bool {
     use relais_domain::service::form::FieldKind;
     match &field.kind {
         FieldKind::File { .. } => true,
@@ -1262,58 +1372,26 @@ async fn documents_post(
     action: &str,
 ) -> AppResult<Response> {
     let mut errors = Errors::default();
-    let mut accepted = Vec::new();
     let mut counts: HashMap<String, usize> = work
         .documents
         .iter()
         .map(|(k, v)| (k.clone(), v.len()))
         .collect();
-    for upload in posted.files.drain(..) {
-        let Some(doc) = upload
-            .name
-            .strip_prefix("doc:")
-            .and_then(|id| work.definition.documents.iter().find(|d| d.id == id))
-        else {
-            errors.push(upload.name.clone(), "upload-not-expected");
-            continue;
-        };
-        let key = format!("doc:{}", doc.id);
-        let n = counts.entry(doc.id.clone()).or_insert(0);
-        *n += 1;
-        if *n > DOCUMENT_MAX_COUNT {
-            errors.push(key, "upload-too-many");
-            continue;
-        }
-        match check_upload(&upload.bytes, &document_accept(), DOCUMENT_MAX_BYTES) {
-            Ok(media_type) => accepted.push(Accepted {
-                target: doc.id.clone(),
-                kind: Some(doc.kind),
-                file_name: upload.file_name,
-                media_type,
-                bytes: upload.bytes,
-            }),
-            Err(code) => errors.push(key, code),
-        }
-    }
-    // Documents chosen from the safe must be among those the safe offers for this document.
-    let mut chosen: Vec<(String, Uuid)> = Vec::new();
-    for (name, value) in &posted.fields {
-        let Some(doc_id) = name.strip_prefix("safe:") else {
-            continue;
-        };
-        let Some(required) = work.definition.documents.iter().find(|d| d.id == doc_id) else {
-            errors.push(name.clone(), "upload-not-expected");
-            continue;
-        };
-        let candidates = safe_candidates(state, ctx, work.person, required).await?;
-        match Uuid::parse_str(value)
-            .ok()
-            .filter(|id| candidates.iter().any(|c| c.id == *id))
-        {
-            Some(id) => chosen.push((required.id.clone(), id)),
-            None => errors.push(format!("doc:{doc_id}"), "portal-safe-not-yours"),
-        }
-    }
+    let accepted = check_document_uploads(
+        &work.definition,
+        &mut posted.files,
+        &mut counts,
+        &mut errors,
+    );
+    let chosen = chosen_from_safe(
+        state,
+        ctx,
+        &work.definition,
+        work.person,
+        posted,
+        &mut errors,
+    )
+    .await?;
     if !errors.is_empty() {
         let mut shown = Shown::plain(step);
         shown.errors = errors;
@@ -1412,15 +1490,16 @@ async fn submit(
         .is_anonymous()
         .then(|| posted.get("contact_email").trim().to_owned());
     let on_behalf = posted.get(BEHALF).trim().to_owned();
-    let organisation_id = match read_behalf(work, &on_behalf) {
-        Ok(id) => id,
-        Err(code) => {
-            let mut shown = Shown::plain(Step::Summary);
-            shown.errors.push(BEHALF.to_owned(), code);
-            shown.on_behalf = on_behalf;
-            return show(state, ctx, work, &work.answers.clone(), shown).await;
-        }
-    };
+    let organisation_id =
+        match read_behalf(&work.service.who_may_file, &work.organisations, &on_behalf) {
+            Ok(id) => id,
+            Err(code) => {
+                let mut shown = Shown::plain(Step::Summary);
+                shown.errors.push(BEHALF.to_owned(), code);
+                shown.on_behalf = on_behalf;
+                return show(state, ctx, work, &work.answers.clone(), shown).await;
+            }
+        };
     if work.is_anonymous() {
         let ids: Vec<Uuid> = documents.iter().map(|(id, _)| *id).collect();
         if !anonymous_documents_ok(state, ctx, &ids).await? {

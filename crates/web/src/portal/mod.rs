@@ -9,8 +9,8 @@
 //! forms (the CSRF token rides in the query string, as the middleware expects for them).
 
 mod catalogue;
-mod filing;
-mod form;
+pub(crate) mod filing;
+pub(crate) mod form;
 mod information;
 mod requests;
 mod safe;
