@@ -160,3 +160,57 @@ test('an agent replies, changes a status with the keyboard and acts on ticked ca
   await expect(page.getByRole('link', { name: second, exact: true })).toBeVisible();
   await expect(page.getByRole('link', { name: third, exact: true })).toBeVisible();
 });
+
+test('an agent files a phone call for someone new, without JavaScript needed', async ({ page }, testInfo) => {
+  await signInAsAgent(page);
+  await page.goto('/backoffice/cases');
+  await page.getByRole('link', { name: 'Saisir un dossier pour un usager', exact: true }).click();
+  await expectPath(page, '/backoffice/cases/new');
+  await checkPage(page, testInfo, 'filing-start', 'Saisir un dossier pour un usager');
+
+  // Nobody by that name yet: the agent creates the person and comes back with them chosen.
+  const family = `Appelant ${Date.now().toString(36)}`;
+  await page.getByLabel('Trouver la personne par nom, courriel, téléphone ou adresse').fill(family);
+  await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
+  await expect(page.getByRole('main').getByText('Personne ne correspond à cette recherche.', { exact: false })).toBeVisible();
+  await page.getByRole('link', { name: 'Nouvelle personne', exact: true }).click();
+  await page.getByLabel('Prénom', { exact: true }).fill('Inès');
+  await page.getByLabel('Nom de famille', { exact: true }).fill(family);
+  let answer = await submit(page, page.getByRole('button', { name: 'Enregistrer', exact: true }));
+  expect(answer.status()).toBe(303);
+  await expectPath(page, '/backoffice/cases/new');
+  await expect(page.getByText('La personne a été créée.', { exact: true })).toBeVisible();
+  await expect(page.locator('#requester')).toContainText(`Inès ${family}`);
+
+  // The procedure and the channel, then the whole form on one page.
+  await page.getByLabel('Démarche', { exact: true }).selectOption({ label: 'Signaler un problème sur la voie publique' });
+  await page.getByRole('radio', { name: 'Téléphone', exact: true }).check();
+  await page.getByRole('button', { name: 'Afficher le formulaire', exact: true }).click();
+  await checkPage(page, testInfo, 'filing-form', 'Saisir un dossier pour un usager');
+  await page.getByRole('radio', { name: 'Chaussée ou trottoir abîmé', exact: true }).check();
+  await page.getByRole('group', { name: 'Y a-t-il un danger immédiat ?' }).getByRole('radio', { name: 'Oui', exact: true }).check();
+  await page.getByLabel('Description', { exact: true }).fill('Plaque d’égout descellée, signalée par téléphone.');
+  await page.getByRole('radio', { name: 'Par une adresse', exact: true }).check();
+  await page.getByRole('group', { name: 'Souhaitez-vous être informé de la suite ?' }).getByRole('radio', { name: 'Non', exact: true }).check();
+  await page.getByLabel('Priorité', { exact: true }).selectOption('high');
+  answer = await submit(page, page.getByRole('button', { name: 'Enregistrer le dossier', exact: true }));
+  // The address is asked for once the agent said the place is given by an address.
+  expect(answer.status()).toBe(200);
+  await expect(page.getByText('Ces réponses appellent d’autres questions', { exact: false })).toBeVisible();
+  await page.getByLabel('Numéro et voie', { exact: true }).fill('3 place de la Mairie');
+  await page.getByLabel('Code postal', { exact: true }).fill('45000');
+  await page.getByLabel('Commune', { exact: true }).fill('Belleville-sur-Loire');
+  // Forgetting the description is refused with the reason, and what was typed stays.
+  await page.getByLabel('Description', { exact: true }).fill('');
+  answer = await submit(page, page.getByRole('button', { name: 'Enregistrer le dossier', exact: true }));
+  expect(answer.status()).toBe(422);
+  await expect(page.getByRole('alert')).toContainText('Description');
+  await expect(page.getByLabel('Numéro et voie', { exact: true })).toHaveValue('3 place de la Mairie');
+  await checkPage(page, testInfo, 'filing-refused', 'Saisir un dossier pour un usager');
+  await page.getByLabel('Description', { exact: true }).fill('Plaque d’égout descellée, signalée par téléphone.');
+  answer = await submit(page, page.getByRole('button', { name: 'Enregistrer le dossier', exact: true }));
+  expect(answer.status()).toBe(303);
+  await expect(page.getByText('Dossier enregistré.', { exact: true })).toBeVisible();
+  await expect(page.getByRole('main')).toContainText(`Inès ${family}`);
+  await expect(page.getByRole('main')).toContainText('3 place de la Mairie');
+});

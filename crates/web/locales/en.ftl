@@ -1714,6 +1714,7 @@ filing-submit = File the case
 filing-choose-service = Choose a procedure from the list.
 filing-choose-channel = Choose how the request was received.
 filing-attach-again = Files are never kept from a form sent back: attach them again.
+filing-more-questions = These answers call for more questions: fill them in below.
 invalid-answers = Some answers do not fit the service's form:
 
 # Documents produced by a workflow step (PDF)

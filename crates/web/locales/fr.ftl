@@ -1714,6 +1714,7 @@ filing-submit = Enregistrer le dossier
 filing-choose-service = Choisissez une démarche dans la liste.
 filing-choose-channel = Choisissez comment la demande a été reçue.
 filing-attach-again = Les fichiers ne sont jamais gardés d’un formulaire renvoyé : joignez-les à nouveau.
+filing-more-questions = Ces réponses appellent d’autres questions : complétez-les ci-dessous.
 invalid-answers = Des réponses ne conviennent pas au formulaire de la démarche :
 
 # Documents produced by a workflow step (PDF)

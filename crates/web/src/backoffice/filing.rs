@@ -309,7 +309,7 @@ async fn page(
         }
         _ => None,
     };
-    let services = services_list
+    let services: Vec<Choice> = services_list
         .iter()
         .map(|s| Choice {
             selected: s.slug == service_slug,
@@ -354,6 +354,12 @@ async fn page(
         chosen_keys = Some((c.service.slug.clone(), c.channel.clone()));
     }
     failed |= service_error.is_some() || channel_error.is_some();
+    if let Some(code) = service_error.filter(|_| !services.is_empty()) {
+        errors.push(("#service".to_owned(), ctx.t(code)));
+    }
+    if let Some(code) = channel_error {
+        errors.push(("#channel".to_owned(), ctx.t(code)));
+    }
     if notice.is_none() {
         notice = step_notice.map(|n| ctx.t(n));
     }
@@ -572,7 +578,7 @@ pub async fn file(State(state): State<AppState>, ctx: Ctx, req: Request) -> AppR
     let after = shown_paths(&ctx, &definition, &answers);
     if !after.is_subset(&before) {
         shown.errors = Errors::default();
-        shown.notice = Some(ctx.t("portal-more-questions"));
+        shown.notice = Some(ctx.t("filing-more-questions"));
         shown.alert = lost_files(&ctx);
         return again(&state, &ctx, &person, &chosen, shown, answers).await;
     }

@@ -16,6 +16,7 @@ mod cases;
 mod catalogue;
 mod collaboration;
 mod duplicates;
+mod filing_for_someone;
 mod import;
 mod jobs;
 mod knowledge;

@@ -1,0 +1,357 @@
+//! Filing a case for someone from the back office (`/backoffice/cases/new`): an agent finds
+//! the person (or creates them and comes back), chooses a procedure and the channel, fills
+//! in the form and files; the case is the person's, on that channel. Every refusal — a
+//! channel the procedure does not offer, a procedure out of the agent's reach, another
+//! tenant's person, a viewer, invalid answers, a file that is not what it claims — says why
+//! and writes nothing.
+
+use crate::backoffice::{VOIRIE, case_now, hidden, staff};
+use crate::common::{TestApp, TestClient, TestResponse};
+use axum::http::{Method, StatusCode};
+use relais_domain::{Role, routing::Strategy};
+use relais_store::{Actor, cases, routing, teams};
+use uuid::Uuid;
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
+
+/// The pothole report's slug (its demo file is `VOIRIE`).
+const SLUG: &str = "signalement-voirie";
+
+/// The fields of a pothole report as typed in the back-office form.
+fn report(person: Uuid, shown: &str) -> Vec<(String, String)> {
+    [
+        ("person", person.to_string()),
+        ("service", SLUG.to_owned()),
+        ("channel", "phone".to_owned()),
+        ("shown", shown.to_owned()),
+        ("priority", "high".to_owned()),
+        ("category", "pothole".to_owned()),
+        ("danger", "yes".to_owned()),
+        (
+            "description",
+            "Nid-de-poule signalé par téléphone devant le 4 rue des Lilas.".to_owned(),
+        ),
+        ("location_method", "address".to_owned()),
+        ("address.street", "4 rue des Lilas".to_owned()),
+        ("address.postcode", "45000".to_owned()),
+        ("address.city", "Belleville-sur-Loire".to_owned()),
+        ("follow_up", "yes".to_owned()),
+        ("email", "lucie.riverain@example.org".to_owned()),
+        ("action", "file".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+async fn post(c: &mut TestClient, fields: &[(String, String)]) -> TestResponse {
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    c.post_form("/backoffice/cases/new", &refs).await
+}
+
+/// Posts the form as a browser does when it has file inputs: multipart, the CSRF token in
+/// the query string.
+async fn post_multipart(
+    c: &mut TestClient,
+    fields: &[(String, String)],
+    files: &[(&str, &str, &[u8])],
+) -> TestResponse {
+    let token = c.csrf().await;
+    let boundary = "relais-filing-boundary-Zx81";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, file_name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    c.request(
+        Method::POST,
+        &format!("/backoffice/cases/new?csrf_token={token}"),
+        Some(&format!("multipart/form-data; boundary={boundary}")),
+        body,
+        &[],
+    )
+    .await
+}
+
+/// The form's `shown` once the answers above are given (the address opens with the
+/// location method).
+async fn shown_for_report(c: &mut TestClient, person: Uuid) -> String {
+    let r = c
+        .get(&format!(
+            "/backoffice/cases/new?person={person}&service={SLUG}&channel=phone"
+        ))
+        .await;
+    r.assert_status(StatusCode::OK);
+    let first = hidden(&r.body, "shown");
+    // A first post with the initial form: the address was not asked yet.
+    let r = post(c, &report(person, &first)).await;
+    r.assert_status(StatusCode::OK)
+        .assert_contains("f-address-street");
+    hidden(&r.body, "shown")
+}
+
+#[tokio::test]
+async fn an_agent_files_a_phone_call_for_a_person_found_by_search() {
+    let app = TestApp::new().await;
+    app.publish_demo_service("alpha", VOIRIE).await;
+    let person = crate::people::person(&app, "alpha", "Lucie", "Riverain").await;
+    let mut c = staff(&app, "agent@alpha.test").await;
+
+    // The case list leads here; the search finds the person and links to choosing her.
+    c.get("/backoffice/cases")
+        .await
+        .assert_contains("href=\"/backoffice/cases/new\"");
+    c.get("/backoffice/cases/new?q=riverain")
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains(&format!("/backoffice/cases/new?person={person}"));
+    // With the person chosen, the procedures offered by a staff channel are listed.
+    c.get(&format!("/backoffice/cases/new?person={person}"))
+        .await
+        .assert_contains("Lucie Riverain")
+        .assert_contains(&format!("value=\"{SLUG}\""));
+
+    let before = app.count("cases").await;
+    let shown = shown_for_report(&mut c, person).await;
+    assert_eq!(
+        app.count("cases").await,
+        before,
+        "more questions, nothing filed"
+    );
+    let r = post(&mut c, &report(person, &shown)).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let location = r.location().expect("to the case").to_owned();
+    assert!(location.ends_with("?notice=case-filed"), "{location}");
+    let id: Uuid = location
+        .trim_start_matches("/backoffice/cases/")
+        .trim_end_matches("?notice=case-filed")
+        .parse()
+        .expect("case id");
+    let case = case_now(&app, "alpha", id).await;
+    assert_eq!(case.channel, "phone");
+    assert_eq!(case.requester_person_id, Some(person));
+    assert_eq!(case.priority, "high");
+    let answers: serde_json::Value = serde_json::from_str(&case.answers).unwrap();
+    assert_eq!(answers["address"]["street"], "4 rue des Lilas");
+    assert_eq!(app.count("cases").await, before + 1);
+    // The timeline says an agent filed it, and the case page names the requester.
+    let created = cases::events(&app.db, app.tenant("alpha"), id, false)
+        .await
+        .unwrap();
+    assert!(
+        created.iter().any(|e| e.actor_label == "agent@alpha.test"),
+        "{created:?}"
+    );
+    c.get(&location)
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("Dossier enregistré.")
+        .assert_contains("Lucie Riverain");
+}
+
+#[tokio::test]
+async fn a_scan_handed_over_at_the_counter_goes_into_the_case_and_the_safe() {
+    let app = TestApp::new().await;
+    app.publish_demo_service("alpha", VOIRIE).await;
+    let person = crate::people::person(&app, "alpha", "Lucie", "Riverain").await;
+    let mut c = staff(&app, "agent@alpha.test").await;
+    let shown = shown_for_report(&mut c, person).await;
+    let mut fields = report(person, &shown);
+    fields.retain(|(k, _)| k != "channel");
+    fields.push(("channel".into(), "counter".into()));
+
+    // A text file calling itself a PNG is refused: nothing stored, the answers kept.
+    let documents = app.count("documents").await;
+    let cases_before = app.count("cases").await;
+    let r = post_multipart(&mut c, &fields, &[("photos", "trou.png", b"not an image")]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("4 rue des Lilas")
+        .assert_contains("joignez-les à nouveau");
+    assert_eq!(app.count("documents").await, documents);
+    assert_eq!(app.count("cases").await, cases_before);
+
+    let r = post_multipart(&mut c, &fields, &[("photos", "trou.png", PNG)]).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let id: Uuid = r
+        .location()
+        .unwrap()
+        .trim_start_matches("/backoffice/cases/")
+        .trim_end_matches("?notice=case-filed")
+        .parse()
+        .unwrap();
+    let case = case_now(&app, "alpha", id).await;
+    assert_eq!(case.channel, "counter");
+    assert_eq!(app.count("documents").await, documents + 1);
+    let safe = relais_store::documents::safe(&app.db, app.tenant("alpha"), person)
+        .await
+        .unwrap();
+    assert_eq!(safe.len(), 1, "the scan is in the person's safe");
+    let answers: serde_json::Value = serde_json::from_str(&case.answers).unwrap();
+    assert_eq!(answers["photos"][0], safe[0].id.to_string());
+    c.get(&format!("/backoffice/cases/{id}"))
+        .await
+        .assert_contains("trou.png");
+}
+
+#[tokio::test]
+async fn a_new_person_is_created_and_the_filing_goes_on_with_them() {
+    let app = TestApp::new().await;
+    app.publish_demo_service("alpha", VOIRIE).await;
+    let mut c = staff(&app, "agent@alpha.test").await;
+    c.get("/backoffice/cases/new?q=personne+inconnue")
+        .await
+        .assert_contains("href=\"/backoffice/people/new?then=case\"");
+    c.get("/backoffice/people/new?then=case")
+        .await
+        .assert_contains("name=\"then\" value=\"case\"");
+    let r = c
+        .post_form(
+            "/backoffice/people",
+            &[
+                ("given_name", "Noé"),
+                ("family_name", "Nouveau"),
+                ("birth_date", ""),
+                ("locale", "fr"),
+                ("then", "case"),
+            ],
+        )
+        .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let location = r.location().unwrap().to_owned();
+    assert!(
+        location.starts_with("/backoffice/cases/new?person="),
+        "{location}"
+    );
+    c.get(&location)
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("Noé Nouveau")
+        .assert_contains(&format!("value=\"{SLUG}\""));
+}
+
+#[tokio::test]
+async fn filing_for_someone_refuses_what_does_not_fit_and_writes_nothing() {
+    let app = TestApp::new().await;
+    let alpha = app.tenant("alpha");
+    let actor = Actor::system(alpha, "test");
+    let service = app.publish_demo_service("alpha", VOIRIE).await;
+    app.publish_demo_service("beta", VOIRIE).await;
+    let person = crate::people::person(&app, "alpha", "Lucie", "Riverain").await;
+    let stranger = crate::people::person(&app, "beta", "Bruno", "Ailleurs").await;
+    let mut c = staff(&app, "agent@alpha.test").await;
+    let shown = shown_for_report(&mut c, person).await;
+    let cases_before = app.count("cases").await;
+
+    // A channel the procedure does not offer (the pothole report takes no letters).
+    let r = c
+        .get(&format!(
+            "/backoffice/cases/new?person={person}&service={SLUG}&channel=letter"
+        ))
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("ne peut pas être déposée par ce canal");
+    assert!(!r.body.contains("name=\"shown\""), "no form for it");
+    let mut by_letter = report(person, &shown);
+    by_letter.retain(|(k, _)| k != "channel");
+    by_letter.push(("channel".into(), "letter".into()));
+    post(&mut c, &by_letter)
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("ne peut pas être déposée par ce canal");
+    // The portal is not a staff channel, even though the procedure offers it.
+    let mut by_portal = report(person, &shown);
+    by_portal.retain(|(k, _)| k != "channel");
+    by_portal.push(("channel".into(), "portal".into()));
+    post(&mut c, &by_portal)
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Invalid answers: each named, what was typed kept.
+    let mut invalid = report(person, &shown);
+    invalid.retain(|(k, _)| k != "description" && k != "email");
+    invalid.push(("email".into(), "pas-une-adresse".into()));
+    let r = post(&mut c, &invalid).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("href=\"#f-description\"")
+        .assert_contains("href=\"#f-email\"")
+        .assert_contains("value=\"pas-une-adresse\"")
+        .assert_contains("4 rue des Lilas");
+    // A priority that does not exist.
+    let mut bad_priority = report(person, &shown);
+    bad_priority.retain(|(k, _)| k != "priority");
+    bad_priority.push(("priority".into(), "extreme".into()));
+    post(&mut c, &bad_priority)
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("href=\"#priority\"");
+    // A field the procedure does not have.
+    let mut unknown = report(person, &shown);
+    unknown.push(("iban".into(), "FR76".into()));
+    post(&mut c, &unknown)
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("iban");
+
+    // Another tenant's person: as if they did not exist.
+    c.get(&format!("/backoffice/cases/new?person={stranger}"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    post(&mut c, &report(stranger, &shown))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+
+    // A viewer reads and cannot file.
+    let mut viewer = staff(&app, "viewer@alpha.test").await;
+    viewer
+        .get("/backoffice/cases/new")
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    post(&mut viewer, &report(person, &shown))
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+
+    // A procedure routed to a team the agent is not in is out of their reach.
+    let team = teams::create(&app.db, &actor, "Voirie").await.unwrap().id;
+    routing::save_rule(&app.db, &actor, service.id, team, Strategy::TeamOnly, None)
+        .await
+        .unwrap();
+    let r = c
+        .get(&format!(
+            "/backoffice/cases/new?person={person}&service={SLUG}&channel=phone"
+        ))
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Choisissez une démarche dans la liste.");
+    assert!(!r.body.contains(&format!("value=\"{SLUG}\"")));
+    post(&mut c, &report(person, &shown))
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    // A supervisor sees every procedure and may file it.
+    let supervisor = app.account("alpha", "supervisor@alpha.test").await;
+    assert_eq!(supervisor.role(), Some(Role::Supervisor));
+
+    assert_eq!(app.count("cases").await, cases_before, "nothing was filed");
+    let mut s = staff(&app, "supervisor@alpha.test").await;
+    post(&mut s, &report(person, &shown))
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(app.count("cases").await, cases_before + 1);
+}
