@@ -161,16 +161,25 @@ test('an agent replies, changes a status with the keyboard and acts on ticked ca
   await expect(page.getByRole('link', { name: third, exact: true })).toBeVisible();
 });
 
-test('an agent files a phone call for someone new, without JavaScript needed', async ({ page }, testInfo) => {
+/**
+ * An agent files a phone call for someone new: search, create the person, choose the
+ * procedure and channel, fill in the form (a condition opens the address), a refusal that
+ * keeps what was typed, then the case. `axe` checks each page (axe needs JavaScript).
+ */
+async function fileForSomeone(page: Page, testInfo: TestInfo, axe: boolean) {
+  const look = async (name: string, h1: string) => {
+    if (axe) await checkPage(page, testInfo, name, h1);
+    else await expect(page.getByRole('heading', { level: 1 })).toHaveText(h1);
+  };
   await signInAsAgent(page);
   await page.goto('/backoffice/cases');
   await page.getByRole('link', { name: 'Saisir un dossier pour un usager', exact: true }).click();
   await expectPath(page, '/backoffice/cases/new');
-  await checkPage(page, testInfo, 'filing-start', 'Saisir un dossier pour un usager');
+  await look('filing-start', 'Saisir un dossier pour un usager');
 
   // Nobody by that name yet: the agent creates the person and comes back with them chosen.
   const family = `Appelant ${Date.now().toString(36)}`;
-  await page.getByLabel('Trouver la personne par nom, courriel, téléphone ou adresse').fill(family);
+  await page.getByRole('searchbox', { name: 'Trouver la personne par nom, courriel, téléphone ou adresse' }).fill(family);
   await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
   await expect(page.getByRole('main').getByText('Personne ne correspond à cette recherche.', { exact: false })).toBeVisible();
   await page.getByRole('link', { name: 'Nouvelle personne', exact: true }).click();
@@ -186,7 +195,7 @@ test('an agent files a phone call for someone new, without JavaScript needed', a
   await page.getByLabel('Démarche', { exact: true }).selectOption({ label: 'Signaler un problème sur la voie publique' });
   await page.getByRole('radio', { name: 'Téléphone', exact: true }).check();
   await page.getByRole('button', { name: 'Afficher le formulaire', exact: true }).click();
-  await checkPage(page, testInfo, 'filing-form', 'Saisir un dossier pour un usager');
+  await look('filing-form', 'Saisir un dossier pour un usager');
   await page.getByRole('radio', { name: 'Chaussée ou trottoir abîmé', exact: true }).check();
   await page.getByRole('group', { name: 'Y a-t-il un danger immédiat ?' }).getByRole('radio', { name: 'Oui', exact: true }).check();
   await page.getByLabel('Description', { exact: true }).fill('Plaque d’égout descellée, signalée par téléphone.');
@@ -206,11 +215,23 @@ test('an agent files a phone call for someone new, without JavaScript needed', a
   expect(answer.status()).toBe(422);
   await expect(page.getByRole('alert')).toContainText('Description');
   await expect(page.getByLabel('Numéro et voie', { exact: true })).toHaveValue('3 place de la Mairie');
-  await checkPage(page, testInfo, 'filing-refused', 'Saisir un dossier pour un usager');
+  await look('filing-refused', 'Saisir un dossier pour un usager');
   await page.getByLabel('Description', { exact: true }).fill('Plaque d’égout descellée, signalée par téléphone.');
   answer = await submit(page, page.getByRole('button', { name: 'Enregistrer le dossier', exact: true }));
   expect(answer.status()).toBe(303);
   await expect(page.getByText('Dossier enregistré.', { exact: true })).toBeVisible();
   await expect(page.getByRole('main')).toContainText(`Inès ${family}`);
   await expect(page.getByRole('main')).toContainText('3 place de la Mairie');
+}
+
+test('an agent files a phone call for someone new', async ({ page }, testInfo) => {
+  await fileForSomeone(page, testInfo, true);
+});
+
+test.describe('filing for someone without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the same filing works with plain HTML forms', async ({ page }, testInfo) => {
+    await fileForSomeone(page, testInfo, false);
+  });
 });
