@@ -135,11 +135,13 @@ fn one_case(
     rng: &mut StdRng,
     services: &[Service],
     persons: &[Uuid],
-    agents: &[Uuid],
+    staff: &Staff<'_>,
     end: DateTime<Utc>,
 ) -> GeneratedCase {
     let weights: Vec<(usize, u32)> = SERVICE_WEIGHTS.iter().copied().enumerate().collect();
-    let service = &services[*weighted(rng, &weights) % services.len()];
+    let service_index = *weighted(rng, &weights) % services.len();
+    let service = &services[service_index];
+    let agents = staff.agents;
     let span = 3 * 365;
     // Rejection sampling of the day by its demand (the maximum is 1.35 × 1.3).
     let submitted_at = loop {
@@ -257,6 +259,10 @@ fn one_case(
         priority: weighted::<&str>(rng, &PRIORITIES),
         assignee_id: (!agents.is_empty() && rng.gen_bool(0.8))
             .then(|| agents[rng.gen_range(0..agents.len())]),
+        // Each service's cases go to one team, as a routing rule sends them; a few came
+        // before the rule and have none.
+        team_id: (!staff.teams.is_empty() && rng.gen_bool(0.9))
+            .then(|| staff.teams[service_index % staff.teams.len()]),
         answers: json!({"description": "Demande générée pour les mesures."}).to_string(),
         first_response_at: (first_response < end).then_some(first_response),
         closed_at: closed.then_some(entered),
@@ -274,6 +280,12 @@ fn one_case(
     }
 }
 
+/// Who handles the generated cases: agents are assigned, teams receive a service's cases.
+pub struct Staff<'a> {
+    pub agents: &'a [Uuid],
+    pub teams: &'a [Uuid],
+}
+
 /// What a generation wrote and how long it took.
 pub struct Generated {
     pub cases: u64,
@@ -287,7 +299,7 @@ pub async fn generate(
     tenant_id: Uuid,
     services: &[Service],
     persons: &[Uuid],
-    agents: &[Uuid],
+    staff: &Staff<'_>,
     count: u64,
     seed: u64,
 ) -> Result<Generated> {
@@ -305,7 +317,7 @@ pub async fn generate(
     while written < count {
         let n = CHUNK.min(count - written);
         let batch: Vec<GeneratedCase> = (0..n)
-            .map(|_| one_case(&mut rng, services, persons, agents, end))
+            .map(|_| one_case(&mut rng, services, persons, staff, end))
             .collect();
         events += batch.iter().map(|c| c.events.len() as u64).sum::<u64>();
         cases::insert_generated(db, &actor, &batch).await?;

@@ -10,6 +10,8 @@ use relais_store::{Actor, accounts};
 
 const NAME: &str = "cases";
 const AGENTS: usize = 12;
+/// Teams the agents are spread over; service `i`'s cases go to team `i % TEAMS`.
+const TEAMS: usize = 4;
 
 /// Publishes the demo services once per run.
 pub async fn ensure_services(bench: &mut Bench) -> Result<()> {
@@ -48,6 +50,20 @@ pub async fn ensure(bench: &mut Bench) -> Result<()> {
         .await?;
         agents.push(agent.id);
     }
+    // The agents in teams (the admin too, so that "my teams" has cases for them as well).
+    let mut teams = Vec::new();
+    for t in 0..TEAMS {
+        let team =
+            relais_store::teams::create(&bench.db, &actor, &format!("Bench team {t}")).await?;
+        let members: Vec<uuid::Uuid> = agents
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i == 0 && t == 0 || *i > 0 && (i - 1) % TEAMS == t)
+            .map(|(_, a)| *a)
+            .collect();
+        relais_store::teams::set_members(&bench.db, &actor, team.id, &members).await?;
+        teams.push(team.id);
+    }
     eprintln!("  generating {} cases…", bench.scale.cases);
     let before = relais_store::schema::count_rows(&bench.db, "cases").await?;
     let generated = cases_gen::generate(
@@ -55,7 +71,10 @@ pub async fn ensure(bench: &mut Bench) -> Result<()> {
         tenant_id,
         &bench.services,
         &bench.persons,
-        &agents,
+        &cases_gen::Staff {
+            agents: &agents,
+            teams: &teams,
+        },
         bench.scale.cases,
         bench.scale.seed,
     )

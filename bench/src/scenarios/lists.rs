@@ -1,4 +1,4 @@
-//! The back office's working lists, as an agent opens them: "mine", "unassigned" and "SLA
+//! The back office's working lists, as an agent opens them: "mine", "my teams", "unassigned" and "SLA
 //! at risk", first page newest first with the count of every view — the page and the JSON
 //! API, beside the store running the same list and counts. Each answer is checked against
 //! the store's: the same cases in the same order.
@@ -107,6 +107,7 @@ async fn views(bench: &mut Bench, reader: &Reader) -> Result<()> {
     let label = reader.label;
     for view in [
         View::Mine,
+        View::Teams,
         View::Unassigned,
         View::AtRisk,
         View::Waiting,

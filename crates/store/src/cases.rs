@@ -777,6 +777,7 @@ pub struct GeneratedCase {
     pub status_entered_at: DateTime<Utc>,
     pub priority: &'static str,
     pub assignee_id: Option<Uuid>,
+    pub team_id: Option<Uuid>,
     pub answers: String,
     pub first_response_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
@@ -793,7 +794,7 @@ const EVENT_BATCH: usize = 100;
 /// Writes generated cases and their timelines in one transaction, with one audit row for
 /// the batch. For data generators only: nothing is checked against the definitions.
 pub async fn insert_generated(db: &Db, actor: &Actor, batch: &[GeneratedCase]) -> Result<()> {
-    const CASE_COLUMNS: usize = 18;
+    const CASE_COLUMNS: usize = 19;
     let now = Utc::now();
     // SQLite reads `$n` as a named parameter and finds each by name, quadratic over
     // thousands of them; `?n` is positional there. PostgreSQL only knows `$n`.
@@ -805,8 +806,8 @@ pub async fn insert_generated(db: &Db, actor: &Actor, batch: &[GeneratedCase]) -
         let mut sql = String::from(
             "INSERT INTO cases (tenant_id, id, reference, service_id, service_version,
                 requester_person_id, channel, status, status_kind, status_entered_at, priority,
-                assignee_id, answers, first_response_at, closed_at, sla_state, submitted_at,
-                updated_at, row_version) VALUES ",
+                assignee_id, team_id, answers, first_response_at, closed_at, sla_state,
+                submitted_at, updated_at, row_version) VALUES ",
         );
         for r in 0..rows {
             let b = r * CASE_COLUMNS;
@@ -859,6 +860,7 @@ pub async fn insert_generated(db: &Db, actor: &Actor, batch: &[GeneratedCase]) -
                     .bind(c.status_entered_at)
                     .bind(c.priority)
                     .bind(c.assignee_id)
+                    .bind(c.team_id)
                     .bind(&c.answers)
                     .bind(c.first_response_at)
                     .bind(c.closed_at)
