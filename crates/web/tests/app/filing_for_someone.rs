@@ -7,7 +7,7 @@
 
 use crate::backoffice::{VOIRIE, case_now, hidden, staff};
 use crate::common::{TestApp, TestClient, TestResponse};
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use relais_domain::{Role, routing::Strategy};
 use relais_store::{Actor, cases, routing, teams};
 use uuid::Uuid;
@@ -52,43 +52,17 @@ async fn post(c: &mut TestClient, fields: &[(String, String)]) -> TestResponse {
     c.post_form("/backoffice/cases/new", &refs).await
 }
 
-/// Posts the form as a browser does when it has file inputs: multipart, the CSRF token in
-/// the query string.
+/// Posts the form as a browser does when it has file inputs (multipart).
 async fn post_multipart(
     c: &mut TestClient,
     fields: &[(String, String)],
     files: &[(&str, &str, &[u8])],
 ) -> TestResponse {
-    let token = c.csrf().await;
-    let boundary = "relais-filing-boundary-Zx81";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    for (name, file_name, bytes) in files {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    c.request(
-        Method::POST,
-        &format!("/backoffice/cases/new?csrf_token={token}"),
-        Some(&format!("multipart/form-data; boundary={boundary}")),
-        body,
-        &[],
-    )
-    .await
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    crate::portal::post_multipart(c, "/backoffice/cases/new", &refs, files).await
 }
 
 /// The form's `shown` once the answers above are given (the address opens with the

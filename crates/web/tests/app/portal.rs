@@ -51,7 +51,7 @@ fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String,
 }
 
 /// Posts a multipart form as a browser does (the CSRF token in the query string).
-async fn post_multipart(
+pub async fn post_multipart(
     client: &mut TestClient,
     path: &str,
     fields: &[(&str, &str)],
