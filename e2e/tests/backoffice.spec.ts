@@ -218,8 +218,15 @@ async function fileForSomeone(page: Page, testInfo: TestInfo, axe: boolean) {
   await look('filing-refused', 'Saisir un dossier pour un usager');
   await page.getByLabel('Description', { exact: true }).fill('Plaque d’égout descellée, signalée par téléphone.');
   answer = await submit(page, page.getByRole('button', { name: 'Enregistrer le dossier', exact: true }));
-  expect(answer.status()).toBe(303);
-  await expect(page.getByText('Dossier enregistré.', { exact: true })).toBeVisible();
+  expect(answer.status()).toBe(200);
+  // The reference and, once, the tracking code to give to the caller (no e-mail on record).
+  const reference = (await page.locator('#reference').textContent())?.trim() ?? '';
+  expect(reference).toMatch(/^BEL-/);
+  await look('filing-filed', `Dossier ${reference} enregistré`);
+  await expect(page.locator('#tracking-code')).toHaveText(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  await expect(page.getByRole('main')).toContainText('aucun accusé de réception');
+  await page.getByRole('link', { name: 'Ouvrir le dossier', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(reference);
   await expect(page.getByRole('main')).toContainText(`Inès ${family}`);
   await expect(page.getByRole('main')).toContainText('3 place de la Mairie');
 }

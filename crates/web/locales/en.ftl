@@ -1691,7 +1691,12 @@ case-save-priority = Save the priority
 case-priority-saved = Priority saved.
 case-document-checked = Document checked.
 case-filed = Case filed.
-filing-title = File a case for someone
+filing-title = { $kind ->
+    [public] File a case for a citizen
+   *[private] File a ticket for a customer
+}
+filing-on-behalf = For whom is the person filing?
+filing-on-behalf-self = For themself
 filing-requester = Requester
 filing-born = born { $date }
 filing-change-person = Choose another person
@@ -1715,6 +1720,15 @@ filing-choose-service = Choose a procedure from the list.
 filing-choose-channel = Choose how the request was received.
 filing-attach-again = Files are never kept from a form sent back: attach them again.
 filing-more-questions = These answers call for more questions: fill them in below.
+filing-filed-title = Case { $reference } filed
+filing-filed-for = { $service }, for { $name }.
+filing-give-code = Give this code to the person with the reference: together they let them follow the case online (“Follow a request”), without an account. It is shown only once.
+filing-no-ack = The person has no e-mail address on record: no acknowledgement was sent. Give them the reference and the tracking code.
+filing-open-case = Open the case
+filing-another = { $kind ->
+    [public] File another case
+   *[private] File another ticket
+}
 invalid-answers = Some answers do not fit the service's form:
 
 # Documents produced by a workflow step (PDF)

@@ -1691,7 +1691,12 @@ case-save-priority = Enregistrer la priorité
 case-priority-saved = Priorité enregistrée.
 case-document-checked = Pièce vérifiée.
 case-filed = Dossier enregistré.
-filing-title = Saisir un dossier pour un usager
+filing-title = { $kind ->
+    [public] Saisir un dossier pour un usager
+   *[private] Saisir une demande pour un client
+}
+filing-on-behalf = Pour qui la personne fait-elle cette démarche ?
+filing-on-behalf-self = Pour elle-même
 filing-requester = Usager
 filing-born = né·e le { $date }
 filing-change-person = Choisir une autre personne
@@ -1715,6 +1720,15 @@ filing-choose-service = Choisissez une démarche dans la liste.
 filing-choose-channel = Choisissez comment la demande a été reçue.
 filing-attach-again = Les fichiers ne sont jamais gardés d’un formulaire renvoyé : joignez-les à nouveau.
 filing-more-questions = Ces réponses appellent d’autres questions : complétez-les ci-dessous.
+filing-filed-title = Dossier { $reference } enregistré
+filing-filed-for = { $service }, pour { $name }.
+filing-give-code = Donnez ce code à la personne avec la référence : ensemble, ils lui permettent de suivre le dossier en ligne (« Suivre une demande »), sans compte. Il n’est montré qu’une fois.
+filing-no-ack = La personne n’a pas d’adresse de courriel enregistrée : aucun accusé de réception n’a été envoyé. Donnez-lui la référence et le code de suivi.
+filing-open-case = Ouvrir le dossier
+filing-another = { $kind ->
+    [public] Saisir un autre dossier
+   *[private] Saisir une autre demande
+}
 invalid-answers = Des réponses ne conviennent pas au formulaire de la démarche :
 
 # Documents produced by a workflow step (PDF)

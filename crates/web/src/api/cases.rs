@@ -71,8 +71,8 @@ pub struct CaseOut {
     pub updated_at: DateTime<Utc>,
     /// Send it back with a change: a change made on an older version is refused.
     pub row_version: i64,
-    /// Only when an anonymous case was just filed: the code the requester follows it with
-    /// (shown once, stored as a hash).
+    /// Only when a case was just filed without a portal account (anonymous, or for a
+    /// person): the code the requester follows it with (shown once, stored as a hash).
     pub tracking_code: Option<String>,
 }
 

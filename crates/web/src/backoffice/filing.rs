@@ -26,7 +26,7 @@ use crate::{
 use askama::Template;
 use axum::{
     extract::{Query, Request, State},
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
 };
 use relais_domain::Permission;
 use relais_domain::service::definition::ServiceDefinition;
@@ -121,6 +121,20 @@ struct FilingTpl<'a> {
     channel_error: Option<String>,
 }
 
+/// The case just filed: its reference and, once, its tracking code for the person.
+#[derive(Template)]
+#[template(path = "backoffice/filed.html")]
+struct FiledTpl<'a> {
+    ctx: &'a Ctx,
+    id: Uuid,
+    reference: String,
+    /// "Signalement … for Lucie Riverain."
+    filed_for: String,
+    tracking_code: Option<String>,
+    /// Where the acknowledgement went.
+    email: Option<String>,
+}
+
 /// A procedure and channel that fit: the form can be shown.
 struct Chosen {
     service: Service,
@@ -213,7 +227,7 @@ fn label_of(ctx: &Ctx, definition: &ServiceDefinition, path: &str) -> String {
         return ctx.t("cases-priority");
     }
     if path == BEHALF {
-        return ctx.tk("portal-on-behalf");
+        return ctx.t("filing-on-behalf");
     }
     if let Some(doc) = path
         .strip_prefix("doc:")
@@ -262,6 +276,7 @@ async fn form_view(
     Ok(FormView {
         behalf: behalf_choices(
             ctx,
+            "filing-on-behalf-self",
             &chosen.service.who_may_file,
             &organisations,
             &shown.on_behalf,
@@ -673,12 +688,60 @@ pub async fn file(State(state): State<AppState>, ctx: Ctx, req: Request) -> AppR
         priority,
         draft_id: None,
     };
-    match flow::file(&state, &ctx.tenant, &ctx.actor(), filing).await {
-        Ok(filed) => Ok(Redirect::to(&format!(
-            "/backoffice/cases/{}?notice=case-filed",
-            filed.case.id
-        ))
-        .into_response()),
+    // The requester is told by e-mail when they have an address, in their language: the
+    // reference, what was recorded, and the tracking code to follow the case.
+    let record = people_store::get_person(&state.db, ctx.tenant.id, person.id).await?;
+    let mut mail_ctx = ctx.clone();
+    if let Some(locale) = record.as_ref().and_then(|p| p.locale.parse().ok()) {
+        mail_ctx.locale = locale;
+    }
+    let mut document_names = Vec::new();
+    for (id, _) in &filing.documents {
+        if let Some(d) = relais_store::documents::get(&state.db, ctx.tenant.id, *id).await? {
+            document_names.push(d.file_name);
+        }
+    }
+    let ack = crate::portal::requests::Acknowledgement {
+        ctx: &mail_ctx,
+        service: &chosen.service,
+        definition: &definition,
+        documents: document_names,
+        to: person.email.clone(),
+        base: crate::auth::link_base(&state, &ctx)
+            .await
+            .unwrap_or_default(),
+    };
+    let acknowledge = |r: &flow::Receipt<'_>| ack.mail(r);
+    match flow::file_with(
+        &state,
+        &ctx.tenant,
+        &ctx.actor(),
+        filing,
+        Some(&acknowledge),
+    )
+    .await
+    {
+        Ok(filed) => render(&FiledTpl {
+            ctx: &ctx,
+            id: filed.case.id,
+            filed_for: crate::i18n::message(
+                ctx.locale,
+                "filing-filed-for",
+                &[
+                    (
+                        "service",
+                        crate::portal::service_title(&ctx, &chosen.service).into(),
+                    ),
+                    (
+                        "name",
+                        format!("{} {}", person.given_name, person.family_name).into(),
+                    ),
+                ],
+            ),
+            reference: filed.case.reference.clone(),
+            tracking_code: filed.tracking_code,
+            email: person.email.clone(),
+        }),
         Err(FlowError::Answers(errors)) => {
             for e in errors {
                 let path = if definition.documents.iter().any(|d| d.id == e.field) {

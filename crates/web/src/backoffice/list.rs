@@ -4,6 +4,7 @@
 //! that cannot be read is named next to its field (422) and left out of the filtering.
 
 use super::{Definitions, iso, local_time};
+use crate::portal::Wording;
 use crate::{
     admin::{Errors, FieldErrors, Fields, parse_id, value},
     ctx::Ctx,

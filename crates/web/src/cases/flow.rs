@@ -84,7 +84,8 @@ pub struct Filing<'a> {
 
 pub struct Filed {
     pub case: Case,
-    /// Only for an anonymous filing: shown once and mailed, stored as a hash.
+    /// For a filing without a portal account (anonymous, or by an agent for a person):
+    /// shown once and mailed, stored as a hash.
     pub tracking_code: Option<String>,
 }
 
@@ -255,7 +256,12 @@ pub async fn file_with(
         now_local,
         &calendar,
     );
-    let tracking_code = anonymous.then(|| domain_case::tracking_code(rand::random::<u128>()));
+    // Whoever has no portal account to follow the case from gets a tracking code: an
+    // anonymous filer, or a person an agent filed for.
+    let tracking_code = filing
+        .requester_account_id
+        .is_none()
+        .then(|| domain_case::tracking_code(rand::random::<u128>()));
     let answers = Value::Object(clean.into_map());
     let mails: Vec<OutboxMail> = acknowledge
         .and_then(|a| {

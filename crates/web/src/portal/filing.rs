@@ -519,9 +519,10 @@ pub(crate) fn read_behalf(
 }
 
 /// The choices of "for whom" for a person who belongs to organisations (none otherwise),
-/// `on_behalf` being the answer as posted.
+/// `on_behalf` being the answer as posted; `self_label` names the person themself.
 pub(crate) fn behalf_choices(
     ctx: &Ctx,
+    self_label: &str,
     who_may_file: &str,
     organisations: &[OrganisationOf],
     on_behalf: &str,
@@ -548,7 +549,7 @@ pub(crate) fn behalf_choices(
     if !organisations_only {
         choices.push(BehalfChoice {
             id: "on_behalf-self".into(),
-            label: ctx.t("portal-on-behalf-self"),
+            label: ctx.t(self_label),
             checked: chosen == "self",
             value: "self".into(),
         });
@@ -894,6 +895,7 @@ async fn show(
     let behalf = if step == Step::Summary {
         behalf_choices(
             ctx,
+            "portal-on-behalf-self",
             &work.service.who_may_file,
             &work.organisations,
             &shown.on_behalf,

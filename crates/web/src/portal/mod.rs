@@ -12,7 +12,7 @@ mod catalogue;
 pub(crate) mod filing;
 pub(crate) mod form;
 mod information;
-mod requests;
+pub(crate) mod requests;
 mod safe;
 
 use crate::{

@@ -65,6 +65,15 @@ async fn post_multipart(
     crate::portal::post_multipart(c, "/backoffice/cases/new", &refs, files).await
 }
 
+/// The case filed, from the page that confirms it (its "Open the case" button).
+fn filed_case(r: &TestResponse) -> Uuid {
+    r.assert_status(StatusCode::OK)
+        .assert_contains("id=\"reference\"");
+    let marker = "class=\"button\" href=\"/backoffice/cases/";
+    let start = r.body.find(marker).expect("link to the case") + marker.len();
+    r.body[start..start + 36].parse().expect("case id")
+}
+
 /// The form's `shown` once the answers above are given (the address opens with the
 /// location method).
 async fn shown_for_report(c: &mut TestClient, person: Uuid) -> String {
@@ -111,14 +120,16 @@ async fn an_agent_files_a_phone_call_for_a_person_found_by_search() {
         "more questions, nothing filed"
     );
     let r = post(&mut c, &report(person, &shown)).await;
-    r.assert_status(StatusCode::SEE_OTHER);
-    let location = r.location().expect("to the case").to_owned();
-    assert!(location.ends_with("?notice=case-filed"), "{location}");
-    let id: Uuid = location
-        .trim_start_matches("/backoffice/cases/")
-        .trim_end_matches("?notice=case-filed")
-        .parse()
-        .expect("case id");
+    let id = filed_case(&r);
+    // No e-mail address on record: the agent gives the reference and the tracking code.
+    r.assert_contains("aucun accusé de réception n’a été envoyé")
+        .assert_contains("id=\"tracking-code\"");
+    let code = {
+        let marker = "id=\"tracking-code\">";
+        let start = r.body.find(marker).unwrap() + marker.len();
+        let end = r.body[start..].find('<').unwrap() + start;
+        r.body[start..end].to_owned()
+    };
     let case = case_now(&app, "alpha", id).await;
     assert_eq!(case.channel, "phone");
     assert_eq!(case.requester_person_id, Some(person));
@@ -134,11 +145,23 @@ async fn an_agent_files_a_phone_call_for_a_person_found_by_search() {
         created.iter().any(|e| e.actor_label == "agent@alpha.test"),
         "{created:?}"
     );
-    c.get(&location)
+    c.get(&format!("/backoffice/cases/{id}"))
         .await
         .assert_status(StatusCode::OK)
-        .assert_contains("Dossier enregistré.")
         .assert_contains("Lucie Riverain");
+    // With the reference and the code, the caller follows the case on the portal.
+    let mut caller = app.client("alpha.test");
+    let r = caller
+        .post_form(
+            "/track",
+            &[
+                ("reference", case.reference.as_str()),
+                ("code", code.as_str()),
+            ],
+        )
+        .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), Some(format!("/my/requests/{id}").as_str()));
 }
 
 #[tokio::test]
@@ -146,6 +169,14 @@ async fn a_scan_handed_over_at_the_counter_goes_into_the_case_and_the_safe() {
     let app = TestApp::new().await;
     app.publish_demo_service("alpha", VOIRIE).await;
     let person = crate::people::person(&app, "alpha", "Lucie", "Riverain").await;
+    relais_store::people::add_email(
+        &app.db,
+        &Actor::system(app.tenant("alpha"), "test"),
+        person,
+        &relais_domain::Email::parse("lucie.riverain@example.org").unwrap(),
+    )
+    .await
+    .unwrap();
     let mut c = staff(&app, "agent@alpha.test").await;
     let shown = shown_for_report(&mut c, person).await;
     let mut fields = report(person, &shown);
@@ -162,17 +193,25 @@ async fn a_scan_handed_over_at_the_counter_goes_into_the_case_and_the_safe() {
     assert_eq!(app.count("documents").await, documents);
     assert_eq!(app.count("cases").await, cases_before);
 
+    assert!(
+        app.mails().await.is_empty(),
+        "no acknowledgement of a refusal"
+    );
     let r = post_multipart(&mut c, &fields, &[("photos", "trou.png", PNG)]).await;
-    r.assert_status(StatusCode::SEE_OTHER);
-    let id: Uuid = r
-        .location()
-        .unwrap()
-        .trim_start_matches("/backoffice/cases/")
-        .trim_end_matches("?notice=case-filed")
-        .parse()
-        .unwrap();
+    let id = filed_case(&r);
+    r.assert_contains("Un accusé de réception a été envoyé à lucie.riverain@example.org.");
     let case = case_now(&app, "alpha", id).await;
     assert_eq!(case.channel, "counter");
+    // The acknowledgement names the reference, the document and how to follow the case.
+    let mails = app.mails().await;
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert!(
+        mails[0].contains("To: lucie.riverain@example.org"),
+        "{}",
+        mails[0]
+    );
+    assert!(mails[0].contains(&case.reference), "{}", mails[0]);
+    assert!(mails[0].contains("trou.png"), "{}", mails[0]);
     assert_eq!(app.count("documents").await, documents + 1);
     let safe = relais_store::documents::safe(&app.db, app.tenant("alpha"), person)
         .await
@@ -324,8 +363,96 @@ async fn filing_for_someone_refuses_what_does_not_fit_and_writes_nothing() {
 
     assert_eq!(app.count("cases").await, cases_before, "nothing was filed");
     let mut s = staff(&app, "supervisor@alpha.test").await;
-    post(&mut s, &report(person, &shown))
-        .await
-        .assert_status(StatusCode::SEE_OTHER);
+    filed_case(&post(&mut s, &report(person, &shown)).await);
     assert_eq!(app.count("cases").await, cases_before + 1);
+}
+
+#[tokio::test]
+async fn a_booking_at_the_counter_is_filed_for_the_persons_organisation() {
+    use relais_domain::people::{Party, RelationshipKind};
+    let app = TestApp::new().await;
+    let alpha = app.tenant("alpha");
+    let actor = Actor::system(alpha, "test");
+    app.publish_demo_service("alpha", "belleville-reservation-salle")
+        .await;
+    let person = crate::people::person(&app, "alpha", "Inès", "Garnier").await;
+    let club = relais_store::people::create_organisation(&app.db, &actor, "Judo club", None)
+        .await
+        .unwrap();
+    let other = relais_store::people::create_organisation(&app.db, &actor, "Chorale", None)
+        .await
+        .unwrap();
+    relais_store::people::add_relationship(
+        &app.db,
+        &actor,
+        person,
+        RelationshipKind::MemberOf,
+        Party::Organisation(club.id),
+    )
+    .await
+    .unwrap();
+    let mut c = staff(&app, "agent@alpha.test").await;
+    let r = c
+        .get(&format!(
+            "/backoffice/cases/new?person={person}&service=reservation-salle&channel=counter"
+        ))
+        .await;
+    r.assert_status(StatusCode::OK)
+        .assert_contains("Pour qui la personne fait-elle cette démarche ?")
+        .assert_contains("Judo club")
+        .assert_contains("name=\"doc:insurance\"");
+    let shown = hidden(&r.body, "shown");
+    let date = (chrono::Utc::now() + chrono::Duration::days(40))
+        .format("%Y-%m-%d")
+        .to_string();
+    let booking = |on_behalf: &str| -> Vec<(String, String)> {
+        [
+            ("person", person.to_string()),
+            ("service", "reservation-salle".to_owned()),
+            ("channel", "counter".to_owned()),
+            ("shown", shown.clone()),
+            ("priority", "normal".to_owned()),
+            ("room", "jean-moulin".to_owned()),
+            ("event_kind", "general_assembly".to_owned()),
+            ("event_date", date.clone()),
+            ("slot", "evening".to_owned()),
+            ("attendees", "40".to_owned()),
+            ("public_event", "no".to_owned()),
+            ("association_name", "Judo club de Belleville".to_owned()),
+            ("rna_number", "W372001234".to_owned()),
+            ("contact_name", "Inès Garnier".to_owned()),
+            ("phone", "06 12 34 56 78".to_owned()),
+            ("email", "judo@example.org".to_owned()),
+            ("on_behalf", on_behalf.to_owned()),
+            ("action", "file".to_owned()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect()
+    };
+    let cases_before = app.count("cases").await;
+    let documents = app.count("documents").await;
+    let insurance: &[(&str, &str, &[u8])] = &[("doc:insurance", "assurance.png", PNG)];
+    // The room is booked for organisations only: the person alone, or an organisation she
+    // does not belong to, is refused; so is a booking without its insurance certificate.
+    for refused in ["self", "", &other.id.to_string()] {
+        post_multipart(&mut c, &booking(refused), insurance)
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains("href=\"#f-on_behalf\"");
+    }
+    post_multipart(&mut c, &booking(&club.id.to_string()), &[])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("href=\"#f-doc-insurance\"");
+    assert_eq!(app.count("cases").await, cases_before);
+    assert_eq!(app.count("documents").await, documents, "no stray upload");
+
+    let r = post_multipart(&mut c, &booking(&club.id.to_string()), insurance).await;
+    let id = filed_case(&r);
+    let case = case_now(&app, "alpha", id).await;
+    assert_eq!(case.organisation_id, Some(club.id));
+    assert_eq!(case.requester_person_id, Some(person));
+    assert_eq!(case.channel, "counter");
+    assert_eq!(app.count("documents").await, documents + 1);
 }
