@@ -1718,6 +1718,7 @@ filing-scan = Add scanned files
 filing-submit = File the case
 filing-choose-service = Choose a procedure from the list.
 filing-choose-channel = Choose how the request was received.
+filing-needs-organisation = This procedure is filed for an organisation, and this person belongs to none: link them to their organisation on their record first.
 filing-attach-again = Files are never kept from a form sent back: attach them again.
 filing-more-questions = These answers call for more questions: fill them in below.
 filing-filed-title = Case { $reference } filed

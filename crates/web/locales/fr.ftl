@@ -1718,6 +1718,7 @@ filing-scan = Ajouter des fichiers numérisés
 filing-submit = Enregistrer le dossier
 filing-choose-service = Choisissez une démarche dans la liste.
 filing-choose-channel = Choisissez comment la demande a été reçue.
+filing-needs-organisation = Cette démarche se fait pour une organisation, et cette personne n’est rattachée à aucune : rattachez-la d’abord à son organisation sur sa fiche.
 filing-attach-again = Les fichiers ne sont jamais gardés d’un formulaire renvoyé : joignez-les à nouveau.
 filing-more-questions = Ces réponses appellent d’autres questions : complétez-les ci-dessous.
 filing-filed-title = Dossier { $reference } enregistré

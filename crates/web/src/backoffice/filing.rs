@@ -404,6 +404,7 @@ async fn page(
 async fn choose(
     state: &AppState,
     ctx: &Ctx,
+    person: Uuid,
     service_slug: &str,
     channel: &str,
 ) -> AppResult<Result<Chosen, Messages>> {
@@ -435,6 +436,16 @@ async fn choose(
             ..Messages::default()
         }));
     };
+    // A procedure for organisations only cannot be filed for someone who belongs to none:
+    // said now, not after the whole form.
+    if service.who_may_file == "organisations"
+        && organisations_for(state, ctx, person).await?.is_empty()
+    {
+        return Ok(Err(Messages {
+            service_error: Some("filing-needs-organisation"),
+            ..Messages::default()
+        }));
+    }
     let definition = flow::definition(state, ctx.tenant.id, service.id, version).await?;
     Ok(Ok(Chosen {
         service,
@@ -454,10 +465,12 @@ pub async fn show(
     let person = person_of(&state, &ctx, &query.person).await?;
     let asked = !query.service.is_empty() || !query.channel.is_empty();
     let (chosen, messages) = match (&person, asked) {
-        (Some(_), true) => match choose(&state, &ctx, &query.service, &query.channel).await? {
-            Ok(chosen) => (Some(chosen), Messages::default()),
-            Err(messages) => (None, messages),
-        },
+        (Some(p), true) => {
+            match choose(&state, &ctx, p.id, &query.service, &query.channel).await? {
+                Ok(chosen) => (Some(chosen), Messages::default()),
+                Err(messages) => (None, messages),
+            }
+        }
         _ => (
             None,
             Messages {
@@ -512,7 +525,7 @@ pub async fn file(State(state): State<AppState>, ctx: Ctx, req: Request) -> AppR
         .ok_or(AppError::NotFound)?;
     let service_slug = posted.get("service").to_owned();
     let channel = posted.get("channel").to_owned();
-    let chosen = match choose(&state, &ctx, &service_slug, &channel).await? {
+    let chosen = match choose(&state, &ctx, person.id, &service_slug, &channel).await? {
         Ok(c) => c,
         Err(errors) => {
             return page(

@@ -392,6 +392,16 @@ async fn a_booking_at_the_counter_is_filed_for_the_persons_organisation() {
     .await
     .unwrap();
     let mut c = staff(&app, "agent@alpha.test").await;
+    // Someone who belongs to no organisation: said when the procedure is chosen.
+    let alone = crate::people::person(&app, "alpha", "Sam", "Seul").await;
+    let r = c
+        .get(&format!(
+            "/backoffice/cases/new?person={alone}&service=reservation-salle&channel=counter"
+        ))
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("cette personne n’est rattachée à aucune");
+    assert!(!r.body.contains("name=\"shown\""), "no form for it");
     let r = c
         .get(&format!(
             "/backoffice/cases/new?person={person}&service=reservation-salle&channel=counter"
