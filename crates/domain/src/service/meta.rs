@@ -7,6 +7,9 @@ use crate::Invalid;
 pub const CHANNELS: [&str; 7] = [
     "portal", "email", "phone", "counter", "letter", "chat", "open311",
 ];
+/// The channels an agent files a case on for someone (the portal, chat and Open311 file
+/// their own).
+pub const STAFF_CHANNELS: [&str; 4] = ["phone", "counter", "letter", "email"];
 /// Who may file a case of the service.
 pub const WHO_MAY_FILE: [&str; 3] = ["anyone", "signed_in", "organisations"];
 

@@ -12,8 +12,9 @@
 use crate::cases::flow::{self, Filing, FlowError};
 use crate::portal::Wording;
 use crate::portal::filing::{
-    BehalfChoice, DocView, behalf_choices, check_document_uploads, check_field_uploads,
-    chosen_from_safe, document_view, has_files, read_behalf, store_uploads,
+    BehalfChoice, DocView, answer_error_path, behalf_choices, check_document_uploads,
+    check_field_uploads, chosen_from_safe, document_names, document_view, has_files,
+    organisations_of, read_behalf, store_uploads,
 };
 use crate::portal::form::{self as view, DocumentNames, Errors, FieldView, Posted};
 use crate::{
@@ -31,16 +32,16 @@ use axum::{
 use relais_domain::Permission;
 use relais_domain::service::definition::ServiceDefinition;
 use relais_domain::service::form::{Answers, Field};
+use relais_domain::service::meta::STAFF_CHANNELS;
 use relais_domain::service::sla::Priority;
 use relais_store::people::{self as people_store, PersonSummary};
+use relais_store::portal::OrganisationOf;
 use relais_store::services::{self, Service};
 use serde::Deserialize;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// The channels a request reaches an agent by (the portal, chat and Open311 file their own).
-pub const STAFF_CHANNELS: [&str; 4] = ["phone", "counter", "letter", "email"];
 /// The "for whom" control.
 const BEHALF: &str = "on_behalf";
 /// Persons a search lists at most.
@@ -140,6 +141,8 @@ struct Chosen {
     service: Service,
     definition: Arc<ServiceDefinition>,
     channel: String,
+    /// The organisations the person may file for (read once per request).
+    organisations: Vec<OrganisationOf>,
 }
 
 /// The state of the form part of the page.
@@ -180,15 +183,6 @@ async fn person_of(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<Option<Pe
         Some(p) if p.archived_at.is_none() => Ok(Some(p)),
         _ => Err(AppError::NotFound),
     }
-}
-
-/// The organisations the person is a member or a representative of.
-async fn organisations_for(
-    state: &AppState,
-    ctx: &Ctx,
-    person: Uuid,
-) -> AppResult<Vec<relais_store::portal::OrganisationOf>> {
-    Ok(relais_store::portal::organisations_of(&state.db, ctx.tenant.id, person).await?)
 }
 
 /// The visible pages of the form for these answers, each with its visible fields.
@@ -272,13 +266,12 @@ async fn form_view(
         documents.push(document_view(state, ctx, Some(person), d, Vec::new(), &[], error).await?);
     }
     let priority = shown.priority.unwrap_or(Priority::Normal);
-    let organisations = organisations_for(state, ctx, person).await?;
     Ok(FormView {
         behalf: behalf_choices(
             ctx,
             "filing-on-behalf-self",
             &chosen.service.who_may_file,
-            &organisations,
+            &chosen.organisations,
             &shown.on_behalf,
         ),
         behalf_error: shown.errors.get(BEHALF).map(|c| ctx.tk(c)),
@@ -305,6 +298,7 @@ async fn form_view(
 async fn page(
     state: &AppState,
     ctx: &Ctx,
+    services_list: &[Service],
     q: String,
     person: Option<PersonSummary>,
     service_slug: &str,
@@ -317,7 +311,6 @@ async fn page(
         channel_error,
         notice: step_notice,
     } = messages;
-    let services_list = services_for(state, ctx).await?;
     let found = match (&person, q.trim()) {
         (None, query) if !query.is_empty() => {
             Some(people_store::search_persons(&state.db, ctx.tenant.id, query, SEARCH_LIMIT).await?)
@@ -404,14 +397,15 @@ async fn page(
 async fn choose(
     state: &AppState,
     ctx: &Ctx,
+    services_list: &[Service],
     person: Uuid,
     service_slug: &str,
     channel: &str,
 ) -> AppResult<Result<Chosen, Messages>> {
-    let service = services_for(state, ctx)
-        .await?
-        .into_iter()
-        .find(|s| s.slug == service_slug.trim());
+    let service = services_list
+        .iter()
+        .find(|s| s.slug == service_slug.trim())
+        .cloned();
     let Some(service) = service else {
         return Ok(Err(Messages {
             service_error: Some("filing-choose-service"),
@@ -438,9 +432,8 @@ async fn choose(
     };
     // A procedure for organisations only cannot be filed for someone who belongs to none:
     // said now, not after the whole form.
-    if service.who_may_file == "organisations"
-        && organisations_for(state, ctx, person).await?.is_empty()
-    {
+    let organisations = organisations_of(state, ctx, Some(person)).await?;
+    if service.who_may_file == "organisations" && organisations.is_empty() {
         return Ok(Err(Messages {
             service_error: Some("filing-needs-organisation"),
             ..Messages::default()
@@ -451,6 +444,7 @@ async fn choose(
         service,
         definition,
         channel: channel.to_owned(),
+        organisations,
     }))
 }
 
@@ -463,10 +457,20 @@ pub async fn show(
 ) -> AppResult<Response> {
     ctx.staff(Permission::Write)?;
     let person = person_of(&state, &ctx, &query.person).await?;
+    let services_list = services_for(&state, &ctx).await?;
     let asked = !query.service.is_empty() || !query.channel.is_empty();
     let (chosen, messages) = match (&person, asked) {
         (Some(p), true) => {
-            match choose(&state, &ctx, p.id, &query.service, &query.channel).await? {
+            match choose(
+                &state,
+                &ctx,
+                &services_list,
+                p.id,
+                &query.service,
+                &query.channel,
+            )
+            .await?
+            {
                 Ok(chosen) => (Some(chosen), Messages::default()),
                 Err(messages) => (None, messages),
             }
@@ -482,6 +486,7 @@ pub async fn show(
     page(
         &state,
         &ctx,
+        &services_list,
         query.q,
         person,
         &query.service,
@@ -496,6 +501,7 @@ pub async fn show(
 async fn again(
     state: &AppState,
     ctx: &Ctx,
+    services_list: &[Service],
     person: &PersonSummary,
     chosen: &Chosen,
     shown: Shown,
@@ -505,6 +511,7 @@ async fn again(
     page(
         state,
         ctx,
+        services_list,
         String::new(),
         Some(person.clone()),
         &chosen.service.slug,
@@ -525,12 +532,23 @@ pub async fn file(State(state): State<AppState>, ctx: Ctx, req: Request) -> AppR
         .ok_or(AppError::NotFound)?;
     let service_slug = posted.get("service").to_owned();
     let channel = posted.get("channel").to_owned();
-    let chosen = match choose(&state, &ctx, person.id, &service_slug, &channel).await? {
+    let services_list = services_for(&state, &ctx).await?;
+    let chosen = match choose(
+        &state,
+        &ctx,
+        &services_list,
+        person.id,
+        &service_slug,
+        &channel,
+    )
+    .await?
+    {
         Ok(c) => c,
         Err(errors) => {
             return page(
                 &state,
                 &ctx,
+                &services_list,
                 String::new(),
                 Some(person),
                 &service_slug,
@@ -553,7 +571,16 @@ pub async fn file(State(state): State<AppState>, ctx: Ctx, req: Request) -> AppR
             alert: Some(ctx.t1("portal-unknown-fields", "names", unknown.join(", "))),
             ..Shown::default()
         };
-        return again(&state, &ctx, &person, &chosen, shown, answers).await;
+        return again(
+            &state,
+            &ctx,
+            &services_list,
+            &person,
+            &chosen,
+            shown,
+            answers,
+        )
+        .await;
     }
     let mut shown = Shown {
         priority,
@@ -563,10 +590,9 @@ pub async fn file(State(state): State<AppState>, ctx: Ctx, req: Request) -> AppR
     if priority.is_none() {
         shown.errors.push("priority", "cases-invalid-priority");
     }
-    let organisations = organisations_for(&state, &ctx, person.id).await?;
     let organisation_id = match read_behalf(
         &chosen.service.who_may_file,
-        &organisations,
+        &chosen.organisations,
         &shown.on_behalf,
     ) {
         Ok(id) => id,
@@ -585,7 +611,16 @@ pub async fn file(State(state): State<AppState>, ctx: Ctx, req: Request) -> AppR
         }
         shown.errors = Errors::default();
         shown.alert = lost_files(&ctx);
-        return again(&state, &ctx, &person, &chosen, shown, answers).await;
+        return again(
+            &state,
+            &ctx,
+            &services_list,
+            &person,
+            &chosen,
+            shown,
+            answers,
+        )
+        .await;
     }
     if let Some(rest) = action.strip_prefix("remove-item:")
         && let Some((group, index)) = rest.rsplit_once(':')
@@ -594,7 +629,16 @@ pub async fn file(State(state): State<AppState>, ctx: Ctx, req: Request) -> AppR
         view::remove_item(&mut answers, group, index);
         shown.errors = Errors::default();
         shown.alert = lost_files(&ctx);
-        return again(&state, &ctx, &person, &chosen, shown, answers).await;
+        return again(
+            &state,
+            &ctx,
+            &services_list,
+            &person,
+            &chosen,
+            shown,
+            answers,
+        )
+        .await;
     }
     // A condition opened questions the form did not show yet: ask them first.
     let before: BTreeSet<String> = posted
@@ -608,18 +652,22 @@ pub async fn file(State(state): State<AppState>, ctx: Ctx, req: Request) -> AppR
         shown.errors = Errors::default();
         shown.notice = Some(ctx.t("filing-more-questions"));
         shown.alert = lost_files(&ctx);
-        return again(&state, &ctx, &person, &chosen, shown, answers).await;
+        return again(
+            &state,
+            &ctx,
+            &services_list,
+            &person,
+            &chosen,
+            shown,
+            answers,
+        )
+        .await;
     }
     // Files: checked now, stored only once everything else passes.
-    let field_uploads: Vec<view::Upload> = {
-        let (docs, fields): (Vec<_>, Vec<_>) = posted
-            .files
-            .drain(..)
-            .partition(|u| u.name.starts_with("doc:"));
-        posted.files = docs;
-        fields
-    };
-    let mut field_uploads = field_uploads;
+    let (mut document_uploads, mut field_uploads): (Vec<_>, Vec<_>) = posted
+        .files
+        .drain(..)
+        .partition(|u| u.name.starts_with("doc:"));
     let field_accepted = check_field_uploads(
         &all_fields,
         &after,
@@ -630,7 +678,7 @@ pub async fn file(State(state): State<AppState>, ctx: Ctx, req: Request) -> AppR
     let mut counts = HashMap::new();
     let doc_accepted = check_document_uploads(
         &definition,
-        &mut posted.files,
+        &mut document_uploads,
         &mut counts,
         &mut shown.errors,
     );
@@ -665,12 +713,22 @@ pub async fn file(State(state): State<AppState>, ctx: Ctx, req: Request) -> AppR
                 .push(format!("doc:{}", d.id), "portal-document-required");
         }
     }
-    if !shown.errors.is_empty() {
-        shown.alert = lost_files(&ctx);
-        return again(&state, &ctx, &person, &chosen, shown, answers).await;
-    }
-    let Some(priority) = priority else {
-        return again(&state, &ctx, &person, &chosen, shown, answers).await;
+    // (An unknown priority is one of the errors.)
+    let priority = match priority {
+        Some(p) if shown.errors.is_empty() => p,
+        _ => {
+            shown.alert = lost_files(&ctx);
+            return again(
+                &state,
+                &ctx,
+                &services_list,
+                &person,
+                &chosen,
+                shown,
+                answers,
+            )
+            .await;
+        }
     };
     // Everything passed: the uploads go into the person's safe and into the case.
     let mut documents: Vec<(Uuid, Option<String>)> = Vec::new();
@@ -708,12 +766,7 @@ pub async fn file(State(state): State<AppState>, ctx: Ctx, req: Request) -> AppR
     if let Some(locale) = record.as_ref().and_then(|p| p.locale.parse().ok()) {
         mail_ctx.locale = locale;
     }
-    let mut document_names = Vec::new();
-    for (id, _) in &filing.documents {
-        if let Some(d) = relais_store::documents::get(&state.db, ctx.tenant.id, *id).await? {
-            document_names.push(d.file_name);
-        }
-    }
+    let document_names = document_names(&state, &ctx, &filing.documents).await?;
     let ack = crate::portal::requests::Acknowledgement {
         ctx: &mail_ctx,
         service: &chosen.service,
@@ -757,18 +810,33 @@ pub async fn file(State(state): State<AppState>, ctx: Ctx, req: Request) -> AppR
         }),
         Err(FlowError::Answers(errors)) => {
             for e in errors {
-                let path = if definition.documents.iter().any(|d| d.id == e.field) {
-                    format!("doc:{}", e.field)
-                } else {
-                    e.field
-                };
-                shown.errors.push(path, e.code);
+                shown
+                    .errors
+                    .push(answer_error_path(&definition, e.field), e.code);
             }
-            again(&state, &ctx, &person, &chosen, shown, answers).await
+            again(
+                &state,
+                &ctx,
+                &services_list,
+                &person,
+                &chosen,
+                shown,
+                answers,
+            )
+            .await
         }
         Err(FlowError::Refused(code)) => {
             shown.alert = Some(ctx.tk(code));
-            again(&state, &ctx, &person, &chosen, shown, answers).await
+            again(
+                &state,
+                &ctx,
+                &services_list,
+                &person,
+                &chosen,
+                shown,
+                answers,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

@@ -485,8 +485,8 @@ impl Shown {
     }
 }
 
-/// The organisations a person may act for on the portal.
-async fn organisations_of(
+/// The organisations a person may act for (member or representative).
+pub(crate) async fn organisations_of(
     state: &AppState,
     ctx: &Ctx,
     person: Option<Uuid>,
@@ -1463,6 +1463,30 @@ async fn anonymous_documents_ok(state: &AppState, ctx: &Ctx, ids: &[Uuid]) -> Ap
     Ok(true)
 }
 
+/// The file names of a filing's documents, for its acknowledgement.
+pub(crate) async fn document_names(
+    state: &AppState,
+    ctx: &Ctx,
+    documents: &[(Uuid, Option<String>)],
+) -> AppResult<Vec<String>> {
+    let mut names = Vec::new();
+    for (id, _) in documents {
+        if let Some(d) = documents::get(&state.db, ctx.tenant.id, *id).await? {
+            names.push(d.file_name);
+        }
+    }
+    Ok(names)
+}
+
+/// Where a field error of the flow is shown: a required document's input, or the field's.
+pub(crate) fn answer_error_path(definition: &ServiceDefinition, field: String) -> String {
+    if definition.documents.iter().any(|d| d.id == field) {
+        format!("doc:{field}")
+    } else {
+        field
+    }
+}
+
 async fn submit(
     state: &AppState,
     ctx: &Ctx,
@@ -1527,12 +1551,7 @@ async fn submit(
         },
     };
     // The acknowledgement is written now and queued in the filing's transaction.
-    let mut names = Vec::new();
-    for (id, _) in &filing.documents {
-        if let Some(d) = relais_store::documents::get(&state.db, ctx.tenant.id, *id).await? {
-            names.push(d.file_name);
-        }
-    }
+    let names = document_names(state, ctx, &filing.documents).await?;
     let ack = super::requests::Acknowledgement {
         ctx,
         service: &work.service,
@@ -1553,12 +1572,9 @@ async fn submit(
                 shown.contact_email = contact_email.unwrap_or_default();
                 shown.on_behalf = on_behalf;
                 for e in errors {
-                    let path = if work.definition.documents.iter().any(|d| d.id == e.field) {
-                        format!("doc:{}", e.field)
-                    } else {
-                        e.field
-                    };
-                    shown.errors.push(path, e.code);
+                    shown
+                        .errors
+                        .push(answer_error_path(&work.definition, e.field), e.code);
                 }
                 return show(state, ctx, work, &work.answers.clone(), shown).await;
             }
