@@ -235,6 +235,22 @@ async fn a_new_person_is_created_and_the_filing_goes_on_with_them() {
     c.get("/backoffice/people/new?then=case")
         .await
         .assert_contains("name=\"then\" value=\"case\"");
+    // A person form sent back with an error still leads back to the filing.
+    let people_before = app.count("persons").await;
+    c.post_form(
+        "/backoffice/people",
+        &[
+            ("given_name", "Noé"),
+            ("family_name", ""),
+            ("birth_date", ""),
+            ("locale", "fr"),
+            ("then", "case"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+    .assert_contains("name=\"then\" value=\"case\"");
+    assert_eq!(app.count("persons").await, people_before);
     let r = c
         .post_form(
             "/backoffice/people",
@@ -322,6 +338,28 @@ async fn filing_for_someone_refuses_what_does_not_fit_and_writes_nothing() {
         .await
         .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
         .assert_contains("iban");
+
+    // A procedure only another tenant has: not one to choose here.
+    app.publish_demo_service("beta", "brioche-reclamation-commande")
+        .await;
+    let mut theirs = report(person, &shown);
+    theirs.retain(|(k, _)| k != "service");
+    theirs.push(("service".into(), "reclamation-commande".into()));
+    post(&mut c, &theirs)
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Choisissez une démarche dans la liste.");
+    // An archived person is no longer someone to file for.
+    let archived = crate::people::person(&app, "alpha", "Ancien", "Archivé").await;
+    relais_store::people::archive_person(&app.db, &actor, archived)
+        .await
+        .unwrap();
+    c.get(&format!("/backoffice/cases/new?person={archived}"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    post(&mut c, &report(archived, &shown))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
 
     // Another tenant's person: as if they did not exist.
     c.get(&format!("/backoffice/cases/new?person={stranger}"))
@@ -455,6 +493,30 @@ async fn a_booking_at_the_counter_is_filed_for_the_persons_organisation() {
         .await
         .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
         .assert_contains("href=\"#f-doc-insurance\"");
+    assert_eq!(app.count("documents").await, documents, "no stray upload");
+    // Another person's document cannot be handed over as hers from the safe.
+    let neighbour = crate::people::person(&app, "alpha", "Paul", "Voisin").await;
+    let theirs = relais_store::documents::create(
+        &app.db,
+        &actor,
+        &relais_store::documents::NewDocument {
+            owner_person_id: Some(neighbour),
+            kind: Some("other"),
+            file_hash: "0000",
+            media_type: "image/png",
+            size_bytes: 3,
+            file_name: "assurance-voisin.png",
+        },
+    )
+    .await
+    .unwrap();
+    let mut borrowed = booking(&club.id.to_string());
+    borrowed.push(("safe:insurance".into(), theirs.id.to_string()));
+    post_multipart(&mut c, &borrowed, &[])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("href=\"#f-doc-insurance\"");
+    let documents = documents + 1; // the neighbour's, made above
     assert_eq!(app.count("cases").await, cases_before);
     assert_eq!(app.count("documents").await, documents, "no stray upload");
 
