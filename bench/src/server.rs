@@ -16,9 +16,19 @@ impl Server {
         // Ask the kernel for a free port, then hand it to the server.
         let addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
         std::fs::create_dir_all(data_dir)?;
-        let child = Command::new(bin)
+        let mut command = Command::new(bin);
+        command.env_clear();
+        // To look into a run: RELAIS_BENCH_SERVER_LOG=<filter> (e.g. `sqlx=trace`) writes the
+        // server's log at that level to server.log in its data folder.
+        let log = std::env::var("RELAIS_BENCH_SERVER_LOG").ok();
+        if let Some(filter) = &log {
+            command
+                .env("RUST_LOG", filter)
+                .stderr(std::fs::File::create(data_dir.join("server.log"))?);
+        }
+        command.stdout(std::process::Stdio::null());
+        let child = command
             .arg("serve")
-            .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("RELAIS_DATABASE_URL", database_url)
             .env("RELAIS_DATA_DIR", data_dir)
@@ -26,7 +36,6 @@ impl Server {
             .env("RELAIS_LOG_LEVEL", "warn")
             // The import scenario uploads a file of up to a million persons.
             .env("RELAIS_MAX_IMPORT_BYTES", (1usize << 30).to_string())
-            .stdout(std::process::Stdio::null())
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| BenchError::Server(format!("cannot start {}: {e}", bin.display())))?;

@@ -178,29 +178,131 @@ pub async fn file(db: &Db, actor: &Actor, new: &NewCase<'_>) -> Result<Case> {
 /// Files a case and queues `mails` (the acknowledgement of receipt) in the same
 /// transaction. Their subject and text may name the case as [`crate::outbox::REFERENCE`] and
 /// [`crate::outbox::CASE_ID`], filled in here once the reference is drawn.
+///
+/// On SQLite, filings that arrive together are written in one transaction
+/// ([`crate::group_commit`]); each is still whole or absent.
 pub async fn file_with_mails(
     db: &Db,
     actor: &Actor,
     new: &NewCase<'_>,
     mails: &[crate::outbox::OutboxMail],
 ) -> Result<Case> {
-    let id = relais_domain::new_id();
-    let year = chrono::Datelike::year(&new.submitted_at);
-    let answers = new.answers.to_string();
-    let tracking_hash = new.tracking_code.map(crate::secret_hash);
-    for _ in 0..5 {
-        let reference = Reference::generate(new.tenant_slug, year, rand::random::<u64>());
-        let written: Option<()> = on_pool!(db, |p| {
-            let mut tx = p.begin_write().await?;
-            let inserted = sqlx::query(
-                "INSERT INTO cases (tenant_id, id, reference, service_id, service_version,
-                    requester_person_id, requester_account_id, organisation_id, contact_email,
-                    tracking_hash, channel, status, status_kind, status_entered_at, priority,
-                    team_id, answers, first_response_due_at, resolution_due_at, sla_state,
-                    next_timer_at, row_version, submitted_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                    $17, $18, $19, $20, $21, 1, $14, $14)",
-            )
+    let filing = Filing {
+        actor: actor.clone(),
+        id: relais_domain::new_id(),
+        tenant_slug: new.tenant_slug.to_owned(),
+        service_id: new.service_id,
+        service_version: new.service_version,
+        requester_person_id: new.requester_person_id,
+        requester_account_id: new.requester_account_id,
+        organisation_id: new.organisation_id,
+        contact_email: new.contact_email.map(str::to_owned),
+        tracking_hash: new.tracking_code.map(crate::secret_hash),
+        channel: new.channel.to_owned(),
+        status: new.status.to_owned(),
+        status_kind: new.status_kind.to_owned(),
+        priority: new.priority.to_owned(),
+        answers: new.answers.to_string(),
+        documents: new.documents.to_vec(),
+        first_response_due_at: new.first_response_due_at,
+        resolution_due_at: new.resolution_due_at,
+        next_timer_at: new.next_timer_at,
+        team_id: new.team_id,
+        draft_id: new.draft_id,
+        submitted_at: new.submitted_at,
+        mails: mails.to_vec(),
+    };
+    match db {
+        Db::Sqlite(pool) => {
+            crate::group_commit::write(pool, move |conn| {
+                let filing = filing.clone();
+                Box::pin(async move {
+                    // A reference taken fails only its own INSERT (SQLite rolls back the
+                    // statement, not the transaction): draw another.
+                    for _ in 0..REFERENCE_DRAWS {
+                        if let Some(case) = file_rows!(&mut *conn, &filing) {
+                            return Ok(case);
+                        }
+                    }
+                    Err(no_free_reference())
+                })
+            })
+            .await
+        }
+        Db::Postgres(pool) => {
+            // PostgreSQL aborts the transaction on a failed statement: draw again in a new one.
+            for _ in 0..REFERENCE_DRAWS {
+                let mut tx = pool.begin_write().await?;
+                if let Some(case) = file_rows!(&mut *tx, &filing) {
+                    tx.commit().await?;
+                    return Ok(case);
+                }
+            }
+            Err(no_free_reference())
+        }
+    }
+}
+
+/// Tries to draw a free reference this many times before giving up.
+const REFERENCE_DRAWS: usize = 5;
+
+fn no_free_reference() -> StoreError {
+    StoreError::Other("could not draw a free case reference".into())
+}
+
+/// A case to file, owned, so that a grouped write can hold it.
+#[derive(Clone)]
+struct Filing {
+    actor: Actor,
+    id: Uuid,
+    tenant_slug: String,
+    service_id: Uuid,
+    service_version: i32,
+    requester_person_id: Option<Uuid>,
+    requester_account_id: Option<Uuid>,
+    organisation_id: Option<Uuid>,
+    contact_email: Option<String>,
+    tracking_hash: Option<String>,
+    channel: String,
+    status: String,
+    status_kind: String,
+    priority: String,
+    answers: String,
+    documents: Vec<(Uuid, Option<String>)>,
+    first_response_due_at: Option<DateTime<Utc>>,
+    resolution_due_at: Option<DateTime<Utc>>,
+    next_timer_at: Option<DateTime<Utc>>,
+    team_id: Option<Uuid>,
+    draft_id: Option<Uuid>,
+    submitted_at: DateTime<Utc>,
+    mails: Vec<crate::outbox::OutboxMail>,
+}
+
+static RETURNING: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| COLUMNS.replace("c.", ""));
+
+/// Writes a filing's rows on `$conn` (inside a transaction) and evaluates to the case as
+/// written, or to `None` if the reference drawn is taken (nothing else written then).
+macro_rules! file_rows {
+    ($conn:expr, $filing:expr) => {{
+        let conn = $conn;
+        let new: &Filing = $filing;
+        let actor = &new.actor;
+        let id = new.id;
+        let year = chrono::Datelike::year(&new.submitted_at);
+        let reference = Reference::generate(&new.tenant_slug, year, rand::random::<u64>());
+        let sql = format!(
+            "INSERT INTO cases (tenant_id, id, reference, service_id, service_version,
+                requester_person_id, requester_account_id, organisation_id, contact_email,
+                tracking_hash, channel, status, status_kind, status_entered_at, priority,
+                team_id, answers, first_response_due_at, resolution_due_at, sla_state,
+                next_timer_at, row_version, submitted_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                $17, $18, $19, $20, $21, 1, $14, $14)
+             RETURNING {}",
+            *RETURNING
+        );
+        let inserted = sqlx::query_as::<_, Case>(sqlx::AssertSqlSafe(sql))
             .bind(actor.tenant_id)
             .bind(id)
             .bind(reference.as_str())
@@ -209,15 +311,15 @@ pub async fn file_with_mails(
             .bind(new.requester_person_id)
             .bind(new.requester_account_id)
             .bind(new.organisation_id)
-            .bind(new.contact_email)
-            .bind(&tracking_hash)
-            .bind(new.channel)
-            .bind(new.status)
-            .bind(new.status_kind)
+            .bind(&new.contact_email)
+            .bind(&new.tracking_hash)
+            .bind(&new.channel)
+            .bind(&new.status)
+            .bind(&new.status_kind)
             .bind(new.submitted_at)
-            .bind(new.priority)
+            .bind(&new.priority)
             .bind(new.team_id)
-            .bind(&answers)
+            .bind(&new.answers)
             .bind(new.first_response_due_at)
             .bind(new.resolution_due_at)
             .bind(
@@ -228,45 +330,43 @@ pub async fn file_with_mails(
                 },
             )
             .bind(new.next_timer_at)
-            .execute(&mut *tx)
+            .fetch_one(&mut *conn)
             .await;
-            if let Err(e) = inserted {
-                match StoreError::from(e) {
-                    // The reference is taken: roll back and draw another.
-                    StoreError::Conflict => None,
-                    other => return Err(other),
-                }
-            } else {
-                for (document_id, field) in new.documents {
+        match inserted.map_err(StoreError::from) {
+            // The reference is taken: draw another.
+            Err(StoreError::Conflict) => None,
+            Err(other) => return Err(other),
+            Ok(case) => {
+                for (document_id, field) in &new.documents {
                     sqlx::query(
                         "INSERT INTO case_documents (tenant_id, case_id, document_id, field_id)
-                     VALUES ($1, $2, $3, $4)",
+                         VALUES ($1, $2, $3, $4)",
                     )
                     .bind(actor.tenant_id)
                     .bind(id)
                     .bind(document_id)
                     .bind(field)
-                    .execute(&mut *tx)
+                    .execute(&mut *conn)
                     .await?;
                 }
                 let submitted = NewEvent::new(
                     EventKind::Submitted,
                     json!({"channel": new.channel, "status": new.status, "version": new.service_version}),
                 );
-                insert_event!(tx, actor, id, new.submitted_at, &submitted);
-                for mail in mails {
+                insert_event!(conn, actor, id, new.submitted_at, &submitted);
+                for mail in &new.mails {
                     let mail = crate::outbox::fill(mail, reference.as_str(), id);
-                    crate::outbox::insert_mail!(tx, actor, &mail);
+                    crate::outbox::insert_mail!(conn, actor, &mail);
                 }
                 if let Some(draft) = new.draft_id {
                     sqlx::query("DELETE FROM case_drafts WHERE tenant_id = $1 AND id = $2")
                         .bind(actor.tenant_id)
                         .bind(draft)
-                        .execute(&mut *tx)
+                        .execute(&mut *conn)
                         .await?;
                 }
                 record!(
-                    tx,
+                    conn,
                     actor,
                     Change::new(
                         "case.file",
@@ -277,20 +377,12 @@ pub async fn file_with_mails(
                            "documents": new.documents.len()})
                     )
                 );
-                tx.commit().await?;
-                Some(())
+                Some(case)
             }
-        });
-        if written.is_some() {
-            return get(db, actor.tenant_id, id)
-                .await?
-                .ok_or(StoreError::NotFound);
         }
-    }
-    Err(StoreError::Other(
-        "could not draw a free case reference".into(),
-    ))
+    }};
 }
+use file_rows;
 
 pub async fn get(db: &Db, tenant_id: Uuid, id: Uuid) -> Result<Option<Case>> {
     let sql = format!("SELECT {COLUMNS} FROM cases c WHERE c.tenant_id = $1 AND c.id = $2");

@@ -81,13 +81,20 @@ impl<DB: sqlx::Database> std::ops::DerefMut for WriteTx<DB> {
 }
 
 /// How long a writer waits for the gate: as long as SQLite's busy timeout.
-const WRITE_WAIT: Duration = Duration::from_secs(10);
+pub(crate) const WRITE_WAIT: Duration = Duration::from_secs(10);
 
 /// The write gate of a SQLite database file: one writer at a time, first come first
-/// served. One per file, shared by every pool of this process that opens it.
-fn write_gate(pool: &SqlitePool) -> Arc<tokio::sync::Mutex<()>> {
-    static GATES: LazyLock<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
-        LazyLock::new(Default::default);
+/// served, and the writes waiting to be [grouped](crate::group_commit) into the next
+/// transaction. One per file, shared by every pool of this process that opens it.
+#[derive(Clone, Default)]
+pub(crate) struct WriteGate {
+    pub(crate) lock: Arc<tokio::sync::Mutex<()>>,
+    pub(crate) waiting: Arc<Mutex<crate::group_commit::Waiting>>,
+    pub(crate) counts: Arc<crate::group_commit::Counts>,
+}
+
+pub(crate) fn write_gate(pool: &SqlitePool) -> WriteGate {
+    static GATES: LazyLock<Mutex<HashMap<PathBuf, WriteGate>>> = LazyLock::new(Default::default);
     let file = pool.connect_options().get_filename().to_path_buf();
     let mut gates = GATES
         .lock()
@@ -98,7 +105,7 @@ fn write_gate(pool: &SqlitePool) -> Arc<tokio::sync::Mutex<()>> {
 impl BeginWrite for SqlitePool {
     type Database = sqlx::Sqlite;
     async fn begin_write(&self) -> std::result::Result<WriteTx<sqlx::Sqlite>, sqlx::Error> {
-        let gate = tokio::time::timeout(WRITE_WAIT, write_gate(self).lock_owned())
+        let gate = tokio::time::timeout(WRITE_WAIT, write_gate(self).lock.lock_owned())
             .await
             .map_err(|_| sqlx::Error::PoolTimedOut)?;
         let tx = self.begin_with("BEGIN IMMEDIATE").await?;
@@ -173,6 +180,15 @@ impl Db {
         match self {
             Db::Sqlite(_) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// How many transactions have held more than one write on this SQLite database file
+    /// since the process started, and how many writes they held (`None` on PostgreSQL).
+    pub fn write_groups(&self) -> Option<crate::group_commit::Groups> {
+        match self {
+            Db::Sqlite(pool) => Some(write_gate(pool).counts.read()),
+            Db::Postgres(_) => None,
         }
     }
 

@@ -21,6 +21,7 @@ mod db;
 pub mod documents;
 pub mod drafts;
 pub mod files;
+pub mod group_commit;
 pub mod imports;
 pub mod jobs;
 pub mod knowledge;

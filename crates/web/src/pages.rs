@@ -246,13 +246,31 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// SQLite's group commit: how many writes shared a transaction (see
+/// `relais_store::group_commit`).
+fn write_groups(db: &relais_store::Db) -> String {
+    db.write_groups()
+        .map(|g| {
+            format!(
+                "# HELP relais_sqlite_write_groups_total Transactions that held several writes.\n\
+                 # TYPE relais_sqlite_write_groups_total counter\n\
+                 relais_sqlite_write_groups_total {}\n\
+                 # HELP relais_sqlite_grouped_writes_total Writes committed in those transactions.\n\
+                 # TYPE relais_sqlite_grouped_writes_total counter\n\
+                 relais_sqlite_grouped_writes_total {}\n",
+                g.transactions, g.writes
+            )
+        })
+        .unwrap_or_default()
+}
+
 pub async fn metrics(State(state): State<AppState>) -> Response {
     (
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
         )],
-        state.metrics.render(),
+        state.metrics.render() + &write_groups(&state.db),
     )
         .into_response()
 }

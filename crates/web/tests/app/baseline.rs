@@ -84,6 +84,12 @@ async fn health_readiness_and_metrics() {
         r#"relais_http_request_duration_seconds_count{method="GET",route="/backoffice/login"} 2"#,
     );
     m.assert_contains(r#"relais_http_request_duration_seconds_bucket{method="GET",route="/backoffice/login",le="+Inf"} 2"#);
+    // SQLite's group commit says how many writes shared a transaction.
+    if app.db.backend() == relais_store::Backend::Sqlite {
+        m.assert_contains("relais_sqlite_grouped_writes_total ");
+    } else {
+        assert!(!m.body.contains("relais_sqlite_"), "{}", m.body);
+    }
 }
 
 #[tokio::test]

@@ -12,6 +12,7 @@ use relais_store::{Actor, Db, cases, teams};
 use relais_web::cases::flow::{self, Filing, FlowError};
 use relais_web::cases::timers;
 use serde_json::{Map, Value, json};
+use std::sync::Arc;
 use uuid::Uuid;
 
 const VOIRIE: &str = "belleville-signalement-voirie";
@@ -842,4 +843,142 @@ async fn a_document_issued_on_an_anonymous_case_stays_with_the_case_and_in_nobod
     // Issued in the tenant's language, French here.
     let bytes = app.state.files.get(&doc.file_hash).await.expect("blob");
     assert!(String::from_utf8_lossy(&bytes).contains(&case.reference));
+}
+
+/// A filing for the store, for tests that file many at once.
+fn report_filing<'a>(
+    service: &'a relais_store::services::Service,
+    answers: &'a Value,
+    documents: &'a [(Uuid, Option<String>)],
+) -> cases::NewCase<'a> {
+    cases::NewCase {
+        tenant_slug: "alpha",
+        service_id: service.id,
+        service_version: service.published_version.expect("published"),
+        requester_person_id: None,
+        requester_account_id: None,
+        organisation_id: None,
+        contact_email: Some("riverain@example.org"),
+        tracking_code: None,
+        channel: "portal",
+        status: "received",
+        status_kind: "open",
+        priority: "normal",
+        answers,
+        documents,
+        first_response_due_at: None,
+        resolution_due_at: None,
+        next_timer_at: None,
+        team_id: None,
+        draft_id: None,
+        submitted_at: Utc::now(),
+    }
+}
+
+/// Filings that arrive together are written in one transaction on SQLite (group commit).
+/// Each must still be whole or absent: a filing that fails half-way (its case row written,
+/// then a document that does not exist) leaves nothing behind, and the filings written
+/// beside it are all there, each with its own reference, timeline and audit row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filings_arriving_together_are_each_whole_and_a_failing_one_spoils_none() {
+    let app = TestApp::new().await;
+    let service = Arc::new(
+        app.publish_demo_service("alpha", crate::backoffice::VOIRIE)
+            .await,
+    );
+    let tenant_id = app.tenant("alpha");
+    let answers = Arc::new(Value::Object(report_answers()));
+    let file_at_once = |fails: fn(usize) -> bool| {
+        let tasks: Vec<_> = (0..24)
+            .map(|i| {
+                let (db, service, answers) = (app.db.clone(), service.clone(), answers.clone());
+                tokio::spawn(async move {
+                    let documents = if fails(i) {
+                        vec![(Uuid::new_v4(), None)]
+                    } else {
+                        vec![]
+                    };
+                    let actor = Actor::system(tenant_id, "test");
+                    cases::file(&db, &actor, &report_filing(&service, &answers, &documents)).await
+                })
+            })
+            .collect();
+        async move {
+            let mut results = Vec::new();
+            for task in tasks {
+                results.push(task.await.expect("task"));
+            }
+            results
+        }
+    };
+
+    let before = app.db.write_groups();
+    let filed = file_at_once(|_| false).await;
+    let filed: Vec<cases::Case> = filed.into_iter().map(|r| r.expect("filed")).collect();
+    let after = app.db.write_groups();
+    if let (Some(before), Some(after)) = (before, after) {
+        assert!(
+            after.transactions > before.transactions && after.writes >= before.writes + 2,
+            "no filings shared a transaction: {before:?} → {after:?}"
+        );
+    }
+
+    // One filing in six fails after its case row is written.
+    let mixed = file_at_once(|i| i % 6 == 5).await;
+    let after_mixed = app.db.write_groups();
+    if let (Some(after), Some(after_mixed)) = (after, after_mixed) {
+        assert!(
+            after_mixed.rolled_back > after.rolled_back,
+            "no group held a failing filing: {after:?} → {after_mixed:?}"
+        );
+    }
+    let mut kept = filed;
+    for (i, result) in mixed.into_iter().enumerate() {
+        match (i % 6 == 5, result) {
+            (true, Err(_)) => {}
+            (false, Ok(case)) => kept.push(case),
+            (fails, result) => panic!("filing {i} (fails: {fails}) gave {result:?}"),
+        }
+    }
+    assert_eq!(kept.len(), 44);
+    let references: std::collections::HashSet<&str> =
+        kept.iter().map(|c| c.reference.as_str()).collect();
+    assert_eq!(references.len(), 44, "references repeat");
+    for case in &kept {
+        let stored = cases::get(&app.db, tenant_id, case.id)
+            .await
+            .expect("read")
+            .expect("stored");
+        assert_eq!(stored.reference, case.reference);
+        assert_eq!(stored.row_version, case.row_version);
+        let events = cases::events(&app.db, tenant_id, case.id, false)
+            .await
+            .expect("events");
+        assert_eq!(events.len(), 1, "{}: {events:?}", case.reference);
+    }
+    // Nothing of the failed filings: no case, no event, no audit row beyond the 44.
+    assert_eq!(
+        relais_store::schema::count_rows(&app.db, "cases")
+            .await
+            .expect("count"),
+        44
+    );
+    assert_eq!(
+        relais_store::schema::count_rows(&app.db, "case_events")
+            .await
+            .expect("count"),
+        44
+    );
+    let audit = relais_store::audit::list(
+        &app.db,
+        tenant_id,
+        &relais_store::audit::Filter {
+            action: Some("case.file".into()),
+            ..Default::default()
+        },
+        1_000,
+    )
+    .await
+    .expect("audit");
+    assert_eq!(audit.len(), 44);
 }
