@@ -213,22 +213,7 @@ pub async fn file_with_mails(
         mails: mails.to_vec(),
     };
     match db {
-        Db::Sqlite(pool) => {
-            crate::group_commit::write(pool, move |conn| {
-                let filing = filing.clone();
-                Box::pin(async move {
-                    // A reference taken fails only its own INSERT (SQLite rolls back the
-                    // statement, not the transaction): draw another.
-                    for _ in 0..REFERENCE_DRAWS {
-                        if let Some(case) = file_rows!(&mut *conn, &filing) {
-                            return Ok(case);
-                        }
-                    }
-                    Err(no_free_reference())
-                })
-            })
-            .await
-        }
+        Db::Sqlite(pool) => crate::group_commit::write(pool, filing).await,
         Db::Postgres(pool) => {
             // PostgreSQL aborts the transaction on a failed statement: draw again in a new one.
             for _ in 0..REFERENCE_DRAWS {
@@ -278,6 +263,203 @@ struct Filing {
     mails: Vec<crate::outbox::OutboxMail>,
 }
 
+impl crate::group_commit::Grouped for Filing {
+    type Output = Case;
+
+    fn write_one<'c>(
+        &'c self,
+        conn: &'c mut sqlx::SqliteConnection,
+    ) -> crate::group_commit::Written<'c, Case> {
+        Box::pin(async move {
+            // A reference taken fails only its own INSERT (SQLite rolls back the statement,
+            // not the transaction): draw another.
+            for _ in 0..REFERENCE_DRAWS {
+                if let Some(case) = file_rows!(&mut *conn, self) {
+                    return Ok(case);
+                }
+            }
+            Err(no_free_reference())
+        })
+    }
+
+    /// One INSERT per table for the whole group: the cases (read back with RETURNING),
+    /// their "submitted" events and their audit rows. The rarer parts (documents, mails, a
+    /// draft to delete) are written filing by filing. A reference already taken fails the
+    /// group, which is then written one filing at a time.
+    fn write_all<'c>(
+        group: &'c [&'c Filing],
+        conn: &'c mut sqlx::SqliteConnection,
+    ) -> crate::group_commit::Written<'c, Vec<Case>> {
+        Box::pin(async move {
+            let references: Vec<Reference> = group
+                .iter()
+                .map(|new| {
+                    let year = chrono::Datelike::year(&new.submitted_at);
+                    Reference::generate(&new.tenant_slug, year, rand::random::<u64>())
+                })
+                .collect();
+            let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                "INSERT INTO cases (tenant_id, id, reference, service_id, service_version,
+                    requester_person_id, requester_account_id, organisation_id, contact_email,
+                    tracking_hash, channel, status, status_kind, status_entered_at, priority,
+                    team_id, answers, first_response_due_at, resolution_due_at, sla_state,
+                    next_timer_at, row_version, submitted_at, updated_at) ",
+            );
+            insert.push_values(
+                group.iter().zip(&references),
+                |mut row, (new, reference)| {
+                    row.push_bind(new.actor.tenant_id)
+                        .push_bind(new.id)
+                        .push_bind(reference.as_str().to_owned())
+                        .push_bind(new.service_id)
+                        .push_bind(new.service_version)
+                        .push_bind(new.requester_person_id)
+                        .push_bind(new.requester_account_id)
+                        .push_bind(new.organisation_id)
+                        .push_bind(new.contact_email.as_deref())
+                        .push_bind(new.tracking_hash.as_deref())
+                        .push_bind(new.channel.as_str())
+                        .push_bind(new.status.as_str())
+                        .push_bind(new.status_kind.as_str())
+                        .push_bind(new.submitted_at)
+                        .push_bind(new.priority.as_str())
+                        .push_bind(new.team_id)
+                        .push_bind(new.answers.as_str())
+                        .push_bind(new.first_response_due_at)
+                        .push_bind(new.resolution_due_at)
+                        .push_bind(new.sla_state())
+                        .push_bind(new.next_timer_at)
+                        .push("1")
+                        .push_bind(new.submitted_at)
+                        .push_bind(new.submitted_at);
+                },
+            );
+            insert.push(" RETURNING ").push(RETURNING.as_str());
+            let mut written: std::collections::HashMap<Uuid, Case> = insert
+                .build_query_as::<Case>()
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .map(|case| (case.id, case))
+                .collect();
+
+            let mut events = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                "INSERT INTO case_events (tenant_id, id, case_id, at, kind, actor_account_id,
+                    actor_label, public, body, data) ",
+            );
+            events.push_values(group, |mut row, new| {
+                let submitted = new.submitted_event();
+                row.push_bind(new.actor.tenant_id)
+                    .push_bind(relais_domain::new_id())
+                    .push_bind(new.id)
+                    .push_bind(new.submitted_at)
+                    .push_bind(submitted.kind.as_str())
+                    .push_bind(new.actor.account_id)
+                    .push_bind(new.actor.label.as_str())
+                    .push_bind(submitted.public)
+                    .push_bind(submitted.body)
+                    .push_bind(submitted.data.to_string());
+            });
+            events.build().execute(&mut *conn).await?;
+
+            let mut audit = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                "INSERT INTO audit_log (tenant_id, id, at, actor_id, actor_label, action,
+                    target_kind, target_id, summary, client_ip, request_id) ",
+            );
+            let now = Utc::now();
+            audit.push_values(
+                group.iter().zip(&references),
+                |mut row, (new, reference)| {
+                    let change = new.audit_change(reference);
+                    row.push_bind(new.actor.tenant_id)
+                        .push_bind(relais_domain::new_id())
+                        .push_bind(now)
+                        .push_bind(new.actor.account_id)
+                        .push_bind(new.actor.label.as_str())
+                        .push_bind(change.action)
+                        .push_bind(change.target_kind)
+                        .push_bind(change.target_id)
+                        .push_bind(sqlx::types::Json(change.summary))
+                        .push_bind(new.actor.client_ip.as_deref())
+                        .push_bind(new.actor.request_id.as_deref());
+                },
+            );
+            audit.build().execute(&mut *conn).await?;
+
+            let mut cases = Vec::with_capacity(group.len());
+            for (new, reference) in group.iter().zip(&references) {
+                write_extras!(&mut *conn, new, reference);
+                cases.push(written.remove(&new.id).ok_or_else(|| {
+                    StoreError::Other("a grouped filing was not read back".into())
+                })?);
+            }
+            Ok(cases)
+        })
+    }
+}
+
+impl Filing {
+    fn sla_state(&self) -> &'static str {
+        if self.resolution_due_at.is_some() || self.first_response_due_at.is_some() {
+            "ok"
+        } else {
+            "none"
+        }
+    }
+
+    fn submitted_event(&self) -> NewEvent {
+        NewEvent::new(
+            EventKind::Submitted,
+            json!({"channel": self.channel, "status": self.status, "version": self.service_version}),
+        )
+    }
+
+    fn audit_change(&self, reference: &Reference) -> Change {
+        Change::new(
+            "case.file",
+            "case",
+            self.id,
+            json!({"reference": reference.as_str(), "service_id": self.service_id,
+               "version": self.service_version, "channel": self.channel,
+               "documents": self.documents.len()}),
+        )
+    }
+}
+
+/// Writes a filing's documents, mails and the deletion of its draft on `$conn`.
+macro_rules! write_extras {
+    ($conn:expr, $filing:expr, $reference:expr) => {{
+        let conn = $conn;
+        let new: &Filing = $filing;
+        let reference: &Reference = $reference;
+        let actor = &new.actor;
+        for (document_id, field) in &new.documents {
+            sqlx::query(
+                "INSERT INTO case_documents (tenant_id, case_id, document_id, field_id)
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(actor.tenant_id)
+            .bind(new.id)
+            .bind(document_id)
+            .bind(field)
+            .execute(&mut *conn)
+            .await?;
+        }
+        for mail in &new.mails {
+            let mail = crate::outbox::fill(mail, reference.as_str(), new.id);
+            crate::outbox::insert_mail!(conn, actor, &mail);
+        }
+        if let Some(draft) = new.draft_id {
+            sqlx::query("DELETE FROM case_drafts WHERE tenant_id = $1 AND id = $2")
+                .bind(actor.tenant_id)
+                .bind(draft)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }};
+}
+use write_extras;
+
 static RETURNING: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| COLUMNS.replace("c.", ""));
 
@@ -322,13 +504,7 @@ macro_rules! file_rows {
             .bind(&new.answers)
             .bind(new.first_response_due_at)
             .bind(new.resolution_due_at)
-            .bind(
-                if new.resolution_due_at.is_some() || new.first_response_due_at.is_some() {
-                    "ok"
-                } else {
-                    "none"
-                },
-            )
+            .bind(new.sla_state())
             .bind(new.next_timer_at)
             .fetch_one(&mut *conn)
             .await;
@@ -337,46 +513,9 @@ macro_rules! file_rows {
             Err(StoreError::Conflict) => None,
             Err(other) => return Err(other),
             Ok(case) => {
-                for (document_id, field) in &new.documents {
-                    sqlx::query(
-                        "INSERT INTO case_documents (tenant_id, case_id, document_id, field_id)
-                         VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(actor.tenant_id)
-                    .bind(id)
-                    .bind(document_id)
-                    .bind(field)
-                    .execute(&mut *conn)
-                    .await?;
-                }
-                let submitted = NewEvent::new(
-                    EventKind::Submitted,
-                    json!({"channel": new.channel, "status": new.status, "version": new.service_version}),
-                );
-                insert_event!(conn, actor, id, new.submitted_at, &submitted);
-                for mail in &new.mails {
-                    let mail = crate::outbox::fill(mail, reference.as_str(), id);
-                    crate::outbox::insert_mail!(conn, actor, &mail);
-                }
-                if let Some(draft) = new.draft_id {
-                    sqlx::query("DELETE FROM case_drafts WHERE tenant_id = $1 AND id = $2")
-                        .bind(actor.tenant_id)
-                        .bind(draft)
-                        .execute(&mut *conn)
-                        .await?;
-                }
-                record!(
-                    conn,
-                    actor,
-                    Change::new(
-                        "case.file",
-                        "case",
-                        id,
-                        json!({"reference": reference.as_str(), "service_id": new.service_id,
-                           "version": new.service_version, "channel": new.channel,
-                           "documents": new.documents.len()})
-                    )
-                );
+                insert_event!(conn, actor, id, new.submitted_at, &new.submitted_event());
+                write_extras!(&mut *conn, new, &reference);
+                record!(conn, actor, new.audit_change(&reference));
                 Some(case)
             }
         }

@@ -167,6 +167,10 @@ impl Db {
                 .log_statements(tracing::log::LevelFilter::Trace);
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
+                // A connection to a local file does not drop: the ping sqlx sends before
+                // lending one is a round trip to the connection's thread per query for
+                // nothing (perf during `relais-bench --scenarios create`).
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await
                 .map_err(|e| {

@@ -1,36 +1,44 @@
 //! Group commit on SQLite: writes that arrive while another is being written wait at the
 //! database's write gate, and whoever passes the gate next writes all of them in one
-//! transaction.
+//! transaction, with one statement per table for the whole group where the kind of write
+//! allows it.
 //!
-//! SQLite takes one writer at a time, and each transaction pays a fixed price: `BEGIN` and
-//! `COMMIT` each a hand-off to the connection's thread, and at the commit every page it
-//! touched copied to the write-ahead log. Sixteen filings in one transaction share the
-//! pages of the time-ordered indexes and the commit (BENCHMARKS.md, case creation).
+//! SQLite takes one writer at a time, and sqlx runs each SQLite connection on a thread of
+//! its own: every statement is a round trip between threads, and every transaction pays
+//! `BEGIN`, `COMMIT` and the copy of the pages it touched to the write-ahead log. The
+//! writer is a queue; what it does per write sets the rate of every write behind it
+//! (BENCHMARKS.md, case creation).
 //!
-//! A write here is a function that may be run more than once: the group is written in one
-//! transaction, and if any write of it fails, the transaction is rolled back and each write
-//! runs again alone, so one write's error never reaches another's caller. Each caller's
-//! answer comes once the transaction holding its write is committed. The group runs in a
-//! task of its own, so a caller that goes away (a closed connection) cannot cut it short; a
-//! write still waiting when its caller goes away is not run at all.
+//! A group is written in one transaction; if any write of it fails, the transaction is
+//! rolled back and each write is made again alone, so one write's error never reaches
+//! another's caller. Each caller's answer comes once the transaction holding its write is
+//! committed. The group runs in a task of its own, so a caller that goes away (a closed
+//! connection) cannot cut it short; a write still waiting when its caller goes away is not
+//! made at all.
 
 use crate::db::{WRITE_WAIT, write_gate};
 use crate::{Result, StoreError};
 use sqlx::{SqliteConnection, SqlitePool};
-use std::any::Any;
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::oneshot;
 
-type Output = Box<dyn Any + Send>;
-type Work = Box<
-    dyn for<'c> Fn(
-            &'c mut SqliteConnection,
-        ) -> Pin<Box<dyn Future<Output = Result<Output>> + Send + 'c>>
-        + Send
-        + Sync,
->;
+pub(crate) type Written<'c, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'c>>;
+
+/// A kind of write that can be grouped.
+pub(crate) trait Grouped: Send + Sync + Sized + 'static {
+    type Output: Send + 'static;
+    /// Makes this write alone, inside a transaction.
+    fn write_one<'c>(&'c self, conn: &'c mut SqliteConnection) -> Written<'c, Self::Output>;
+    /// Makes all these writes, inside one transaction; their outputs in the same order.
+    fn write_all<'c>(
+        group: &'c [&'c Self],
+        conn: &'c mut SqliteConnection,
+    ) -> Written<'c, Vec<Self::Output>>;
+}
 
 /// Transactions that held more than one write, and the writes they held.
 #[derive(Debug, Default)]
@@ -60,49 +68,48 @@ impl Counts {
     }
 }
 
-/// The writes waiting at a database's gate.
+/// The writes waiting at a database's gate, by kind (a `Vec<Job<W>>` per `W`).
 #[derive(Default)]
 pub(crate) struct Waiting {
-    jobs: Vec<Job>,
+    by_kind: HashMap<TypeId, Box<dyn Any + Send>>,
 }
 
-struct Job {
+impl Waiting {
+    fn jobs<W: Grouped>(&mut self) -> Result<&mut Vec<Job<W>>> {
+        self.by_kind
+            .entry(TypeId::of::<W>())
+            .or_insert_with(|| Box::new(Vec::<Job<W>>::new()))
+            .downcast_mut::<Vec<Job<W>>>()
+            .ok_or_else(|| StoreError::Other("group commit: a queue of the wrong kind".into()))
+    }
+}
+
+struct Job<W: Grouped> {
     number: u64,
-    work: Work,
-    answer: oneshot::Sender<Result<Output>>,
+    write: W,
+    answer: oneshot::Sender<Result<W::Output>>,
 }
 
-/// Writes `work` in the next transaction of the database's writer, with whatever other
-/// writes are waiting, and returns what it returned once that transaction is committed.
-/// `work` runs inside the transaction and may run twice (see the module's comment): it must
-/// not have effects outside the database.
-pub(crate) async fn write<T, F>(pool: &SqlitePool, work: F) -> Result<T>
-where
-    T: Send + 'static,
-    F: for<'c> Fn(&'c mut SqliteConnection) -> Pin<Box<dyn Future<Output = Result<T>> + Send + 'c>>
-        + Send
-        + Sync
-        + 'static,
-{
+/// Makes `write` in the next transaction of the database's writer, with whatever other
+/// writes of its kind are waiting, and returns its output once that transaction is
+/// committed.
+pub(crate) async fn write<W: Grouped>(pool: &SqlitePool, write: W) -> Result<W::Output> {
     static NUMBERS: AtomicU64 = AtomicU64::new(0);
     let number = NUMBERS.fetch_add(1, Ordering::Relaxed);
     let gate = write_gate(pool);
     let (answer, answered) = oneshot::channel();
-    let work: Work = Box::new(move |conn| {
-        let written = work(conn);
-        Box::pin(async move { written.await.map(|t| Box::new(t) as Output) })
-    });
-    lock(&gate.waiting).jobs.push(Job {
+    lock(&gate.waiting).jobs::<W>()?.push(Job {
         number,
-        work,
+        write,
         answer,
     });
     match tokio::time::timeout(WRITE_WAIT, gate.lock.clone().lock_owned()).await {
         Ok(held) => {
-            let group: Vec<Job> = {
+            let group: Vec<Job<W>> = {
                 let mut waiting = lock(&gate.waiting);
-                if waiting.jobs.iter().any(|job| job.number == number) {
-                    std::mem::take(&mut waiting.jobs)
+                let jobs = waiting.jobs::<W>()?;
+                if jobs.iter().any(|job| job.number == number) {
+                    std::mem::take(jobs)
                         .into_iter()
                         .filter(|job| !job.answer.is_closed())
                         .collect()
@@ -127,21 +134,18 @@ where
         Err(_) => {
             // Not written if still waiting; otherwise a group holds it and will answer.
             let mut waiting = lock(&gate.waiting);
-            if let Some(at) = waiting.jobs.iter().position(|job| job.number == number) {
-                waiting.jobs.remove(at);
+            let jobs = waiting.jobs::<W>()?;
+            if let Some(at) = jobs.iter().position(|job| job.number == number) {
+                jobs.remove(at);
                 return Err(StoreError::Other(
                     "the database is busy: nothing was written".into(),
                 ));
             }
         }
     }
-    let output = answered
+    answered
         .await
-        .map_err(|_| StoreError::Other("the write was interrupted".into()))??;
-    output
-        .downcast::<T>()
-        .map(|t| *t)
-        .map_err(|_| StoreError::Other("a grouped write answered the wrong type".into()))
+        .map_err(|_| StoreError::Other("the write was interrupted".into()))?
 }
 
 fn lock(waiting: &std::sync::Mutex<Waiting>) -> std::sync::MutexGuard<'_, Waiting> {
@@ -150,10 +154,11 @@ fn lock(waiting: &std::sync::Mutex<Waiting>) -> std::sync::MutexGuard<'_, Waitin
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-async fn write_group(pool: &SqlitePool, counts: &Counts, group: Vec<Job>) {
+async fn write_group<W: Grouped>(pool: &SqlitePool, counts: &Counts, group: Vec<Job<W>>) {
     if group.len() > 1 {
-        match together(pool, &group).await {
-            Ok(outputs) => {
+        let writes: Vec<&W> = group.iter().map(|job| &job.write).collect();
+        match together(pool, &writes).await {
+            Ok(outputs) if outputs.len() == group.len() => {
                 counts.groups.fetch_add(1, Ordering::Relaxed);
                 counts
                     .writes
@@ -163,6 +168,10 @@ async fn write_group(pool: &SqlitePool, counts: &Counts, group: Vec<Job>) {
                 }
                 return;
             }
+            Ok(_) => {
+                // Cannot happen (write_all answers each write); written again to be sure.
+                tracing::error!("group commit: a group answered the wrong number of writes");
+            }
             Err(e) => {
                 counts.rolled_back.fetch_add(1, Ordering::Relaxed);
                 tracing::debug!(error = %e, writes = group.len(), "group rolled back; each write again alone");
@@ -170,24 +179,21 @@ async fn write_group(pool: &SqlitePool, counts: &Counts, group: Vec<Job>) {
         }
     }
     for job in group {
-        let result = alone(pool, &job.work).await;
+        let result = alone(pool, &job.write).await;
         let _ = job.answer.send(result);
     }
 }
 
-async fn together(pool: &SqlitePool, group: &[Job]) -> Result<Vec<Output>> {
+async fn together<W: Grouped>(pool: &SqlitePool, writes: &[&W]) -> Result<Vec<W::Output>> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let mut outputs = Vec::with_capacity(group.len());
-    for job in group {
-        outputs.push((job.work)(&mut tx).await?);
-    }
+    let outputs = W::write_all(writes, &mut tx).await?;
     tx.commit().await?;
     Ok(outputs)
 }
 
-async fn alone(pool: &SqlitePool, work: &Work) -> Result<Output> {
+async fn alone<W: Grouped>(pool: &SqlitePool, write: &W) -> Result<W::Output> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let output = work(&mut tx).await?;
+    let output = write.write_one(&mut tx).await?;
     tx.commit().await?;
     Ok(output)
 }

@@ -115,6 +115,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0018_case_presence.sql"),
         postgres: include_str!("../migrations/postgres/0018_case_presence.sql"),
     },
+    Migration {
+        version: 19,
+        name: "fewer_case_indexes",
+        sqlite: include_str!("../migrations/sqlite/0019_fewer_case_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0019_fewer_case_indexes.sql"),
+    },
 ];
 
 /// Leaves the tables as autovacuum would a little after a bulk load (data generators): the

@@ -295,23 +295,34 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<CaseOut>)> {
     user.require(Permission::Write)?;
     let tenant_id = user.tenant_id();
-    let service = services::by_slug(&state.db, tenant_id, body.service.trim())
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    // Three independent reads, made at once: each is a round trip to the database.
+    let (service, person, organisation) = tokio::join!(
+        services::by_slug(&state.db, tenant_id, body.service.trim()),
+        async {
+            match body.requester_person_id {
+                Some(id) => relais_store::people::get_person(&state.db, tenant_id, id)
+                    .await
+                    .map(|p| p.is_some()),
+                None => Ok(true),
+            }
+        },
+        async {
+            match body.organisation_id {
+                Some(id) => relais_store::people::get_organisation(&state.db, tenant_id, id)
+                    .await
+                    .map(|o| o.is_some()),
+                None => Ok(true),
+            }
+        },
+    );
+    let service = service?.ok_or(ApiError::NotFound)?;
     let priority = match body.priority.as_deref() {
         None => Priority::Normal,
         Some(p) => Priority::parse(p)
             .ok_or_else(|| ApiError::invalid("priority", "cases-invalid-priority"))?,
     };
-    if let Some(person) = body.requester_person_id {
-        relais_store::people::get_person(&state.db, tenant_id, person)
-            .await?
-            .ok_or(ApiError::NotFound)?;
-    }
-    if let Some(organisation) = body.organisation_id {
-        relais_store::people::get_organisation(&state.db, tenant_id, organisation)
-            .await?
-            .ok_or(ApiError::NotFound)?;
+    if !person? || !organisation? {
+        return Err(ApiError::NotFound);
     }
     let filed = flow::file(
         &state,
