@@ -49,6 +49,15 @@ const COLUMNS: &str =
     failed_logins, locked_until, totp_secret, totp_enabled, totp_last_step, email_verified_at,
     created_at, updated_at";
 
+/// The account columns, each prefixed with `alias.`, for a query that joins accounts.
+pub(crate) fn columns_of(alias: &str) -> String {
+    COLUMNS
+        .split(',')
+        .map(|c| format!("{alias}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub struct NewAccount {
     pub kind: AccountKind,
     pub email: Email,

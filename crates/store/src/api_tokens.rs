@@ -99,33 +99,53 @@ pub async fn revoke(db: &Db, actor: &Actor, account_id: Uuid, id: Uuid) -> Resul
     })
 }
 
+/// A live token and its account, read together (one round trip per API call).
+#[derive(sqlx::FromRow)]
+struct TokenOwner {
+    token_id: Uuid,
+    token_last_used_at: Option<DateTime<Utc>>,
+    #[sqlx(flatten)]
+    account: Account,
+}
+
+static AUTHENTICATE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT t.id AS token_id, t.last_used_at AS token_last_used_at, {}
+         FROM api_tokens t
+         JOIN accounts a ON a.tenant_id = t.tenant_id AND a.id = t.account_id
+         WHERE t.tenant_id = $1 AND t.token_hash = $2 AND t.revoked_at IS NULL AND NOT a.disabled",
+        crate::accounts::columns_of("a")
+    )
+});
+
 /// The enabled account behind a live token of this tenant. Marks the token used (at most
 /// once a minute, to spare writes).
 pub async fn authenticate(db: &Db, tenant_id: Uuid, raw_token: &str) -> Result<Option<Account>> {
     let hash = secret_hash(raw_token);
-    let found: Option<(Uuid, Option<DateTime<Utc>>, Uuid)> = on_pool!(db, |p| sqlx::query_as(
-        "SELECT t.id, t.last_used_at, t.account_id FROM api_tokens t
-         JOIN accounts a ON a.tenant_id = t.tenant_id AND a.id = t.account_id
-         WHERE t.tenant_id = $1 AND t.token_hash = $2 AND t.revoked_at IS NULL AND NOT a.disabled"
-    )
+    let found: Option<TokenOwner> = on_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        AUTHENTICATE.as_str()
+    ))
     .bind(tenant_id)
     .bind(&hash)
     .fetch_optional(p)
     .await)?;
-    let Some((token_id, last_used, account_id)) = found else {
+    let Some(owner) = found else {
         return Ok(None);
     };
     let now = Utc::now();
-    if last_used.is_none_or(|t| now - t > Duration::minutes(1)) {
+    if owner
+        .token_last_used_at
+        .is_none_or(|t| now - t > Duration::minutes(1))
+    {
         on_pool!(db, |p| sqlx::query(
             "UPDATE api_tokens SET last_used_at = $3 WHERE tenant_id = $1 AND id = $2"
         )
         .bind(tenant_id)
-        .bind(token_id)
+        .bind(owner.token_id)
         .bind(now)
         .execute(p)
         .await
         .map(|_| ()))?;
     }
-    crate::accounts::get(db, tenant_id, account_id).await
+    Ok(Some(owner.account))
 }

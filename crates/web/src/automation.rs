@@ -59,11 +59,33 @@ pub async fn on_event(
     if actor.label == ACTOR {
         return;
     }
+    let rules = automation::enabled(&state.db, tenant_id, trigger).await;
+    queue_event(
+        state,
+        actor,
+        tenant_id,
+        case_id,
+        trigger,
+        rules.map(|r| !r.is_empty()),
+    )
+    .await;
+}
+
+/// [`on_event`] once the question "has the tenant rules for `trigger`?" is answered (a
+/// filing asks it while the case is being written).
+pub async fn queue_event(
+    state: &AppState,
+    actor: &Actor,
+    tenant_id: Uuid,
+    case_id: Uuid,
+    trigger: Trigger,
+    has_rules: Result<bool, relais_store::StoreError>,
+) {
+    if actor.label == ACTOR {
+        return;
+    }
     let result = async {
-        if automation::enabled(&state.db, tenant_id, trigger)
-            .await?
-            .is_empty()
-        {
+        if !has_rules? {
             return Ok::<_, relais_store::StoreError>(());
         }
         jobs::enqueue(

@@ -343,9 +343,10 @@ pub async fn create(
     )
     .await
     .map_err(flow_error)?;
+    // A case just filed has no labels: automation adds them later, from a job.
     Ok((
         StatusCode::CREATED,
-        Json(out(&state, &user, filed.case, filed.tracking_code).await?),
+        Json(CaseOut::of(filed.case, Vec::new(), filed.tracking_code)),
     ))
 }
 

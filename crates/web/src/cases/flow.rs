@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use chrono::{DateTime, NaiveDateTime, Utc};
+use relais_domain::automation::Trigger;
 use relais_domain::case::{
     self as domain_case, EventKind, Firing, Plan, PlanError, TimerOutcome, TimerState,
 };
@@ -274,51 +275,58 @@ pub async fn file_with(
         })
         .into_iter()
         .collect();
-    let case = cases::file_with_mails(
-        &state.db,
-        actor,
-        &NewCase {
-            tenant_slug: &tenant.slug,
-            service_id: service.id,
-            service_version: version,
-            requester_person_id: filing.requester_person_id,
-            requester_account_id: filing.requester_account_id,
-            organisation_id: filing.organisation_id,
-            contact_email: contact_email.as_deref(),
-            tracking_code: tracking_code.as_deref(),
-            channel: filing.channel,
-            status: &initial.id,
-            status_kind: initial.kind.as_str(),
-            priority: filing.priority.as_str(),
-            answers: &answers,
-            documents: &filing.documents,
-            first_response_due_at: timers.first_response_due.map(|t| utc(tenant, t)),
-            resolution_due_at: timers.resolution_due.map(|t| utc(tenant, t)),
-            next_timer_at: next_timer(tenant, &timers, now),
-            team_id: None,
-            draft_id: filing.draft_id,
-            submitted_at: now,
-        },
-        &mails,
-    )
-    .await?;
+    let new_case = NewCase {
+        tenant_slug: &tenant.slug,
+        service_id: service.id,
+        service_version: version,
+        requester_person_id: filing.requester_person_id,
+        requester_account_id: filing.requester_account_id,
+        organisation_id: filing.organisation_id,
+        contact_email: contact_email.as_deref(),
+        tracking_code: tracking_code.as_deref(),
+        channel: filing.channel,
+        status: &initial.id,
+        status_kind: initial.kind.as_str(),
+        priority: filing.priority.as_str(),
+        answers: &answers,
+        documents: &filing.documents,
+        first_response_due_at: timers.first_response_due.map(|t| utc(tenant, t)),
+        resolution_due_at: timers.resolution_due.map(|t| utc(tenant, t)),
+        next_timer_at: next_timer(tenant, &timers, now),
+        team_id: None,
+        draft_id: filing.draft_id,
+        submitted_at: now,
+    };
+    // The routing rule and whether automation has rules for new cases are read while the
+    // case is written: each read is a round trip that would otherwise follow the write.
+    let (case, rule, automated) = tokio::join!(
+        cases::file_with_mails(&state.db, actor, &new_case, &mails,),
+        relais_store::routing::rule_for(&state.db, tenant.id, service.id),
+        relais_store::automation::enabled(&state.db, tenant.id, Trigger::CaseCreated),
+    );
+    let case = case?;
     if !mails.is_empty() {
         crate::jobs::wake(state);
     }
     // Routing never undoes a filing: a failure leaves the case in the unassigned queue.
-    let case = match super::routing::route(state, tenant, case.clone()).await {
+    let routed = match rule {
+        Ok(rule) => super::routing::route(state, tenant, case.clone(), rule).await,
+        Err(e) => Err(e.into()),
+    };
+    let case = match routed {
         Ok(routed) => routed,
         Err(e) => {
             tracing::warn!(case = %case.reference, error = ?e, "routing failed");
             case
         }
     };
-    crate::automation::on_event(
+    crate::automation::queue_event(
         state,
         actor,
         tenant.id,
         case.id,
-        relais_domain::automation::Trigger::CaseCreated,
+        Trigger::CaseCreated,
+        automated.map(|rules| !rules.is_empty()),
     )
     .await;
     Ok(Filed {

@@ -13,9 +13,15 @@ use relais_store::{
 };
 use serde_json::json;
 
-/// Routes `case` by its service's rule; the case as it is after (unchanged without a rule).
-pub async fn route(state: &AppState, tenant: &Tenant, case: Case) -> FlowResult<Case> {
-    let Some(rule) = routing::rule_for(&state.db, tenant.id, case.service_id).await? else {
+/// Routes `case` by its service's `rule` (read with `routing::rule_for`); the case as it is
+/// after (unchanged without a rule).
+pub async fn route(
+    state: &AppState,
+    tenant: &Tenant,
+    case: Case,
+    rule: Option<routing::RuleRow>,
+) -> FlowResult<Case> {
+    let Some(rule) = rule else {
         return Ok(case);
     };
     let Some(team) = teams::get(&state.db, tenant.id, rule.team_id).await? else {
