@@ -298,13 +298,7 @@ impl crate::group_commit::Grouped for Filing {
                     Reference::generate(&new.tenant_slug, year, rand::random::<u64>())
                 })
                 .collect();
-            let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-                "INSERT INTO cases (tenant_id, id, reference, service_id, service_version,
-                    requester_person_id, requester_account_id, organisation_id, contact_email,
-                    tracking_hash, channel, status, status_kind, status_entered_at, priority,
-                    team_id, answers, first_response_due_at, resolution_due_at, sla_state,
-                    next_timer_at, row_version, submitted_at, updated_at) ",
-            );
+            let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(INSERT_CASE);
             insert.push_values(
                 group.iter().zip(&references),
                 |mut row, (new, reference)| {
@@ -460,6 +454,13 @@ macro_rules! write_extras {
 }
 use write_extras;
 
+/// The columns a filing writes, in the order both ways of filing bind them.
+const INSERT_CASE: &str = "INSERT INTO cases (tenant_id, id, reference, service_id,
+    service_version, requester_person_id, requester_account_id, organisation_id, contact_email,
+    tracking_hash, channel, status, status_kind, status_entered_at, priority, team_id, answers,
+    first_response_due_at, resolution_due_at, sla_state, next_timer_at, row_version,
+    submitted_at, updated_at) ";
+
 static RETURNING: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| COLUMNS.replace("c.", ""));
 
@@ -474,13 +475,8 @@ macro_rules! file_rows {
         let year = chrono::Datelike::year(&new.submitted_at);
         let reference = Reference::generate(&new.tenant_slug, year, rand::random::<u64>());
         let sql = format!(
-            "INSERT INTO cases (tenant_id, id, reference, service_id, service_version,
-                requester_person_id, requester_account_id, organisation_id, contact_email,
-                tracking_hash, channel, status, status_kind, status_entered_at, priority,
-                team_id, answers, first_response_due_at, resolution_due_at, sla_state,
-                next_timer_at, row_version, submitted_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                $17, $18, $19, $20, $21, 1, $14, $14)
+            "{INSERT_CASE} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+                $15, $16, $17, $18, $19, $20, $21, 1, $14, $14)
              RETURNING {}",
             *RETURNING
         );
