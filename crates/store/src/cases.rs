@@ -291,105 +291,117 @@ impl crate::group_commit::Grouped for Filing {
         conn: &'c mut sqlx::SqliteConnection,
     ) -> crate::group_commit::Written<'c, Vec<Case>> {
         Box::pin(async move {
-            let references: Vec<Reference> = group
-                .iter()
-                .map(|new| {
-                    let year = chrono::Datelike::year(&new.submitted_at);
-                    Reference::generate(&new.tenant_slug, year, rand::random::<u64>())
-                })
-                .collect();
-            let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(INSERT_CASE);
-            insert.push_values(
-                group.iter().zip(&references),
-                |mut row, (new, reference)| {
-                    row.push_bind(new.actor.tenant_id)
-                        .push_bind(new.id)
-                        .push_bind(reference.as_str().to_owned())
-                        .push_bind(new.service_id)
-                        .push_bind(new.service_version)
-                        .push_bind(new.requester_person_id)
-                        .push_bind(new.requester_account_id)
-                        .push_bind(new.organisation_id)
-                        .push_bind(new.contact_email.as_deref())
-                        .push_bind(new.tracking_hash.as_deref())
-                        .push_bind(new.channel.as_str())
-                        .push_bind(new.status.as_str())
-                        .push_bind(new.status_kind.as_str())
-                        .push_bind(new.submitted_at)
-                        .push_bind(new.priority.as_str())
-                        .push_bind(new.team_id)
-                        .push_bind(new.answers.as_str())
-                        .push_bind(new.first_response_due_at)
-                        .push_bind(new.resolution_due_at)
-                        .push_bind(new.sla_state())
-                        .push_bind(new.next_timer_at)
-                        .push("1")
-                        .push_bind(new.submitted_at)
-                        .push_bind(new.submitted_at);
-                },
-            );
-            insert.push(" RETURNING ").push(RETURNING.as_str());
-            let mut written: std::collections::HashMap<Uuid, Case> = insert
-                .build_query_as::<Case>()
-                .fetch_all(&mut *conn)
-                .await?
-                .into_iter()
-                .map(|case| (case.id, case))
-                .collect();
-
-            let mut events = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-                "INSERT INTO case_events (tenant_id, id, case_id, at, kind, actor_account_id,
-                    actor_label, public, body, data) ",
-            );
-            events.push_values(group, |mut row, new| {
-                let submitted = new.submitted_event();
-                row.push_bind(new.actor.tenant_id)
-                    .push_bind(relais_domain::new_id())
-                    .push_bind(new.id)
-                    .push_bind(new.submitted_at)
-                    .push_bind(submitted.kind.as_str())
-                    .push_bind(new.actor.account_id)
-                    .push_bind(new.actor.label.as_str())
-                    .push_bind(submitted.public)
-                    .push_bind(submitted.body)
-                    .push_bind(submitted.data.to_string());
-            });
-            events.build().execute(&mut *conn).await?;
-
-            let mut audit = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-                "INSERT INTO audit_log (tenant_id, id, at, actor_id, actor_label, action,
-                    target_kind, target_id, summary, client_ip, request_id) ",
-            );
-            let now = Utc::now();
-            audit.push_values(
-                group.iter().zip(&references),
-                |mut row, (new, reference)| {
-                    let change = new.audit_change(reference);
-                    row.push_bind(new.actor.tenant_id)
-                        .push_bind(relais_domain::new_id())
-                        .push_bind(now)
-                        .push_bind(new.actor.account_id)
-                        .push_bind(new.actor.label.as_str())
-                        .push_bind(change.action)
-                        .push_bind(change.target_kind)
-                        .push_bind(change.target_id)
-                        .push_bind(sqlx::types::Json(change.summary))
-                        .push_bind(new.actor.client_ip.as_deref())
-                        .push_bind(new.actor.request_id.as_deref());
-                },
-            );
-            audit.build().execute(&mut *conn).await?;
-
             let mut cases = Vec::with_capacity(group.len());
-            for (new, reference) in group.iter().zip(&references) {
-                write_extras!(&mut *conn, new, reference);
-                cases.push(written.remove(&new.id).ok_or_else(|| {
-                    StoreError::Other("a grouped filing was not read back".into())
-                })?);
+            // SQLite takes at most 32,766 values per statement: 24 per case.
+            for part in group.chunks(1_000) {
+                cases.extend(file_together(part, conn).await?);
             }
             Ok(cases)
         })
     }
+}
+
+/// Files `group` with one INSERT per table (see [`Filing::write_all`]).
+async fn file_together(group: &[&Filing], conn: &mut sqlx::SqliteConnection) -> Result<Vec<Case>> {
+    let references: Vec<Reference> = group
+        .iter()
+        .map(|new| {
+            let year = chrono::Datelike::year(&new.submitted_at);
+            Reference::generate(&new.tenant_slug, year, rand::random::<u64>())
+        })
+        .collect();
+    let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(INSERT_CASE);
+    insert.push_values(
+        group.iter().zip(&references),
+        |mut row, (new, reference)| {
+            row.push_bind(new.actor.tenant_id)
+                .push_bind(new.id)
+                .push_bind(reference.as_str().to_owned())
+                .push_bind(new.service_id)
+                .push_bind(new.service_version)
+                .push_bind(new.requester_person_id)
+                .push_bind(new.requester_account_id)
+                .push_bind(new.organisation_id)
+                .push_bind(new.contact_email.as_deref())
+                .push_bind(new.tracking_hash.as_deref())
+                .push_bind(new.channel.as_str())
+                .push_bind(new.status.as_str())
+                .push_bind(new.status_kind.as_str())
+                .push_bind(new.submitted_at)
+                .push_bind(new.priority.as_str())
+                .push_bind(new.team_id)
+                .push_bind(new.answers.as_str())
+                .push_bind(new.first_response_due_at)
+                .push_bind(new.resolution_due_at)
+                .push_bind(new.sla_state())
+                .push_bind(new.next_timer_at)
+                .push("1")
+                .push_bind(new.submitted_at)
+                .push_bind(new.submitted_at);
+        },
+    );
+    insert.push(" RETURNING ").push(RETURNING.as_str());
+    let mut written: std::collections::HashMap<Uuid, Case> = insert
+        .build_query_as::<Case>()
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|case| (case.id, case))
+        .collect();
+
+    let mut events = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+        "INSERT INTO case_events (tenant_id, id, case_id, at, kind, actor_account_id,
+            actor_label, public, body, data) ",
+    );
+    events.push_values(group, |mut row, new| {
+        let submitted = new.submitted_event();
+        row.push_bind(new.actor.tenant_id)
+            .push_bind(relais_domain::new_id())
+            .push_bind(new.id)
+            .push_bind(new.submitted_at)
+            .push_bind(submitted.kind.as_str())
+            .push_bind(new.actor.account_id)
+            .push_bind(new.actor.label.as_str())
+            .push_bind(submitted.public)
+            .push_bind(submitted.body)
+            .push_bind(submitted.data.to_string());
+    });
+    events.build().execute(&mut *conn).await?;
+
+    let mut audit = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+        "INSERT INTO audit_log (tenant_id, id, at, actor_id, actor_label, action,
+            target_kind, target_id, summary, client_ip, request_id) ",
+    );
+    let now = Utc::now();
+    audit.push_values(
+        group.iter().zip(&references),
+        |mut row, (new, reference)| {
+            let change = new.audit_change(reference);
+            row.push_bind(new.actor.tenant_id)
+                .push_bind(relais_domain::new_id())
+                .push_bind(now)
+                .push_bind(new.actor.account_id)
+                .push_bind(new.actor.label.as_str())
+                .push_bind(change.action)
+                .push_bind(change.target_kind)
+                .push_bind(change.target_id)
+                .push_bind(sqlx::types::Json(change.summary))
+                .push_bind(new.actor.client_ip.as_deref())
+                .push_bind(new.actor.request_id.as_deref());
+        },
+    );
+    audit.build().execute(&mut *conn).await?;
+
+    let mut cases = Vec::with_capacity(group.len());
+    for (new, reference) in group.iter().zip(&references) {
+        write_extras!(&mut *conn, new, reference);
+        cases.push(
+            written
+                .remove(&new.id)
+                .ok_or_else(|| StoreError::Other("a grouped filing was not read back".into()))?,
+        );
+    }
+    Ok(cases)
 }
 
 impl Filing {
