@@ -603,44 +603,11 @@ pub async fn file(State(state): State<AppState>, ctx: Ctx, req: Request) -> AppR
     };
     let files_posted = !posted.files.is_empty();
     let lost_files = |ctx: &Ctx| files_posted.then(|| ctx.t("filing-attach-again"));
-    let action = posted.action().to_owned();
-    // Adding or removing an item of a repeatable group shows the form again.
-    if let Some(group) = action.strip_prefix("add:") {
-        if all_fields.iter().any(|f| f.id == group) {
-            view::add_item(&mut answers, group);
-        }
-        shown.errors = Errors::default();
-        shown.alert = lost_files(&ctx);
-        return again(
-            &state,
-            &ctx,
-            &services_list,
-            &person,
-            &chosen,
-            shown,
-            answers,
-        )
-        .await;
-    }
-    if let Some(rest) = action.strip_prefix("remove-item:")
-        && let Some((group, index)) = rest.rsplit_once(':')
-        && let Ok(index) = index.parse::<usize>()
-    {
-        view::remove_item(&mut answers, group, index);
-        shown.errors = Errors::default();
-        shown.alert = lost_files(&ctx);
-        return again(
-            &state,
-            &ctx,
-            &services_list,
-            &person,
-            &chosen,
-            shown,
-            answers,
-        )
-        .await;
-    }
-    // A condition opened questions the form did not show yet: ask them first.
+    // Adding or removing an item of a repeatable group shows the form again; so does a
+    // condition that opened questions the form did not show yet (ask them first).
+    let item_action = view::item_action(&mut answers, posted.action(), |group| {
+        all_fields.iter().any(|f| f.id == group)
+    });
     let before: BTreeSet<String> = posted
         .get("shown")
         .split(',')
@@ -648,9 +615,12 @@ pub async fn file(State(state): State<AppState>, ctx: Ctx, req: Request) -> AppR
         .map(str::to_owned)
         .collect();
     let after = shown_paths(&ctx, &definition, &answers);
-    if !after.is_subset(&before) {
+    let more_questions = !item_action && !after.is_subset(&before);
+    if item_action || more_questions {
         shown.errors = Errors::default();
-        shown.notice = Some(ctx.t("filing-more-questions"));
+        if more_questions {
+            shown.notice = Some(ctx.t("filing-more-questions"));
+        }
         shown.alert = lost_files(&ctx);
         return again(
             &state,

@@ -1310,18 +1310,9 @@ async fn page_post(
         work.answers = merged;
         return goto(state, ctx, &work, step).await;
     }
-    if let Some(group) = action.strip_prefix("add:") {
-        if before_fields.iter().any(|f| f.id == group) {
-            view::add_item(&mut merged, group);
-        }
-        work.answers = merged;
-        return goto(state, ctx, &work, step).await;
-    }
-    if let Some(rest) = action.strip_prefix("remove-item:")
-        && let Some((group, index)) = rest.rsplit_once(':')
-        && let Ok(index) = index.parse::<usize>()
-    {
-        view::remove_item(&mut merged, group, index);
+    if view::item_action(&mut merged, action, |group| {
+        before_fields.iter().any(|f| f.id == group)
+    }) {
         work.answers = merged;
         return goto(state, ctx, &work, step).await;
     }

@@ -772,6 +772,28 @@ impl ViewContext<'_> {
     }
 }
 
+/// Carries out a form's "add an item" (`add:<group>`) or "remove an item"
+/// (`remove-item:<group>:<index>`) button on `answers`, for a group `is_group` accepts; true
+/// if `action` was one of those buttons (the form is then shown again, nothing sent).
+pub fn item_action(answers: &mut Answers, action: &str, is_group: impl Fn(&str) -> bool) -> bool {
+    if let Some(group) = action.strip_prefix("add:") {
+        if is_group(group) {
+            add_item(answers, group);
+        }
+        return true;
+    }
+    if let Some(rest) = action.strip_prefix("remove-item:")
+        && let Some((group, index)) = rest.rsplit_once(':')
+        && let Ok(index) = index.parse::<usize>()
+    {
+        if is_group(group) {
+            remove_item(answers, group, index);
+        }
+        return true;
+    }
+    false
+}
+
 /// A group's answer with one more (empty) item, or one item fewer.
 pub fn add_item(answers: &mut Answers, group: &str) {
     let mut items = match answers.remove(group) {

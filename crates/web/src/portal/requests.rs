@@ -794,18 +794,9 @@ pub async fn corrections(
     if posted.action() != "resubmit" {
         // Adding or removing a file or an item: the form again, nothing sent yet.
         let mut answers = answers;
-        if let Some(group) = posted.action().strip_prefix("add:")
-            && editable_ids.contains(group)
-        {
-            view::add_item(&mut answers, group);
-        }
-        if let Some(rest) = posted.action().strip_prefix("remove-item:")
-            && let Some((group, index)) = rest.rsplit_once(':')
-            && editable_ids.contains(group)
-            && let Ok(index) = index.parse::<usize>()
-        {
-            view::remove_item(&mut answers, group, index);
-        }
+        view::item_action(&mut answers, posted.action(), |group| {
+            editable_ids.contains(group)
+        });
         let typed = Typed {
             corrections: Some((answers, Errors::default(), editable_ids)),
             ..Typed::default()
