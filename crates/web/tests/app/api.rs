@@ -1786,3 +1786,71 @@ async fn the_board_and_the_rules_over_the_api_keep_their_pages_permissions() {
         .assert_status(StatusCode::NO_CONTENT);
     assert_eq!(app.count("automation_rules").await, 0);
 }
+
+/// `POST /api/v1/cases` reads the service, the requester and the organisation at once: each
+/// must be the tenant's own, and a refusal for any of them files nothing.
+#[tokio::test]
+async fn case_creation_refuses_another_tenants_person_or_organisation() {
+    let app = TestApp::new().await;
+    let mut c = admin_client(&app, "alpha").await;
+    let voirie = app
+        .publish_demo_service("alpha", crate::backoffice::VOIRIE)
+        .await;
+    let own_person = crate::people::person(&app, "alpha", "Hélène", "Durand").await;
+    let beta_person = crate::people::person(&app, "beta", "Bruno", "Bêta").await;
+    let beta_organisation = crate::people::organisation(&app, "beta", "Bêta SA").await;
+    let body = |extra: Value| {
+        let mut body = json!({"service": voirie.slug, "channel": "phone",
+            "answers": crate::backoffice::report_answers()});
+        if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+            body.extend(extra.clone());
+        }
+        body
+    };
+    let (cases, audit) = (app.count("cases").await, app.count("audit_log").await);
+    for (what, extra) in [
+        ("beta's person", json!({"requester_person_id": beta_person})),
+        (
+            "beta's organisation",
+            json!({"requester_person_id": own_person, "organisation_id": beta_organisation}),
+        ),
+        (
+            "a person nobody has",
+            json!({"requester_person_id": Uuid::new_v4()}),
+        ),
+        (
+            "a service nobody has",
+            json!({"service": "no-such-service", "requester_person_id": own_person}),
+        ),
+    ] {
+        let r = c
+            .send_json(Method::POST, "/api/v1/cases", &body(extra))
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{what}: {}", r.body);
+        assert_error(&r, StatusCode::NOT_FOUND, "not-found");
+    }
+    let r = c
+        .send_json(
+            Method::POST,
+            "/api/v1/cases",
+            &body(json!({"requester_person_id": own_person, "priority": "whenever"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(app.count("cases").await, cases);
+    assert_eq!(app.count("audit_log").await, audit);
+
+    // The tenant's own person: filed for her.
+    let r = c
+        .send_json(
+            Method::POST,
+            "/api/v1/cases",
+            &body(json!({"requester_person_id": own_person})),
+        )
+        .await;
+    r.assert_status(StatusCode::CREATED);
+    let filed = r.json();
+    assert_eq!(filed["requester_person_id"], json!(own_person));
+    assert_eq!(filed["labels"], json!([]));
+    assert_eq!(app.count("cases").await, cases + 1);
+}
