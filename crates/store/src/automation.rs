@@ -161,6 +161,7 @@ pub async fn save(
             )
         );
         tx.commit().await?;
+        crate::settings::changed();
         Ok::<_, StoreError>(rule_id)
     })
 }
@@ -192,6 +193,7 @@ pub async fn delete(db: &Db, actor: &Actor, id: Uuid) -> Result<()> {
             )
         );
         tx.commit().await?;
+        crate::settings::changed();
         Ok::<_, StoreError>(())
     })
 }

@@ -37,6 +37,7 @@ pub mod schema;
 pub mod search;
 pub mod services;
 pub mod sessions;
+pub mod settings;
 pub mod staff_notifications;
 pub mod teams;
 pub mod tenants;

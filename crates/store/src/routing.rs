@@ -110,6 +110,7 @@ pub async fn save_rule(
             )
         );
         tx.commit().await?;
+        crate::settings::changed();
         Ok::<_, StoreError>(())
     })
 }
@@ -133,6 +134,7 @@ pub async fn delete_rule(db: &Db, actor: &Actor, service_id: Uuid) -> Result<()>
             Change::new("routing.delete", "service", service_id, json!({}))
         );
         tx.commit().await?;
+        crate::settings::changed();
         Ok::<_, StoreError>(())
     })
 }

@@ -113,6 +113,7 @@ pub async fn create(db: &Db, actor: &Actor, meta: &Meta, definition: &Value) -> 
             )
         );
         tx.commit().await?;
+        crate::settings::changed();
         Ok::<_, StoreError>(())
     })?;
     get(db, actor.tenant_id, id)
@@ -219,6 +220,7 @@ pub async fn update_meta(db: &Db, actor: &Actor, id: Uuid, meta: &Meta) -> Resul
             Change::new("service.update", "service", id, summary)
         );
         tx.commit().await?;
+        crate::settings::changed();
         Ok::<_, StoreError>(())
     })?;
     get(db, actor.tenant_id, id)
@@ -339,6 +341,7 @@ pub async fn save_draft(
             )
         );
         tx.commit().await?;
+        crate::settings::changed();
         Ok(version)
     })
 }
@@ -390,6 +393,7 @@ pub async fn publish(db: &Db, actor: &Actor, service_id: Uuid) -> Result<i32> {
             )
         );
         tx.commit().await?;
+        crate::settings::changed();
         Ok(version)
     })
 }
@@ -413,6 +417,7 @@ pub async fn archive(db: &Db, actor: &Actor, service_id: Uuid) -> Result<()> {
             Change::new("service.archive", "service", service_id, json!({}))
         );
         tx.commit().await?;
+        crate::settings::changed();
         Ok(())
     })
 }

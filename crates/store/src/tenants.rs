@@ -84,6 +84,7 @@ pub async fn create(db: &Db, label: &str, new: NewTenant) -> Result<Tenant> {
             )
         );
         tx.commit().await?;
+        crate::settings::changed();
         Ok::<_, StoreError>(())
     })?;
     by_id(db, id).await?.ok_or(StoreError::NotFound)
@@ -209,6 +210,7 @@ pub async fn update_settings(db: &Db, actor: &Actor, s: &Settings) -> Result<Ten
             Change::new("tenant.update", "tenant", actor.tenant_id, summary)
         );
         tx.commit().await?;
+        crate::settings::changed();
         Ok::<_, StoreError>(())
     })?;
     by_id(db, actor.tenant_id)
@@ -240,6 +242,7 @@ pub async fn set_logo(db: &Db, actor: &Actor, logo: Option<(&str, &str)>) -> Res
             )
         );
         tx.commit().await?;
+        crate::settings::changed();
         Ok(())
     })
 }
@@ -263,6 +266,7 @@ pub async fn add_host(db: &Db, actor: &Actor, host: &str) -> Result<()> {
             )
         );
         tx.commit().await?;
+        crate::settings::changed();
         Ok(())
     })
 }
@@ -304,6 +308,7 @@ pub async fn set_business_calendar(
             )
         );
         tx.commit().await?;
+        crate::settings::changed();
         Ok(())
     })
 }

@@ -27,6 +27,7 @@ use relais_domain::{
     case::EventKind,
     service::{sla::Priority, workflow},
 };
+use relais_store::StoreError;
 use relais_store::{
     Actor, automation, canned, case_labels,
     cases::{self, Case, NewEvent},
@@ -34,7 +35,7 @@ use relais_store::{
     tenants::{self, Tenant},
 };
 use serde_json::{Value, json};
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 use uuid::Uuid;
 
 /// The label of automation's writes (timeline and audit). Changes by this actor start no
@@ -45,6 +46,23 @@ pub const TIME_JOB: &str = "automation.time";
 
 fn system(tenant_id: Uuid) -> Actor {
     Actor::system(tenant_id, ACTOR)
+}
+
+/// The tenant's enabled rules of `trigger`, read at most once a second (every filing and
+/// every change of a case asks).
+pub async fn enabled(
+    state: &AppState,
+    tenant_id: Uuid,
+    trigger: Trigger,
+) -> Result<Arc<Vec<automation::RuleRow>>, StoreError> {
+    state
+        .automation_rules
+        .get_or_read((tenant_id, trigger.as_str()), || async {
+            automation::enabled(&state.db, tenant_id, trigger)
+                .await
+                .map(Arc::new)
+        })
+        .await
 }
 
 /// Queues the event rules of `trigger` for a case, if the tenant has any. Never fails the
@@ -59,7 +77,7 @@ pub async fn on_event(
     if actor.label == ACTOR {
         return;
     }
-    let rules = automation::enabled(&state.db, tenant_id, trigger).await;
+    let rules = enabled(state, tenant_id, trigger).await;
     queue_event(
         state,
         actor,

@@ -84,13 +84,23 @@ struct CalendarTpl<'a> {
     holidays: Vec<(NaiveDate, &'static str)>,
 }
 
-/// The calendar in force: the stored one, or the default when none was saved.
-pub async fn load(state: &AppState, tenant_id: uuid::Uuid) -> AppResult<BusinessCalendar> {
-    match tenants::business_calendar(&state.db, tenant_id).await? {
-        Some(json) => serde_json::from_value(json)
-            .map_err(|e| AppError::Internal(format!("stored calendar: {e}"))),
-        None => Ok(BusinessCalendar::default()),
-    }
+/// The calendar in force: the stored one, or the default when none was saved (read at
+/// most once a second: every filing needs it).
+pub async fn load(
+    state: &AppState,
+    tenant_id: uuid::Uuid,
+) -> AppResult<std::sync::Arc<BusinessCalendar>> {
+    state
+        .calendars
+        .get_or_read(tenant_id, || async {
+            match tenants::business_calendar(&state.db, tenant_id).await? {
+                Some(json) => serde_json::from_value(json)
+                    .map(std::sync::Arc::new)
+                    .map_err(|e| AppError::Internal(format!("stored calendar: {e}"))),
+                None => Ok(std::sync::Arc::default()),
+            }
+        })
+        .await
 }
 
 fn hhmm(t: NaiveTime) -> String {
@@ -293,7 +303,7 @@ async fn save_hours(
     Form(fields): Form<Fields>,
 ) -> AppResult<Response> {
     ctx.staff(Permission::ManageTenant)?;
-    let mut calendar = load(&state, ctx.tenant.id).await?;
+    let mut calendar = std::sync::Arc::unwrap_or_clone(load(&state, ctx.tenant.id).await?);
     match read_hours(&fields) {
         Ok(hours) => {
             calendar.hours = hours;
@@ -322,7 +332,7 @@ async fn add_closure(
     Form(fields): Form<Fields>,
 ) -> AppResult<Response> {
     ctx.staff(Permission::ManageTenant)?;
-    let mut calendar = load(&state, ctx.tenant.id).await?;
+    let mut calendar = std::sync::Arc::unwrap_or_clone(load(&state, ctx.tenant.id).await?);
     let typed = (
         value(&fields, "from").to_owned(),
         value(&fields, "to").to_owned(),
@@ -369,7 +379,7 @@ async fn remove_closure(
     Path(index): Path<usize>,
 ) -> AppResult<Response> {
     ctx.staff(Permission::ManageTenant)?;
-    let mut calendar = load(&state, ctx.tenant.id).await?;
+    let mut calendar = std::sync::Arc::unwrap_or_clone(load(&state, ctx.tenant.id).await?);
     if index >= calendar.closures.len() {
         return Err(AppError::NotFound);
     }

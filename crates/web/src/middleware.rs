@@ -179,8 +179,16 @@ pub async fn context(State(state): State<AppState>, mut req: Request, next: Next
         .map(str::to_owned)
         .or_else(|| req.uri().authority().map(|a| a.to_string()))
         .and_then(|h| relais_domain::tenant::host_name(&h).ok());
-    let tenant = match tenants::resolve(&state.db, host.as_deref()).await {
-        Ok(Some(t)) => Arc::new(t),
+    let tenant = state
+        .tenants_by_host
+        .get_or_read(host.clone().unwrap_or_default(), || async {
+            tenants::resolve(&state.db, host.as_deref())
+                .await
+                .map(|t| t.map(Arc::new))
+        })
+        .await;
+    let tenant = match tenant {
+        Ok(Some(t)) => t,
         Ok(None) => return pages::unknown_site(),
         Err(e) => {
             tracing::error!(error = %e, "tenant resolution failed");

@@ -297,7 +297,7 @@ pub async fn create(
     let tenant_id = user.tenant_id();
     // Three independent reads, made at once: each is a round trip to the database.
     let (service, person, organisation) = tokio::join!(
-        services::by_slug(&state.db, tenant_id, body.service.trim()),
+        state.service_by_slug(tenant_id, body.service.trim()),
         async {
             match body.requester_person_id {
                 Some(id) => relais_store::people::get_person(&state.db, tenant_id, id)

@@ -111,7 +111,7 @@ pub async fn definition_of(
     definition(state, tenant_id, case.service_id, case.service_version).await
 }
 
-async fn calendar(state: &AppState, tenant_id: Uuid) -> FlowResult<BusinessCalendar> {
+async fn calendar(state: &AppState, tenant_id: Uuid) -> FlowResult<Arc<BusinessCalendar>> {
     crate::calendar::load(state, tenant_id)
         .await
         .map_err(|e| FlowError::Store(StoreError::Other(format!("{e:?}"))))
@@ -301,8 +301,8 @@ pub async fn file_with(
     // case is written: each read is a round trip that would otherwise follow the write.
     let (case, rule, automated) = tokio::join!(
         cases::file_with_mails(&state.db, actor, &new_case, &mails,),
-        relais_store::routing::rule_for(&state.db, tenant.id, service.id),
-        relais_store::automation::enabled(&state.db, tenant.id, Trigger::CaseCreated),
+        state.routing_rule(tenant.id, service.id),
+        crate::automation::enabled(state, tenant.id, Trigger::CaseCreated),
     );
     let case = case?;
     if !mails.is_empty() {

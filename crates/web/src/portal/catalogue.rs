@@ -17,7 +17,6 @@ use axum::{
 use chrono::Duration;
 use relais_domain::filing::{self, ProcessingTimes, Span};
 use relais_domain::people::fold;
-use relais_domain::service::calendar::BusinessCalendar;
 use relais_store::{drafts, portal as store, services};
 use serde::Deserialize;
 
@@ -217,7 +216,7 @@ pub struct Opening {
 }
 
 pub(crate) async fn opening(state: &AppState, ctx: &Ctx) -> AppResult<Opening> {
-    let calendar: BusinessCalendar = crate::calendar::load(state, ctx.tenant.id).await?;
+    let calendar = crate::calendar::load(state, ctx.tenant.id).await?;
     let days = (0..7)
         .map(|d| DayHours {
             day: ctx.t(&format!("weekday-{d}")),

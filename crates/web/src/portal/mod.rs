@@ -162,7 +162,8 @@ pub(crate) async fn published(
     ctx: &Ctx,
     slug: &str,
 ) -> AppResult<(services::Service, std::sync::Arc<ServiceDefinition>)> {
-    let service = services::by_slug(&state.db, ctx.tenant.id, slug)
+    let service = state
+        .service_by_slug(ctx.tenant.id, slug)
         .await?
         .filter(|s| s.state == "published")
         .ok_or(AppError::NotFound)?;

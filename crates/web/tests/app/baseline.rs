@@ -213,6 +213,43 @@ async fn tenant_theme_and_wording_follow_the_host() {
     );
 }
 
+/// The tenant of a host is kept for a moment (`relais_web::state::FRESH_FOR`): a change made
+/// through this server shows at once, one made by another process (here a plain UPDATE)
+/// once the copy expires.
+#[tokio::test]
+async fn a_tenant_changed_elsewhere_shows_within_a_second_and_at_once_when_changed_here() {
+    let app = TestApp::new().await;
+    let mut c = app.client("alpha.test");
+    c.get("/").await.assert_contains("Tenant alpha");
+    let rename = "UPDATE tenants SET name = 'Ville renommée' WHERE slug = 'alpha'";
+    match &app.db {
+        relais_store::Db::Sqlite(p) => sqlx::query(rename).execute(p).await.map(|_| ()),
+        relais_store::Db::Postgres(p) => sqlx::query(rename).execute(p).await.map(|_| ()),
+    }
+    .unwrap();
+    tokio::time::sleep(relais_web::state::FRESH_FOR + std::time::Duration::from_millis(100)).await;
+    c.get("/").await.assert_contains("Ville renommée");
+
+    let mut admin = app.client("alpha.test");
+    admin.login_staff("admin@alpha.test").await;
+    admin
+        .post_form(
+            "/admin/settings",
+            &[
+                ("name", "Ville d'Alpha"),
+                ("default_locale", "fr"),
+                ("time_zone", "Europe/Paris"),
+                ("primary_colour", "#204080"),
+                ("contact_email", ""),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let r = c.get("/").await;
+    r.assert_contains("Ville d&#39;Alpha");
+    assert!(!r.body.contains("Ville renommée"));
+}
+
 #[tokio::test]
 async fn without_a_default_tenant_an_unknown_host_gets_a_clear_page() {
     let app = TestApp::new().await;
