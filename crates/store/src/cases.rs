@@ -1140,3 +1140,139 @@ pub async fn insert_generated(db: &Db, actor: &Actor, batch: &[GeneratedCase]) -
         Ok::<_, StoreError>(())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{services, tenants};
+    use relais_domain::{Locale, Slug, TenantKind};
+
+    /// More filings wait at the gate than one statement can take (SQLite allows 32,766
+    /// values, 24 per case): the group is written in parts, all in one transaction, and
+    /// every filing gets its own case, event and audit row.
+    #[tokio::test]
+    async fn a_group_too_large_for_one_statement_is_written_whole_in_parts() {
+        let path = std::env::temp_dir().join(format!("relais-group-{}.db", Uuid::now_v7()));
+        let db = Db::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        db.migrate().await.unwrap();
+        let tenant = tenants::create(
+            &db,
+            "test",
+            tenants::NewTenant {
+                slug: Slug::parse("alpha").unwrap(),
+                kind: TenantKind::Public,
+                name: "Alpha".into(),
+                default_locale: Locale::Fr,
+                hosts: vec![],
+                is_default: false,
+            },
+        )
+        .await
+        .unwrap();
+        let actor = Actor::system(tenant.id, "test");
+        let meta = services::Meta {
+            slug: "report".into(),
+            category: "roads".into(),
+            audience: "public".into(),
+            channels: vec!["api".into()],
+            who_may_file: "anyone".into(),
+            title_fr: "Signalement".into(),
+            title_en: "Report".into(),
+            description_fr: String::new(),
+            description_en: String::new(),
+        };
+        let service = services::create(&db, &actor, &meta, &serde_json::json!({}))
+            .await
+            .unwrap();
+        let version = services::publish(&db, &actor, service.id).await.unwrap();
+
+        const FILINGS: usize = 1_500;
+        let Db::Sqlite(pool) = &db else {
+            unreachable!("a sqlite:// URL")
+        };
+        let gate = crate::db::write_gate(pool);
+        let before = gate.counts.read();
+        // Hold the gate while every filing queues behind it.
+        let held = gate.lock.clone().lock_owned().await;
+        let tasks: Vec<_> = (0..FILINGS)
+            .map(|i| {
+                let (db, actor) = (db.clone(), actor.clone());
+                tokio::spawn(async move {
+                    let answers = serde_json::json!({ "n": i });
+                    let new = NewCase {
+                        tenant_slug: "alpha",
+                        service_id: service.id,
+                        service_version: version,
+                        requester_person_id: None,
+                        requester_account_id: None,
+                        organisation_id: None,
+                        contact_email: None,
+                        tracking_code: None,
+                        channel: "api",
+                        status: "received",
+                        status_kind: "open",
+                        priority: "normal",
+                        answers: &answers,
+                        documents: &[],
+                        first_response_due_at: None,
+                        resolution_due_at: None,
+                        next_timer_at: None,
+                        team_id: None,
+                        draft_id: None,
+                        submitted_at: Utc::now(),
+                    };
+                    file(&db, &actor, &new).await
+                })
+            })
+            .collect();
+        let queued = || {
+            gate.waiting
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .len::<Filing>()
+        };
+        for _ in 0..1_000 {
+            if queued() == FILINGS {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert_eq!(queued(), FILINGS);
+        drop(held);
+        let mut references = std::collections::HashSet::new();
+        for (i, task) in tasks.into_iter().enumerate() {
+            let case = task.await.unwrap().unwrap();
+            let answers: Value = serde_json::from_str(&case.answers).unwrap();
+            assert_eq!(answers["n"], i, "each filing gets its own case back");
+            assert!(references.insert(case.reference.clone()));
+        }
+        let after = gate.counts.read();
+        assert_eq!(
+            after.transactions,
+            before.transactions + 1,
+            "one transaction"
+        );
+        assert_eq!(after.writes, before.writes + FILINGS as u64);
+        assert_eq!(after.rolled_back, before.rolled_back);
+        for table in ["cases", "case_events"] {
+            let n: i64 =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                    .fetch_one(pool)
+                    .await
+                    .unwrap();
+            assert_eq!(n, FILINGS as i64, "{table}");
+        }
+        let audited: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'case.file'")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        assert_eq!(audited, FILINGS as i64);
+        db.close().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+}

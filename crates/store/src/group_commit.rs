@@ -84,6 +84,14 @@ impl Waiting {
     }
 }
 
+#[cfg(test)]
+impl Waiting {
+    /// How many writes of kind `W` wait.
+    pub(crate) fn len<W: Grouped>(&mut self) -> usize {
+        self.jobs::<W>().map(|jobs| jobs.len()).unwrap_or(0)
+    }
+}
+
 struct Job<W: Grouped> {
     number: u64,
     write: W,
