@@ -75,6 +75,14 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+impl StoreError {
+    /// A foreign key refused the write: a row it points at does not exist. Every key
+    /// carries the tenant, so a row of another tenant does not exist either.
+    pub fn is_missing_reference(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(d)) if d.is_foreign_key_violation())
+    }
+}
+
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 /// Hex SHA-256, the form in which secrets handed to clients (session ids, reset and API

@@ -295,35 +295,18 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<CaseOut>)> {
     user.require(Permission::Write)?;
     let tenant_id = user.tenant_id();
-    // Three independent reads, made at once: each is a round trip to the database.
-    let (service, person, organisation) = tokio::join!(
-        state.service_by_slug(tenant_id, body.service.trim()),
-        async {
-            match body.requester_person_id {
-                Some(id) => relais_store::people::get_person(&state.db, tenant_id, id)
-                    .await
-                    .map(|p| p.is_some()),
-                None => Ok(true),
-            }
-        },
-        async {
-            match body.organisation_id {
-                Some(id) => relais_store::people::get_organisation(&state.db, tenant_id, id)
-                    .await
-                    .map(|o| o.is_some()),
-                None => Ok(true),
-            }
-        },
-    );
-    let service = service?.ok_or(ApiError::NotFound)?;
+    let service = state
+        .service_by_slug(tenant_id, body.service.trim())
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let priority = match body.priority.as_deref() {
         None => Priority::Normal,
         Some(p) => Priority::parse(p)
             .ok_or_else(|| ApiError::invalid("priority", "cases-invalid-priority"))?,
     };
-    if !person? || !organisation? {
-        return Err(ApiError::NotFound);
-    }
+    // The person and the organisation are not read first: the case's foreign keys, which
+    // carry the tenant, refuse one that is not the tenant's, and nothing is filed (a read
+    // each was a round trip to the database on every filing).
     let filed = flow::file(
         &state,
         &user.ctx.tenant,
@@ -342,7 +325,10 @@ pub async fn create(
         },
     )
     .await
-    .map_err(flow_error)?;
+    .map_err(|e| match e {
+        FlowError::Store(e) if e.is_missing_reference() => ApiError::NotFound,
+        e => flow_error(e),
+    })?;
     // A case just filed has no labels: automation adds them later, from a job.
     Ok((
         StatusCode::CREATED,
