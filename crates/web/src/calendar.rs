@@ -93,14 +93,19 @@ pub async fn load(
     state
         .calendars
         .get_or_read(tenant_id, || async {
-            match tenants::business_calendar(&state.db, tenant_id).await? {
-                Some(json) => serde_json::from_value(json)
-                    .map(std::sync::Arc::new)
-                    .map_err(|e| AppError::Internal(format!("stored calendar: {e}"))),
-                None => Ok(std::sync::Arc::default()),
-            }
+            stored(state, tenant_id).await.map(std::sync::Arc::new)
         })
         .await
+}
+
+/// The calendar as stored now, never a kept copy: what an edit starts from, so that it
+/// does not undo a change another process made in the last second.
+async fn stored(state: &AppState, tenant_id: uuid::Uuid) -> AppResult<BusinessCalendar> {
+    match tenants::business_calendar(&state.db, tenant_id).await? {
+        Some(json) => serde_json::from_value(json)
+            .map_err(|e| AppError::Internal(format!("stored calendar: {e}"))),
+        None => Ok(BusinessCalendar::default()),
+    }
 }
 
 fn hhmm(t: NaiveTime) -> String {
@@ -303,7 +308,7 @@ async fn save_hours(
     Form(fields): Form<Fields>,
 ) -> AppResult<Response> {
     ctx.staff(Permission::ManageTenant)?;
-    let mut calendar = std::sync::Arc::unwrap_or_clone(load(&state, ctx.tenant.id).await?);
+    let mut calendar = stored(&state, ctx.tenant.id).await?;
     match read_hours(&fields) {
         Ok(hours) => {
             calendar.hours = hours;
@@ -332,7 +337,7 @@ async fn add_closure(
     Form(fields): Form<Fields>,
 ) -> AppResult<Response> {
     ctx.staff(Permission::ManageTenant)?;
-    let mut calendar = std::sync::Arc::unwrap_or_clone(load(&state, ctx.tenant.id).await?);
+    let mut calendar = stored(&state, ctx.tenant.id).await?;
     let typed = (
         value(&fields, "from").to_owned(),
         value(&fields, "to").to_owned(),
@@ -379,7 +384,7 @@ async fn remove_closure(
     Path(index): Path<usize>,
 ) -> AppResult<Response> {
     ctx.staff(Permission::ManageTenant)?;
-    let mut calendar = std::sync::Arc::unwrap_or_clone(load(&state, ctx.tenant.id).await?);
+    let mut calendar = stored(&state, ctx.tenant.id).await?;
     if index >= calendar.closures.len() {
         return Err(AppError::NotFound);
     }
