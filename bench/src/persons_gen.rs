@@ -725,7 +725,7 @@ pub async fn generate(db: &Db, tenant_id: Uuid, count: u64, seed: u64) -> Result
             .collect::<std::result::Result<_, _>>()
             .map_err(bad)?;
         rows += batch.iter().map(|p| 5 + p.tags.len() as u64).sum::<u64>();
-        ids.extend(imports::insert_persons(db, &actor, None, &batch).await?);
+        ids.extend(imports::insert_persons(db, &actor, None, batch).await?);
         n += size;
     }
     let elapsed = started.elapsed();

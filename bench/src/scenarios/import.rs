@@ -185,7 +185,7 @@ pub async fn run(bench: &mut Bench) -> Result<()> {
             .collect::<std::result::Result<_, _>>()
             .map_err(|e| wrong(NAME, e))?;
         let t = Instant::now();
-        imports::insert_persons(&bench.db, &actor, None, &batch).await?;
+        imports::insert_persons(&bench.db, &actor, None, batch).await?;
         elapsed += t.elapsed();
         n += size;
     }

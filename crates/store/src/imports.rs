@@ -347,19 +347,21 @@ fn insert_sql(
 }
 
 /// The rows of each table a batch of persons becomes, with their ids, and their search
-/// documents (terms, fields, sort key), computed before the write transaction.
-struct Batch<'a> {
-    persons: Vec<(Uuid, &'a ImportedPerson)>,
+/// documents (terms, fields, sort key). Built before the write transaction, and away from
+/// it: the import job prepares the next batch on another thread while one is written.
+pub struct PersonBatch {
+    persons: Vec<(Uuid, ImportedPerson)>,
     documents: Vec<(Uuid, String, String, String)>,
-    emails: Vec<(Uuid, Uuid, &'a str)>,
-    phones: Vec<(Uuid, Uuid, &'a str)>,
-    addresses: Vec<(Uuid, Uuid, &'a relais_domain::people::PostalAddress)>,
-    tags: Vec<(Uuid, &'a str)>,
+    emails: Vec<(Uuid, Uuid, String)>,
+    phones: Vec<(Uuid, Uuid, String)>,
+    /// (id, person, lines, postcode, city, country).
+    addresses: Vec<(Uuid, Uuid, String, String, String, String)>,
+    tags: Vec<(Uuid, String)>,
 }
 
-impl<'a> Batch<'a> {
-    fn new(persons: &'a [ImportedPerson]) -> Self {
-        let mut b = Batch {
+impl PersonBatch {
+    pub fn new(persons: Vec<ImportedPerson>) -> Self {
+        let mut b = PersonBatch {
             persons: Vec::with_capacity(persons.len()),
             documents: Vec::with_capacity(persons.len()),
             emails: Vec::new(),
@@ -369,18 +371,34 @@ impl<'a> Batch<'a> {
         };
         for p in persons {
             let id = relais_domain::new_id();
-            b.persons.push((id, p));
             for e in &p.emails {
-                b.emails.push((relais_domain::new_id(), id, e.as_str()));
+                b.emails
+                    .push((relais_domain::new_id(), id, e.as_str().to_owned()));
             }
             for ph in &p.phones {
-                b.phones.push((relais_domain::new_id(), id, ph.as_str()));
+                b.phones
+                    .push((relais_domain::new_id(), id, ph.as_str().to_owned()));
             }
+            let mut address_line = None;
             if let Some(a) = &p.address {
-                b.addresses.push((relais_domain::new_id(), id, a));
+                let lines = a.lines.join("\n");
+                address_line = Some(search::address_line(
+                    &lines,
+                    &a.postcode,
+                    &a.city,
+                    &a.country,
+                ));
+                b.addresses.push((
+                    relais_domain::new_id(),
+                    id,
+                    lines,
+                    a.postcode.clone(),
+                    a.city.clone(),
+                    a.country.clone(),
+                ));
             }
             for t in &p.tags {
-                b.tags.push((id, t.as_str()));
+                b.tags.push((id, t.clone()));
             }
             let doc = Document::person(
                 &p.identity.given_name,
@@ -393,17 +411,35 @@ impl<'a> Batch<'a> {
                     .iter()
                     .map(|ph| ph.as_str().to_owned())
                     .collect::<Vec<_>>(),
-                &p.address
-                    .iter()
-                    .map(|a| {
-                        search::address_line(&a.lines.join("\n"), &a.postcode, &a.city, &a.country)
-                    })
-                    .collect::<Vec<_>>(),
+                address_line.as_slice(),
             );
             b.documents
                 .push((id, doc.terms().join(" "), doc.fields_json(), doc.sort_key()));
+            b.persons.push((id, p));
         }
         b
+    }
+
+    /// How many persons.
+    pub fn len(&self) -> usize {
+        self.persons.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.persons.is_empty()
+    }
+
+    /// The new persons' ids, in the order given.
+    pub fn ids(&self) -> Vec<Uuid> {
+        self.persons.iter().map(|(id, _)| *id).collect()
+    }
+
+    /// The file lines of the first and last person.
+    fn lines(&self) -> (Option<usize>, Option<usize>) {
+        (
+            self.persons.first().map(|(_, p)| p.line),
+            self.persons.last().map(|(_, p)| p.line),
+        )
     }
 }
 
@@ -445,7 +481,7 @@ macro_rules! chunked_insert {
 /// tagged with the import's id.
 macro_rules! insert_persons {
     ($tx:expr, $sqlite:expr, $tenant:expr, $import_id:expr, $batch:expr) => {{
-        let batch: &Batch<'_> = $batch;
+        let batch: &PersonBatch = $batch;
         let shared = ($tenant, chrono::Utc::now(), $import_id);
         chunked_insert!(
             $tx,
@@ -475,7 +511,7 @@ macro_rules! insert_persons {
             3,
             &[Shared::Tenant, Shared::Now],
             "",
-            |q, item| q.bind(item.0).bind(item.1).bind(item.2)
+            |q, item| q.bind(item.0).bind(item.1).bind(&item.2)
         );
         chunked_insert!(
             $tx,
@@ -486,7 +522,7 @@ macro_rules! insert_persons {
             3,
             &[Shared::Tenant, Shared::Now],
             "",
-            |q, item| q.bind(item.0).bind(item.1).bind(item.2)
+            |q, item| q.bind(item.0).bind(item.1).bind(&item.2)
         );
         chunked_insert!(
             $tx,
@@ -498,13 +534,13 @@ macro_rules! insert_persons {
             &[Shared::Tenant, Shared::Now],
             "",
             |q, item| {
-                let (id, person, a) = item;
+                let (id, person, lines, postcode, city, country) = item;
                 q.bind(*id)
                     .bind(*person)
-                    .bind(a.lines.join("\n"))
-                    .bind(&a.postcode)
-                    .bind(&a.city)
-                    .bind(&a.country)
+                    .bind(lines)
+                    .bind(postcode)
+                    .bind(city)
+                    .bind(country)
             }
         );
         // Their search documents, numbered after the last one (SQLite's FTS5 row numbers).
@@ -537,12 +573,12 @@ macro_rules! insert_persons {
             2,
             &[Shared::Tenant],
             "",
-            |q, item| q.bind(item.0).bind(item.1)
+            |q, item| q.bind(item.0).bind(&item.1)
         );
     }};
 }
 
-/// Stores one batch of an import's accepted rows in one transaction: the persons, their
+/// Stores one batch of an import's accepted rows (prepared by [`PersonBatch::new`]) in one transaction: the persons, their
 /// contact points and tags, the batch's audit row, and the job's progress (`done` rows
 /// stored in all), the latter only while `lease` holds (else `Rule(LEASE_LOST)` and
 /// nothing is written).
@@ -551,19 +587,15 @@ pub async fn insert_batch(
     lease: &Lease,
     actor: &Actor,
     import_id: Uuid,
-    persons: &[ImportedPerson],
+    batch: &PersonBatch,
     done: i64,
 ) -> Result<()> {
-    let batch = Batch::new(persons);
     let sqlite = db.backend() == crate::Backend::Sqlite;
-    let lines = (
-        persons.first().map(|p| p.line),
-        persons.last().map(|p| p.line),
-    );
+    let lines = batch.lines();
     on_pool!(db, |p| {
         let mut tx = p.begin_write().await?;
         set_progress!(tx, lease, done, None::<i64>);
-        insert_persons!(tx, sqlite, actor.tenant_id, Some(import_id), &batch);
+        insert_persons!(tx, sqlite, actor.tenant_id, Some(import_id), batch);
         record!(
             tx,
             actor,
@@ -571,7 +603,7 @@ pub async fn insert_batch(
                 "person.import.batch",
                 "import",
                 import_id,
-                json!({"job": lease.job_id, "persons": persons.len(), "first_line": lines.0,
+                json!({"job": lease.job_id, "persons": batch.len(), "first_line": lines.0,
                        "last_line": lines.1})
             )
         );
@@ -587,10 +619,10 @@ pub async fn insert_persons(
     db: &Db,
     actor: &Actor,
     import_id: Option<Uuid>,
-    persons: &[ImportedPerson],
+    persons: Vec<ImportedPerson>,
 ) -> Result<Vec<Uuid>> {
-    let batch = Batch::new(persons);
-    let ids: Vec<Uuid> = batch.persons.iter().map(|(id, _)| *id).collect();
+    let batch = PersonBatch::new(persons);
+    let ids = batch.ids();
     let sqlite = db.backend() == crate::Backend::Sqlite;
     on_pool!(db, |p| {
         let mut tx = p.begin_write().await?;
@@ -602,7 +634,7 @@ pub async fn insert_persons(
                 action: "person.import.batch",
                 target_kind: "import",
                 target_id: import_id.map(|i| i.to_string()),
-                summary: json!({"persons": persons.len()}),
+                summary: json!({"persons": batch.len()}),
             }
         );
         tx.commit().await?;

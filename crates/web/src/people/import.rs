@@ -46,7 +46,7 @@ use relais_domain::{
 };
 use relais_store::{
     StoreError,
-    imports::{self, Counts, NewImport, PersonImport},
+    imports::{self, Counts, NewImport, PersonBatch, PersonImport},
     jobs::{Job, JobState},
 };
 use serde::{Deserialize, Serialize};
@@ -953,6 +953,14 @@ impl JobHandler for ImportJob {
     }
 }
 
+/// What the thread reading an import's file hands to the job.
+enum Read {
+    /// The next accepted rows, ready to store, and how many rows were accepted up to them.
+    Batch(PersonBatch, usize),
+    /// The whole file was read: every accepted row was handed over, these were refused.
+    End(usize, Vec<RejectedRow>),
+}
+
 async fn run_import(cx: &JobContext) -> Result<serde_json::Value, JobError> {
     let state = &cx.state;
     let import_id = cx.job.payload["import_id"]
@@ -962,35 +970,93 @@ async fn run_import(cx: &JobContext) -> Result<serde_json::Value, JobError> {
     let import = imports::get(&state.db, cx.job.tenant_id, import_id)
         .await?
         .ok_or_else(|| JobError::Fatal(format!("import {import_id} not found")))?;
-    // The file is read a row at a time and the rows checked as they are stored, one batch
-    // in memory at a time; the total for the progress bar is the dry run's count (same
-    // file, same mapping).
-    let hash = &import.file_hash;
-    let failed = |e: ReadError| match e {
-        ReadError::Io(e) => JobError::Retry(format!("file {hash}: {e}")),
-        ReadError::Import(e) => JobError::Fatal(format!("file {hash}: {e}")),
-    };
+    let hash = import.file_hash.clone();
     let file = state
         .files
-        .open(hash)
+        .open(&hash)
         .await
         .map_err(|e| JobError::Retry(format!("file {hash}: {e}")))?;
     let encoding = Encoding::parse(&import.encoding)
         .ok_or_else(|| JobError::Fatal(format!("unknown encoding {}", import.encoding)))?;
-    let source = import::open(file, encoding).map_err(failed)?;
-    let mapping = source
-        .fixed_mapping
-        .clone()
-        .or_else(|| import.mapping.as_ref().map(|m| m.0.clone()))
-        .ok_or_else(|| JobError::Fatal("import without mapping".into()))?;
-    let headers = source.headers.clone();
-    let rows = import::check(source, headers, mapping, Utc::now().date_naive())
-        .map_err(|e| JobError::Fatal(e.to_string()))?;
+    // The total for the progress bar is the dry run's count (same file, same mapping).
     let expected = import.accepted_rows.unwrap_or_default();
     // Accepted rows a previous run of this job stored already: skipped, not stored twice.
     let stored_before = usize::try_from(cx.job.progress_done).unwrap_or(0);
     cx.progress(stored_before as i64, Some(expected)).await?;
+    // A thread of its own reads the file a row at a time, runs the rules and prepares each
+    // batch (ids, search keys) while the previous one is written, so reading and writing use
+    // both cores instead of taking turns. The channel holds one batch: at most three are in
+    // memory (one being read, one waiting, one being written).
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Result<Read, JobError>>(1);
+    let mapping = import.mapping.as_ref().map(|m| m.0.clone());
+    let reader = tokio::task::spawn_blocking(move || {
+        if let Err(e) = read_import(file, encoding, mapping, &hash, stored_before, &sender) {
+            // Lost only if the job has stopped listening, having failed itself.
+            let _ = sender.blocking_send(Err(e));
+        }
+    });
     let actor = cx.actor();
+    let mut end = None;
+    while let Some(read) = receiver.recv().await {
+        match read? {
+            Read::Batch(batch, accepted) => {
+                imports::insert_batch(
+                    &state.db,
+                    &cx.lease,
+                    &actor,
+                    import_id,
+                    &batch,
+                    accepted as i64,
+                )
+                .await?;
+            }
+            Read::End(accepted, rejected) => end = Some((accepted, rejected)),
+        }
+    }
+    reader
+        .await
+        .map_err(|e| JobError::Retry(format!("import reader: {e}")))?;
+    let (accepted, rejected) =
+        end.ok_or_else(|| JobError::Retry("the import's file was not read to its end".into()))?;
+    let hash = keep_rejections(state, &rejected).await?;
+    let counts = Counts {
+        total: (accepted + rejected.len()) as i64,
+        accepted: accepted as i64,
+        rejected: rejected.len() as i64,
+    };
+    imports::finish(&state.db, &actor, import_id, cx.job.id, counts, &hash).await?;
+    Ok(json!({"total": counts.total, "accepted": counts.accepted, "rejected": counts.rejected}))
+}
+
+/// Reads an import's file for its job ([`run_import`]): sends the accepted rows after the
+/// first `stored_before` in prepared batches of [`BATCH`], then the end. Stops early, with
+/// `Ok`, when the job stops listening.
+fn read_import(
+    file: std::fs::File,
+    encoding: Encoding,
+    saved_mapping: Option<Mapping>,
+    hash: &str,
+    stored_before: usize,
+    sender: &tokio::sync::mpsc::Sender<Result<Read, JobError>>,
+) -> Result<(), JobError> {
+    let failed = |e: ReadError| match e {
+        ReadError::Io(e) => JobError::Retry(format!("file {hash}: {e}")),
+        ReadError::Import(e) => JobError::Fatal(format!("file {hash}: {e}")),
+    };
+    let source = import::open(file, encoding).map_err(failed)?;
+    let mapping = source
+        .fixed_mapping
+        .clone()
+        .or(saved_mapping)
+        .ok_or_else(|| JobError::Fatal("import without mapping".into()))?;
+    let headers = source.headers.clone();
+    let rows = import::check(source, headers, mapping, Utc::now().date_naive())
+        .map_err(|e| JobError::Fatal(e.to_string()))?;
+    let send = |batch: Vec<ImportedPerson>, accepted: usize| {
+        sender
+            .blocking_send(Ok(Read::Batch(PersonBatch::new(batch), accepted)))
+            .is_ok()
+    };
     let mut accepted = 0usize;
     let mut rejected: Vec<RejectedRow> = Vec::new();
     let mut batch: Vec<ImportedPerson> = Vec::with_capacity(BATCH);
@@ -1005,35 +1071,15 @@ async fn run_import(cx: &JobContext) -> Result<serde_json::Value, JobError> {
             Err(row) => rejected.push(row),
         }
         if batch.len() == BATCH {
-            imports::insert_batch(
-                &state.db,
-                &cx.lease,
-                &actor,
-                import_id,
-                &batch,
-                accepted as i64,
-            )
-            .await?;
-            batch.clear();
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            if !send(full, accepted) {
+                return Ok(());
+            }
         }
     }
-    if !batch.is_empty() {
-        imports::insert_batch(
-            &state.db,
-            &cx.lease,
-            &actor,
-            import_id,
-            &batch,
-            accepted as i64,
-        )
-        .await?;
+    if !batch.is_empty() && !send(batch, accepted) {
+        return Ok(());
     }
-    let hash = keep_rejections(state, &rejected).await?;
-    let counts = Counts {
-        total: (accepted + rejected.len()) as i64,
-        accepted: accepted as i64,
-        rejected: rejected.len() as i64,
-    };
-    imports::finish(&state.db, &actor, import_id, cx.job.id, counts, &hash).await?;
-    Ok(json!({"total": counts.total, "accepted": counts.accepted, "rejected": counts.rejected}))
+    let _ = sender.blocking_send(Ok(Read::End(accepted, rejected)));
+    Ok(())
 }

@@ -650,9 +650,16 @@ async fn a_resumed_import_does_not_store_a_batch_twice() {
     )
     .unwrap();
     let actor = Actor::system(app.tenant("alpha"), "dead runner");
-    imports::insert_batch(&app.db, &lease, &actor, id, &report.accepted[..2], 2)
-        .await
-        .unwrap();
+    imports::insert_batch(
+        &app.db,
+        &lease,
+        &actor,
+        id,
+        &imports::PersonBatch::new(report.accepted[..2].to_vec()),
+        2,
+    )
+    .await
+    .unwrap();
     assert_eq!(app.count("persons").await, 2);
     // Another runner takes the job over and stores only the rest.
     assert_eq!(app.run_jobs().await, 1);
@@ -663,9 +670,16 @@ async fn a_resumed_import_does_not_store_a_batch_twice() {
         .unwrap();
     assert_eq!((job.state, job.attempts), (JobState::Done, 2));
     // The dead runner's next batch is refused and stores nothing.
-    let e = imports::insert_batch(&app.db, &lease, &actor, id, &report.accepted[2..], 3)
-        .await
-        .unwrap_err();
+    let e = imports::insert_batch(
+        &app.db,
+        &lease,
+        &actor,
+        id,
+        &imports::PersonBatch::new(report.accepted[2..].to_vec()),
+        3,
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(
         e,
         relais_store::StoreError::Rule(relais_store::jobs::LEASE_LOST)
