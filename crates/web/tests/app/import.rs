@@ -856,3 +856,60 @@ async fn every_imported_person_is_found_by_name_and_email_once_the_job_is_done()
         assert!(fuzzy.iter().any(|p| p.id == by_name[0].id), "{typo}");
     }
 }
+
+#[tokio::test]
+async fn a_file_that_breaks_after_its_dry_run_fails_the_job_with_its_line_and_keeps_the_stored_batch()
+ {
+    // The job reads the file again on a thread of its own; an error there, past the first
+    // batch, must reach the job (not hang it, not finish the import) with the line.
+    let app = TestApp::new().await;
+    let mut c = agent(&app, "alpha").await;
+    let mut text = String::from("Prénom;Nom;Courriel\n");
+    for i in 1..=16_000 {
+        text.push_str(&format!("Zoé;Cœur;z{i}@example.fr\n"));
+    }
+    let id = checked_import(&app, &mut c, text.as_bytes()).await;
+    let import = imports::get(&app.db, app.tenant("alpha"), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(import.accepted_rows, Some(16_000));
+    // The stored file changes under the job: a byte no UTF-8 text holds, on line 15,901
+    // (the fourth batch). The reader decodes 64 KiB ahead of the rows it hands over, so
+    // the error comes while it reads the fourth batch, after it handed over the second.
+    let path = app
+        .files_dir()
+        .join(&import.file_hash[..2])
+        .join(&import.file_hash);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = text.find("z15900@").unwrap();
+    bytes[at] = 0xFF;
+    std::fs::write(&path, &bytes).unwrap();
+    c.post_form(&format!("/backoffice/people/import/{id}/start"), &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    app.run_jobs().await;
+
+    let job_id = imports::get(&app.db, app.tenant("alpha"), id)
+        .await
+        .unwrap()
+        .unwrap()
+        .job_id
+        .unwrap();
+    let job = relais_store::jobs::get(&app.db, app.tenant("alpha"), job_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(job.state, JobState::Failed);
+    let error = job.error.unwrap_or_default();
+    assert!(error.contains("line 15901"), "{error}");
+    // The batches handed over before the error were stored whole, and counted; the one
+    // being read was not.
+    assert_eq!(app.count("persons").await, 10_000);
+    assert_eq!(job.progress_done, 10_000);
+    // The agent is told, on the import's page, that it failed and that what was stored stays.
+    c.get(&format!("/backoffice/people/import/{id}"))
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("L’import a échoué. Les personnes déjà enregistrées le restent");
+}
