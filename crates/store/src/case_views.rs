@@ -526,33 +526,22 @@ mod tests {
     /// cases). Each count must walk only the entries of its own view.
     #[tokio::test]
     async fn scoped_counts_on_sqlite_never_walk_the_whole_tenant() {
-        let path = std::env::temp_dir().join(format!("relais-case-views-{}.db", Uuid::now_v7()));
-        let db = Db::connect(&format!("sqlite://{}", path.display()))
-            .await
-            .unwrap();
-        db.migrate().await.unwrap();
+        let temp = crate::db::TempSqlite::new("case-views").await;
         let scope = Scope {
             hidden_services: vec![Uuid::now_v7(), Uuid::now_v7()],
         };
         let mut params = Vec::new();
         let sql = format!("EXPLAIN QUERY PLAN {}", counts_sql(&scope, &mut params));
-        let Db::Sqlite(pool) = &db else {
-            unreachable!("a sqlite:// URL")
-        };
         let q = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(sql))
             .bind(Uuid::now_v7())
             .bind(Uuid::now_v7());
         let plan: Vec<String> = bind_all!(q, &params)
-            .fetch_all(pool)
+            .fetch_all(temp.pool())
             .await
             .unwrap()
             .into_iter()
             .map(|(_, _, _, detail)| detail)
             .collect();
-        db.close().await;
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
         let searches: Vec<&String> = plan.iter().filter(|d| d.contains(" c ")).collect();
         assert_eq!(searches.len(), View::COUNTED.len(), "{plan:#?}");
         for detail in searches {

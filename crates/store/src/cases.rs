@@ -1152,11 +1152,8 @@ mod tests {
     /// every filing gets its own case, event and audit row.
     #[tokio::test]
     async fn a_group_too_large_for_one_statement_is_written_whole_in_parts() {
-        let path = std::env::temp_dir().join(format!("relais-group-{}.db", Uuid::now_v7()));
-        let db = Db::connect(&format!("sqlite://{}", path.display()))
-            .await
-            .unwrap();
-        db.migrate().await.unwrap();
+        let temp = crate::db::TempSqlite::new("group").await;
+        let db = temp.db.clone();
         let tenant = tenants::create(
             &db,
             "test",
@@ -1189,9 +1186,7 @@ mod tests {
         let version = services::publish(&db, &actor, service.id).await.unwrap();
 
         const FILINGS: usize = 1_500;
-        let Db::Sqlite(pool) = &db else {
-            unreachable!("a sqlite:// URL")
-        };
+        let pool = temp.pool();
         let gate = crate::db::write_gate(pool);
         let before = gate.counts.read();
         // Hold the gate while every filing queues behind it.
@@ -1270,9 +1265,5 @@ mod tests {
                 .await
                 .unwrap();
         assert_eq!(audited, FILINGS as i64);
-        db.close().await;
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
     }
 }

@@ -256,3 +256,40 @@ impl Db {
         Ok(applied)
     }
 }
+
+/// A migrated SQLite database in a file of its own, for the store's tests that need the
+/// real file (plans, the write gate); its files are removed when it is dropped, also when
+/// the test fails.
+#[cfg(test)]
+pub(crate) struct TempSqlite {
+    pub db: Db,
+    path: std::path::PathBuf,
+}
+
+#[cfg(test)]
+impl TempSqlite {
+    pub async fn new(name: &str) -> Self {
+        let path = std::env::temp_dir().join(format!("relais-{name}-{}.db", uuid::Uuid::now_v7()));
+        let db = Db::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .expect("temporary SQLite database");
+        db.migrate().await.expect("migrations");
+        Self { db, path }
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        match &self.db {
+            Db::Sqlite(pool) => pool,
+            Db::Postgres(_) => unreachable!("a sqlite:// URL"),
+        }
+    }
+}
+
+#[cfg(test)]
+impl Drop for TempSqlite {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
+        }
+    }
+}
